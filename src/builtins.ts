@@ -1,0 +1,9 @@
+/**
+ * Registers every built-in reward and node kind. Imported by the CLI, the server, the library entry
+ * point and every worker thread, so a reward registered here can be named in any spec.
+ * A capability adds one line.
+ */
+import './core/combinators/index.js';
+import './verifiers/text/index.js';
+import './verifiers/format/index.js';
+import './verifiers/length/index.js';

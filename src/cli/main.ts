@@ -1,0 +1,19 @@
+/**
+ * The `assay` command. Each subcommand is one module under commands/ exporting `register(program)`;
+ * adding a subcommand is one file plus one line in the list below.
+ */
+import { Command } from 'commander';
+import '../builtins.js';
+import * as score from './commands/score.js';
+
+const program = new Command('assay')
+  .description('Assay: rewards for RL post-training, computed fast and safely')
+  .showHelpAfterError()
+  .version('0.1.0');
+
+for (const command of [score]) command.register(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`assay: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { getReward, rewardNames } from '../registry.js';
+import type { RewardEnv } from '../reward.js';
+import { errorMessage, failure, toResult } from '../result.js';
+import { type NodeKind, registerNodeKind, type SpecNode } from '../spec/kinds.js';
+import { commonFields } from '../spec/schema.js';
+import type { Outcome, RewardContext, RewardResult } from '../types.js';
+import { withDeadline } from './deadline.js';
+import type { CompiledNode, Item, RunContext } from './node.js';
+
+function rewardContext(item: Item, ctx: RunContext, signal: AbortSignal): RewardContext {
+  return { deadline: item.deadline, signal, seed: ctx.seed, ...(ctx.step !== undefined && { step: ctx.step }) };
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+const useSchema = z
+  .object({ use: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), ...commonFields })
+  .strict()
+  .transform((node, ctx) => {
+    const def = getReward(node.use);
+    if (!def) {
+      ctx.addIssue({ code: 'custom', path: ['use'], message: `unknown reward "${node.use}" (known: ${rewardNames().join(', ')})` });
+      return z.NEVER;
+    }
+    const args = def.args.safeParse(node.args ?? {}, { reportInput: true });
+    if (!args.success) {
+      for (const issue of args.error.issues) {
+        ctx.addIssue({ ...issue, path: ['args', ...issue.path] } as never);
+      }
+      return z.NEVER;
+    }
+    return { ...node, args: args.data as Record<string, unknown> };
+  });
+
+function buildLeaf(node: SpecNode, env: RewardEnv): CompiledNode {
+  const body = node.body as z.infer<typeof useSchema>;
+  const def = getReward(body.use)!;
+  const base = {
+    name: body.name ?? def.name,
+    spec: node.raw,
+    weight: body.weight ?? 1,
+    ...(body.onError !== undefined && { onError: body.onError }),
+  };
+  const name = base.name;
+  if (def.mode === 'cpu') {
+    const fn = def.create(body.args);
+    return {
+      ...base,
+      cpu: true,
+      runSync(item, ctx): RewardResult {
+        if (Date.now() > item.deadline) return failure(name, 'timeout', 'deadline passed before the reward started', 0);
+        const started = performance.now();
+        try {
+          return toResult(name, fn(item.sample, rewardContext(item, ctx, NEVER_ABORTED)), performance.now() - started);
+        } catch (err) {
+          return failure(name, 'error', `${name} threw: ${errorMessage(err)}`, performance.now() - started);
+        }
+      },
+    };
+  }
+  if (def.mode === 'async') {
+    const fn = def.create(body.args, env);
+    return {
+      ...base,
+      cpu: false,
+      run(items, ctx) {
+        return Promise.all(
+          items.map((item) =>
+            withDeadline(name, item.deadline, (signal) => fn(item.sample, rewardContext(item, ctx, signal)), ctx.signal),
+          ),
+        );
+      },
+    };
+  }
+  const fn = def.create(body.args, env);
+  return { ...base, cpu: false, run: (items, ctx) => runGroups(name, fn, items, ctx) };
+}
+
+/** Group rewards see the rollouts of one prompt together; a sample without `group` is a group of one. */
+async function runGroups(
+  name: string,
+  fn: (samples: Item['sample'][], ctx: RewardContext) => Promise<Outcome[]>,
+  items: Item[],
+  ctx: RunContext,
+): Promise<RewardResult[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const key = item.sample.group === undefined ? `\u0000${i}` : `g:${item.sample.group}`;
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
+  });
+  const out: RewardResult[] = new Array(items.length);
+  await Promise.all(
+    [...groups.values()].map(async (members) => {
+      const groupItems = members.map((i) => items[i]!);
+      const deadline = Math.min(...groupItems.map((it) => it.deadline));
+      let outcomes: Outcome[] | undefined;
+      const whole = await withDeadline(
+        name,
+        deadline,
+        async (signal) => {
+          outcomes = await fn(
+            groupItems.map((it) => it.sample),
+            rewardContext({ sample: groupItems[0]!.sample, deadline }, ctx, signal),
+          );
+          if (outcomes.length !== groupItems.length) {
+            return { status: 'error', reason: `group reward returned ${outcomes.length} results for ${groupItems.length} samples` };
+          }
+          return { score: 0 };
+        },
+        ctx.signal,
+      );
+      members.forEach((i, k) => {
+        out[i] = whole.status === 'ok' ? toResult(name, outcomes![k]!, whole.ms) : { ...whole };
+      });
+    }),
+  );
+  return out;
+}
+
+export const useKind: NodeKind = {
+  key: 'use',
+  description: 'a registered reward: { use: name, args?: {...}, weight?: n }',
+  schema: useSchema as unknown as NodeKind['schema'],
+  build: (node, b) => buildLeaf(node, b.env),
+};
+
+registerNodeKind(useKind);

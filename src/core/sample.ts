@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { formatIssues } from './spec/issues.js';
+import type { Message, Sample } from './types.js';
+
+const messageSchema = z.looseObject({
+  role: z.enum(['system', 'user', 'assistant', 'tool']),
+  content: z.string(),
+});
+
+const textOrMessages = z.union([z.string(), z.array(messageSchema)], {
+  error: 'expected a string or a list of {role, content} messages',
+});
+
+const idSchema = z.union([z.string(), z.number()], { error: 'expected a string or a number' }).transform(String);
+
+/** A sample as it enters (JSONL line, HTTP body). Unknown fields are dropped. */
+export const sampleSchema = z.object({
+  id: idSchema.optional(),
+  prompt: textOrMessages.optional(),
+  response: textOrMessages,
+  reference: z.unknown().optional(),
+  source: z.string().optional(),
+  group: idSchema.optional(),
+  steps: z.array(z.string()).optional(),
+  logprobs: z
+    .array(
+      z.object({
+        token: z.string(),
+        logprob: z.number(),
+        top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })).optional(),
+      }),
+    )
+    .optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type SampleParse = { ok: true; sample: Sample } | { ok: false; errors: string[] };
+
+/** Validate one sample; errors name the field (`response: expected a string or a list of … messages`). */
+export function parseSample(value: unknown, root: PropertyKey[] = []): SampleParse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, errors: [`${root.length ? `${String(root.at(-1))}: ` : ''}expected a sample object with a "response" field`] };
+  }
+  const parsed = sampleSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return { ok: true, sample: parsed.data as Sample };
+  return { ok: false, errors: formatIssues(parsed.error, root) };
+}
+
+function lastAssistant(messages: Message[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'assistant') return messages[i]!.content;
+  return messages.at(-1)?.content ?? '';
+}
+
+/** The text being rewarded: the response string, or the last assistant message of a conversation. */
+export function responseText(sample: Sample): string {
+  return typeof sample.response === 'string' ? sample.response : lastAssistant(sample.response);
+}
+
+/** The prompt as text: the string, or the last user message of a conversation. */
+export function promptText(sample: Sample): string {
+  if (sample.prompt === undefined) return '';
+  if (typeof sample.prompt === 'string') return sample.prompt;
+  for (let i = sample.prompt.length - 1; i >= 0; i--) if (sample.prompt[i]!.role === 'user') return sample.prompt[i]!.content;
+  return '';
+}

@@ -1,0 +1,14 @@
+/** Library entry point: load a spec, score samples, register your own rewards. */
+import './builtins.js';
+
+export { parseNode, SpecError } from './core/engine/compile.js';
+export type { CompiledNode, Item, RunContext } from './core/engine/node.js';
+export { parseOnError, scoreUnderPolicy } from './core/on-error.js';
+export { getReward, listRewards, registerReward } from './core/registry.js';
+export { failed, ok, timedOut } from './core/result.js';
+export type { AsyncReward, CpuReward, GroupReward, RewardDefinition, RewardEnv } from './core/reward.js';
+export { parseSample, promptText, responseText } from './core/sample.js';
+export { Runtime, type RuntimeOptions, type ScoreOptions, Scorer } from './core/scorer.js';
+export { registerNodeKind } from './core/spec/kinds.js';
+export { type LoadedSpec, loadSpecFile, parseSpec } from './core/spec/load.js';
+export type * from './core/types.js';
