@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CompiledNode } from './engine/node.js';
-import type { Outcome, RewardContext, Sample } from './types.js';
+import type { Outcome, RewardContext, RewardResult, Sample } from './types.js';
 
 /**
  * Shared services a reward may use, handed to `create` once when a spec is compiled.
@@ -9,6 +9,8 @@ import type { Outcome, RewardContext, Sample } from './types.js';
 export interface RewardEnv {
   /** Compile a nested spec node (for rewards that wrap others, such as rubric checks). */
   compile(node: unknown, path?: string): CompiledNode;
+  /** Run a compiled node on samples from inside a reward (CPU subtrees still go to the worker pool). */
+  run(node: CompiledNode, samples: Sample[], ctx: RewardContext): Promise<RewardResult[]>;
   /** Long-lived shared objects, keyed by capability ("sandbox", "judges"…), created lazily. */
   service<T>(key: string, make: () => T): T;
 }

@@ -19,9 +19,9 @@ export class Runtime {
   private readonly services = new Map<string, unknown>();
 
   constructor(opts: RuntimeOptions = {}) {
-    this.env = createEnv(this.services);
     this.pool = opts.inThread ? undefined : new CpuPool(opts);
     this.cpu = this.pool ?? inThreadExecutor;
+    this.env = createEnv(this.services, () => this.cpu);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import type { RewardEnv } from '../reward.js';
 import { formatIssues } from '../spec/issues.js';
 import { getNodeKind, type SpecNode } from '../spec/kinds.js';
 import { nodeSchema } from '../spec/schema.js';
-import type { CompiledNode } from './node.js';
+import { type CompiledNode, type CpuExecutor, inThreadExecutor, runNode } from './node.js';
 
 export class SpecError extends Error {
   constructor(
@@ -30,9 +30,15 @@ export function compileNode(node: SpecNode, env: RewardEnv): CompiledNode {
 }
 
 /** Services shared by every spec compiled against it (the sandbox pool, judge clients…). */
-export function createEnv(services = new Map<string, unknown>()): RewardEnv {
+export function createEnv(services = new Map<string, unknown>(), cpu: () => CpuExecutor = () => inThreadExecutor): RewardEnv {
   const env: RewardEnv = {
     compile: (raw, path) => compileNode(parseNode(raw, path ? [path] : ['node']), env),
+    run: (node, samples, ctx) =>
+      runNode(
+        node,
+        samples.map((sample) => ({ sample, deadline: ctx.deadline })),
+        { seed: ctx.seed, signal: ctx.signal, cpu: cpu(), env, ...(ctx.step !== undefined && { step: ctx.step }) },
+      ),
     service<T>(key: string, make: () => T): T {
       if (!services.has(key)) services.set(key, make());
       return services.get(key) as T;
