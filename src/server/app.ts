@@ -1,0 +1,90 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { healthRoutes } from './routes/health.js';
+import { nativeRoutes } from './routes/native.js';
+import { openrlhfRoutes } from './routes/openrlhf.js';
+import { HttpError, type ScoringService } from './service.js';
+
+export interface AppOptions {
+  service: ScoringService;
+  /** Bearer token required on every route but `/health`; none means no auth. */
+  token?: string | undefined;
+  /** Largest request body in bytes (413 beyond). */
+  bodyLimit?: number;
+  /** pino logger options, or false for none. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** The fastify app: one plugin per route group over one ScoringService. Closing it closes the service. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { service } = opts;
+  let draining = false;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Trainers keep connections open between steps; idle sockets must not hold shutdown up.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  if (opts.token) app.addHook('onRequest', bearerAuth(opts.token));
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    service.metrics.requests.inc({ route, code: String(reply.statusCode) });
+    service.metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).headers(err.headers).send({ error: err.message });
+    }
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({
+        error: `body: larger than the limit of ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes; send smaller batches`,
+      });
+    }
+    if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+      const message =
+        e.code === 'FST_ERR_CTP_INVALID_JSON' || err instanceof SyntaxError
+          ? `body: not valid JSON (${e.message})`
+          : e.message;
+      return reply.code(e.statusCode).send({ error: message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: `internal error: ${e.message}` });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no route ${req.method} ${req.url}` }),
+  );
+
+  await app.register(healthRoutes, { service, draining: () => draining });
+  await app.register(nativeRoutes, { service });
+  await app.register(openrlhfRoutes, { service });
+
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  // Runs once in-flight requests have been answered: then the pool and the store can go.
+  app.addHook('onClose', async () => {
+    await service.close();
+  });
+  return app;
+}
+
+function bearerAuth(token: string) {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return async (req: { url: string; headers: Record<string, unknown> }) => {
+    if (req.url.split('?')[0] === '/health') return;
+    const given = Buffer.from(String(req.headers.authorization ?? ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new HttpError(401, 'authorization: expected "Bearer <token>" with the server\'s token', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+  };
+}

@@ -1,0 +1,117 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { parseOnError, scoreUnderPolicy } from '../core/on-error.js';
+import { parseSample } from '../core/sample.js';
+import { formatIssues } from '../core/spec/issues.js';
+import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
+import { HttpError } from './service.js';
+
+/** Fields shared by the native scoring routes. Samples are checked one by one afterwards. */
+export const scoringFields = {
+  spec: z.string().min(1).optional(),
+  samples: z.array(z.unknown()),
+  onError: z.unknown().optional(),
+  step: z.number().int().nonnegative().optional(),
+  timeoutMs: z.number().int().positive().max(3_600_000).optional(),
+  run: z.string().min(1).max(200).optional(),
+};
+
+/** Parse a body with a zod schema; a structurally broken body is a 400 that names every bad field. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'body: expected a JSON object');
+  }
+  const parsed = schema.safeParse(body, { reportInput: true });
+  if (!parsed.success) throw new HttpError(400, formatIssues(parsed.error).join('; '));
+  return parsed.data;
+}
+
+export function policyOf(value: unknown): OnErrorPolicy {
+  if (value === undefined) return 'null';
+  try {
+    return parseOnError(value);
+  } catch (err) {
+    throw new HttpError(400, (err as Error).message);
+  }
+}
+
+/** Step and run id may also come as headers, for trainers that cannot change the body. */
+export function stepOf(req: FastifyRequest, fromBody: number | undefined): number | undefined {
+  if (fromBody !== undefined) return fromBody;
+  const header = req.headers['x-assay-step'];
+  if (header === undefined) return undefined;
+  const step = Number(header);
+  if (!Number.isInteger(step) || step < 0)
+    throw new HttpError(400, `x-assay-step: expected a non-negative integer, got "${header}"`);
+  return step;
+}
+
+export function runOf(req: FastifyRequest, fromBody: string | undefined): string | undefined {
+  const header = req.headers['x-assay-run'];
+  return fromBody ?? (typeof header === 'string' && header !== '' ? header : undefined);
+}
+
+export interface CheckedSamples {
+  /** Valid samples with their index in the request. */
+  valid: { index: number; sample: Sample }[];
+  /** Invalid entries: the result reported in their place, its reason naming the field. */
+  invalid: { index: number; errors: string[] }[];
+}
+
+/**
+ * Check each entry of `samples` on its own: a bad sample is reported in its place and the others are still
+ * scored. Only when none is valid is the whole request a 400 (there is nothing to keep).
+ */
+export function checkSamples(
+  raw: unknown[],
+  extra?: (s: Sample, index: number) => string | undefined,
+): CheckedSamples {
+  const out: CheckedSamples = { valid: [], invalid: [] };
+  raw.forEach((value, index) => {
+    const parsed = parseSample(value, ['samples', index]);
+    const errors = parsed.ok
+      ? [extra?.(parsed.sample, index)].filter((e): e is string => e !== undefined)
+      : parsed.errors;
+    if (parsed.ok && errors.length === 0) out.valid.push({ index, sample: parsed.sample });
+    else
+      out.invalid.push({
+        index,
+        errors: errors.map((e) => (e.startsWith('samples[') ? e : `samples[${index}]: ${e}`)),
+      });
+  });
+  if (out.valid.length === 0 && out.invalid.length > 0) {
+    throw new HttpError(
+      400,
+      out.invalid
+        .flatMap((i) => i.errors)
+        .slice(0, 20)
+        .join('; '),
+    );
+  }
+  return out;
+}
+
+export function invalidResult(errors: string[]): RewardResult {
+  return { name: 'sample', status: 'error', score: null, reason: `invalid sample: ${errors.join('; ')}` };
+}
+
+/** Put results of the valid samples and reports for the invalid ones back in request order. */
+export function inRequestOrder(
+  checked: CheckedSamples,
+  results: RewardResult[],
+  total: number,
+): RewardResult[] {
+  const out: RewardResult[] = new Array(total);
+  checked.valid.forEach((v, i) => {
+    out[v.index] = results[i]!;
+  });
+  for (const bad of checked.invalid) out[bad.index] = invalidResult(bad.errors);
+  return out;
+}
+
+/** A result as the caller sees it: the score under its onError policy, the status untouched. */
+export function underPolicy(result: RewardResult, policy: OnErrorPolicy): RewardResult & { dropped?: true } {
+  if (result.status === 'ok') return result;
+  const score = scoreUnderPolicy(result, policy);
+  return score === undefined ? { ...result, score: null, dropped: true } : { ...result, score };
+}

@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Runtime, Scorer } from '../core/scorer.js';
+import { loadSpecFile } from '../core/spec/load.js';
+import { RunStore } from '../store/run-store.js';
+import { buildApp } from './app.js';
+import { ScoringService } from './service.js';
+
+/** The spec `assay serve` uses when given none (shipped with the package). */
+export const DEFAULT_SPEC = fileURLToPath(new URL('../../examples/default.yaml', import.meta.url));
+export const DEFAULT_STORE = '.assay/runs.sqlite';
+
+export interface ServeOptions {
+  /** Spec files; the first is the default for requests that name none. */
+  specs?: string[];
+  port?: number;
+  host?: string;
+  token?: string | undefined;
+  /** SQLite file of the run store, or false for none. */
+  store?: string | false;
+  threads?: number;
+  maxPendingSamples?: number;
+  cacheEntries?: number;
+  bodyLimit?: number;
+  run?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  service: ScoringService;
+  url: string;
+}
+
+/** Load the specs, start one runtime (worker pool) for all of them, open the store, and listen. */
+export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
+  const files = opts.specs?.length ? opts.specs : [DEFAULT_SPEC];
+  const specs = [];
+  for (const file of files) specs.push(await loadSpecFile(file));
+  const plugins = [...new Set(specs.flatMap((s) => s.plugins))];
+  const runtime = new Runtime({ plugins, ...(opts.threads !== undefined && { threads: opts.threads }) });
+  let store: RunStore | undefined;
+  try {
+    const scorers = specs.map((s) => new Scorer(s, runtime));
+    if (opts.store !== false) store = new RunStore(opts.store ?? DEFAULT_STORE);
+    const service = new ScoringService(runtime, scorers, {
+      ...(store && { store }),
+      ...(opts.maxPendingSamples !== undefined && { maxPendingSamples: opts.maxPendingSamples }),
+      ...(opts.cacheEntries !== undefined && { cacheEntries: opts.cacheEntries }),
+      ...(opts.run !== undefined && { run: opts.run }),
+    });
+    const app = await buildApp({
+      service,
+      token: opts.token,
+      ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+      ...(opts.logger !== undefined && { logger: opts.logger }),
+    });
+    const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
+    return { app, service, url };
+  } catch (err) {
+    store?.close();
+    await runtime.close();
+    throw err;
+  }
+}
