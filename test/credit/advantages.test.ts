@@ -50,8 +50,8 @@ describe('outcome advantages: hand-computed values', () => {
     expect(r.batch!.std).toBeCloseTo(0.408248, 5);
   });
   it('asymmetric scaling (A-GRAE) and PSR/NSR weighting', () => {
-    close(adv('grpo', [1, 0], { positiveScale: 0.5 }), [0.353553, -0.707107]);
-    close(adv('grpo', [1, 0], { negativeScale: 2 }), [0.707107, -1.414214]);
+    close(adv('grpo', [1, 0], { positiveScale: 0.5 }), [0.353553, -Math.SQRT1_2]);
+    close(adv('grpo', [1, 0], { negativeScale: 2 }), [Math.SQRT1_2, -Math.SQRT2]);
     // W-REINFORCE: +1/−1 rewards, positive samples weighted 0.1
     close(adv('reinforce', [1, -1], { positiveWeight: 0.1 }), [0.1, -1]);
     close(adv('drgrpo', [1, 0], { negativeWeight: 0 }), [0.5, 0]);
@@ -77,7 +77,7 @@ describe('outcome advantages: edge cases', () => {
   });
   it('failed samples are left out of the baseline and get null', () => {
     // scored [1, 0]: mean .5, sample std .7071
-    close(adv('grpo', [1, null, 0]), [0.707107, null, -0.707107]);
+    close(adv('grpo', [1, null, 0]), [Math.SQRT1_2, null, -Math.SQRT1_2]);
     close(adv('rloo', [1, null, 0, 0]), [1, null, -0.5, -0.5]);
     const g = computeAdvantages([{ id: 'g', scores: [null, null] }], 'grpo').groups[0]!;
     expect(g.advantages).toEqual([null, null]);
@@ -123,7 +123,9 @@ describe('outcome advantages: properties', () => {
     fc.assert(
       fc.property(scores, fc.constantFrom('grpo', 'drgrpo', 'rloo', 'reinforce', 'reinforce++'), (s, m) => {
         const a = adv(m as OutcomeMethod, s);
-        a.forEach((x, i) => expect(x === null).toBe(s[i] === null));
+        a.forEach((x, i) => {
+          expect(x === null).toBe(s[i] === null);
+        });
       }),
     );
   });
