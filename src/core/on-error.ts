@@ -4,7 +4,12 @@ import type { OnErrorPolicy, RewardResult } from './types.js';
 export function parseOnError(value: unknown): OnErrorPolicy {
   if (value === null || value === 'null') return 'null';
   if (value === 'zero' || value === 'drop') return value;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
   if (Number.isFinite(n)) return n;
   throw new Error(`onError: expected null, zero, drop or a number, got ${JSON.stringify(value)}`);
 }

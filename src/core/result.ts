@@ -25,7 +25,12 @@ export function toResult(name: string, outcome: Outcome, ms?: number): RewardRes
     outcome.status === undefined || outcome.status === 'ok'
       ? Number.isFinite(outcome.score)
         ? { name, status: 'ok', score: outcome.score }
-        : { name, status: 'error', score: null, reason: `reward returned a non-finite score (${outcome.score})` }
+        : {
+            name,
+            status: 'error',
+            score: null,
+            reason: `reward returned a non-finite score (${outcome.score})`,
+          }
       : { name, status: outcome.status, score: null };
   if (outcome.reason !== undefined && result.reason === undefined) result.reason = outcome.reason;
   if (outcome.detail !== undefined) result.detail = outcome.detail;
@@ -34,7 +39,12 @@ export function toResult(name: string, outcome: Outcome, ms?: number): RewardRes
   return result;
 }
 
-export function failure(name: string, status: Exclude<Status, 'ok'>, reason: string, ms?: number): RewardResult {
+export function failure(
+  name: string,
+  status: Exclude<Status, 'ok'>,
+  reason: string,
+  ms?: number,
+): RewardResult {
   const result: RewardResult = { name, status, score: null, reason };
   if (ms !== undefined) result.ms = round3(ms);
   return result;

@@ -26,21 +26,21 @@ interface RewardBase<A> {
 }
 
 /** CPU-bound, synchronous: runs in the worker-thread pool, where a hang is ended by terminating the worker. */
-export interface CpuReward<A = any> extends RewardBase<A> {
+export interface CpuReward<A = unknown> extends RewardBase<A> {
   mode: 'cpu';
   create(args: A): (sample: Sample, ctx: RewardContext) => Outcome;
 }
 
 /** I/O-bound (model calls, sandboxed processes): runs on the main thread, raced against its deadline. */
-export interface AsyncReward<A = any> extends RewardBase<A> {
+export interface AsyncReward<A = unknown> extends RewardBase<A> {
   mode: 'async';
   create(args: A, env: RewardEnv): (sample: Sample, ctx: RewardContext) => Promise<Outcome>;
 }
 
 /** Scores the rollouts of one prompt together (pairwise tournaments, pass-rate-weighted tests…). */
-export interface GroupReward<A = any> extends RewardBase<A> {
+export interface GroupReward<A = unknown> extends RewardBase<A> {
   mode: 'group';
   create(args: A, env: RewardEnv): (samples: Sample[], ctx: RewardContext) => Promise<Outcome[]>;
 }
 
-export type RewardDefinition<A = any> = CpuReward<A> | AsyncReward<A> | GroupReward<A>;
+export type RewardDefinition<A = unknown> = CpuReward<A> | AsyncReward<A> | GroupReward<A>;

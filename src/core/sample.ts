@@ -8,10 +8,15 @@ const messageSchema = z.looseObject({
 });
 
 const textOrMessages = z.union([z.string(), z.array(messageSchema)], {
-  error: 'expected a string or a list of {role, content} messages',
+  error: (issue) =>
+    issue.input === undefined
+      ? 'required: a string or a list of {role, content} messages'
+      : 'expected a string or a list of {role, content} messages',
 });
 
-const idSchema = z.union([z.string(), z.number()], { error: 'expected a string or a number' }).transform(String);
+const idSchema = z
+  .union([z.string(), z.number()], { error: 'expected a string or a number' })
+  .transform(String);
 
 /** A sample as it enters (JSONL line, HTTP body). Unknown fields are dropped. */
 export const sampleSchema = z.object({
@@ -39,7 +44,12 @@ export type SampleParse = { ok: true; sample: Sample } | { ok: false; errors: st
 /** Validate one sample; errors name the field (`response: expected a string or a list of … messages`). */
 export function parseSample(value: unknown, root: PropertyKey[] = []): SampleParse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, errors: [`${root.length ? `${String(root.at(-1))}: ` : ''}expected a sample object with a "response" field`] };
+    return {
+      ok: false,
+      errors: [
+        `${root.length ? `${String(root.at(-1))}: ` : ''}expected a sample object with a "response" field`,
+      ],
+    };
   }
   const parsed = sampleSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return { ok: true, sample: parsed.data as Sample };
@@ -47,7 +57,8 @@ export function parseSample(value: unknown, root: PropertyKey[] = []): SamplePar
 }
 
 function lastAssistant(messages: Message[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'assistant') return messages[i]!.content;
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i]!.role === 'assistant') return messages[i]!.content;
   return messages.at(-1)?.content ?? '';
 }
 
@@ -60,6 +71,7 @@ export function responseText(sample: Sample): string {
 export function promptText(sample: Sample): string {
   if (sample.prompt === undefined) return '';
   if (typeof sample.prompt === 'string') return sample.prompt;
-  for (let i = sample.prompt.length - 1; i >= 0; i--) if (sample.prompt[i]!.role === 'user') return sample.prompt[i]!.content;
+  for (let i = sample.prompt.length - 1; i >= 0; i--)
+    if (sample.prompt[i]!.role === 'user') return sample.prompt[i]!.content;
   return '';
 }

@@ -34,7 +34,7 @@ export class Runtime {
 }
 
 export interface ScoreOptions {
-  /** Per-sample deadline, counted from the call; defaults to the spec's `timeout_ms`. */
+  /** Per-sample time budget, counted from when the sample's work starts; defaults to the spec's `timeout_ms`. */
   timeoutMs?: number;
   step?: number;
   seed?: number;
@@ -54,8 +54,8 @@ export class Scorer {
 
   /** Results in input order, one per sample; never throws for a sample's sake. */
   async score(samples: Sample[], opts: ScoreOptions = {}): Promise<RewardResult[]> {
-    const deadline = Date.now() + (opts.timeoutMs ?? this.spec.timeoutMs);
-    const items = samples.map((sample) => ({ sample, deadline }));
+    const timeoutMs = opts.timeoutMs ?? this.spec.timeoutMs;
+    const items = samples.map((sample) => ({ sample, timeoutMs }));
     try {
       return await runNode(this.root, items, {
         seed: opts.seed ?? this.spec.seed,

@@ -53,8 +53,19 @@ export interface RewardResult {
  * The engine turns it into a RewardResult (adds the name, timing, and checks the score is finite).
  */
 export type Outcome =
-  | { status?: 'ok'; score: number; reason?: string; detail?: Record<string, unknown>; components?: RewardResult[] }
-  | { status: 'error' | 'timeout' | 'skipped'; reason: string; detail?: Record<string, unknown>; components?: RewardResult[] };
+  | {
+      status?: 'ok';
+      score: number;
+      reason?: string;
+      detail?: Record<string, unknown>;
+      components?: RewardResult[];
+    }
+  | {
+      status: 'error' | 'timeout' | 'skipped';
+      reason: string;
+      detail?: Record<string, unknown>;
+      components?: RewardResult[];
+    };
 
 /** Per-call context handed to every reward. */
 export interface RewardContext {

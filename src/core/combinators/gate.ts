@@ -43,7 +43,12 @@ class GateFold {
   finish(name: string): RewardResult {
     const closedAt = this.results.length - 1;
     for (let k = this.results.length; k < this.parts.length; k++) {
-      this.results.push({ name: this.parts[k]!.name, status: 'skipped', score: null, reason: `gate closed at part ${closedAt}` });
+      this.results.push({
+        name: this.parts[k]!.name,
+        status: 'skipped',
+        score: null,
+        reason: `gate closed at part ${closedAt}`,
+      });
     }
     if (this.failure) {
       const k = this.results.indexOf(this.failure);
@@ -51,7 +56,8 @@ class GateFold {
         name,
         status: this.failure.status === 'ok' ? 'error' : this.failure.status,
         score: null,
-        reason: `part ${k} (${this.parts[k]!.name}) ${this.failure.status}: ${this.failure.reason ?? ''}`.trim(),
+        reason:
+          `part ${k} (${this.parts[k]!.name}) ${this.failure.status}: ${this.failure.reason ?? ''}`.trim(),
         components: this.results,
       };
     }
@@ -61,8 +67,11 @@ class GateFold {
 
 registerNodeKind({
   key: 'gate',
-  description: '{ gate: [nodes], threshold?: 1 }: part k+1 counts only if part k scored ≥ threshold; sum of the parts that count',
-  schema: z.object({ gate: z.array(nodeSchema).min(1), threshold: z.number().optional(), ...commonFields }).strict(),
+  description:
+    '{ gate: [nodes], threshold?: 1 }: part k+1 counts only if part k scored ≥ threshold; sum of the parts that count',
+  schema: z
+    .object({ gate: z.array(nodeSchema).min(1), threshold: z.number().optional(), ...commonFields })
+    .strict(),
   build(node, b) {
     const parts = (node.body.gate as SpecNode[]).map((c) => b.child(c));
     const threshold = (node.body.threshold as number | undefined) ?? 1;

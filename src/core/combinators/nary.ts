@@ -9,7 +9,10 @@ type Combine = (parts: { weight: number; value: number }[]) => number;
 
 /** Σ wᵢ·rᵢ, mean, min, max and product over the parts that count (metrics and left-out parts excluded). */
 const combiners: Record<string, { description: string; combine: Combine }> = {
-  weighted: { description: 'Σ wᵢ·rᵢ over the parts (weights default 1)', combine: (p) => p.reduce((s, x) => s + x.weight * x.value, 0) },
+  weighted: {
+    description: 'Σ wᵢ·rᵢ over the parts (weights default 1)',
+    combine: (p) => p.reduce((s, x) => s + x.weight * x.value, 0),
+  },
   mean: { description: 'mean of the parts', combine: (p) => p.reduce((s, x) => s + x.value, 0) / p.length },
   min: { description: 'smallest part', combine: (p) => Math.min(...p.map((x) => x.value)) },
   max: { description: 'largest part', combine: (p) => Math.max(...p.map((x) => x.value)) },

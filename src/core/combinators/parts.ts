@@ -37,7 +37,11 @@ export function collectParts(children: CompiledNode[], results: RewardResult[]):
 }
 
 /** The result of a combinator whose part failed: same status, a reason naming the part, no score. */
-export function propagatedFailure(name: string, failure: NonNullable<Parts['failure']>, components: RewardResult[]): RewardResult {
+export function propagatedFailure(
+  name: string,
+  failure: NonNullable<Parts['failure']>,
+  components: RewardResult[],
+): RewardResult {
   const { index, node, result } = failure;
   return {
     name,

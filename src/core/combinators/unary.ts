@@ -7,11 +7,23 @@ import { composeNode, nodeBase } from './compose.js';
 import { partValue } from './parts.js';
 
 /** Apply `f` to the child's value; a failure passes through with its status unless the child says otherwise. */
-function mapChild(name: string, child: CompiledNode, result: RewardResult, f: (x: number) => number): RewardResult {
+function mapChild(
+  name: string,
+  child: CompiledNode,
+  result: RewardResult,
+  f: (x: number) => number,
+): RewardResult {
   const v = partValue(child, result);
   if ('value' in v) return { name, status: 'ok', score: f(v.value), components: [result] };
-  const status = 'omit' in v && result.status === 'skipped' ? 'skipped' : result.status === 'ok' ? 'error' : result.status;
-  return { name, status, score: null, reason: `${child.name} ${result.status}: ${result.reason ?? ''}`.trim(), components: [result] };
+  const status =
+    'omit' in v && result.status === 'skipped' ? 'skipped' : result.status === 'ok' ? 'error' : result.status;
+  return {
+    name,
+    status,
+    score: null,
+    reason: `${child.name} ${result.status}: ${result.reason ?? ''}`.trim(),
+    components: [result],
+  };
 }
 
 registerNodeKind({
@@ -20,13 +32,18 @@ registerNodeKind({
   schema: z
     .object({ clip: nodeSchema, min: z.number().optional(), max: z.number().optional(), ...commonFields })
     .strict()
-    .refine((v) => v.min === undefined || v.max === undefined || v.min <= v.max, { message: 'min must be ≤ max', path: ['min'] }),
+    .refine((v) => v.min === undefined || v.max === undefined || v.min <= v.max, {
+      message: 'min must be ≤ max',
+      path: ['min'],
+    }),
   build(node, b) {
     const child = b.child(node.body.clip as SpecNode);
     const lo = (node.body.min as number | undefined) ?? Number.NEGATIVE_INFINITY;
     const hi = (node.body.max as number | undefined) ?? Number.POSITIVE_INFINITY;
     const base = nodeBase(node, 'clip');
-    return composeNode(base, [child], ([r]) => mapChild(base.name, child, r!, (x) => Math.min(hi, Math.max(lo, x))));
+    return composeNode(base, [child], ([r]) =>
+      mapChild(base.name, child, r!, (x) => Math.min(hi, Math.max(lo, x))),
+    );
   },
 });
 
@@ -34,7 +51,12 @@ registerNodeKind({
   key: 'affine',
   description: '{ affine: node, scale?: 1, shift?: 0 }: scale·child + shift',
   schema: z
-    .object({ affine: nodeSchema, scale: z.number().optional(), shift: z.number().optional(), ...commonFields })
+    .object({
+      affine: nodeSchema,
+      scale: z.number().optional(),
+      shift: z.number().optional(),
+      ...commonFields,
+    })
     .strict(),
   build(node, b) {
     const child = b.child(node.body.affine as SpecNode);

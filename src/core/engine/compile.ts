@@ -30,14 +30,27 @@ export function compileNode(node: SpecNode, env: RewardEnv): CompiledNode {
 }
 
 /** Services shared by every spec compiled against it (the sandbox pool, judge clients…). */
-export function createEnv(services = new Map<string, unknown>(), cpu: () => CpuExecutor = () => inThreadExecutor): RewardEnv {
+export function createEnv(
+  services = new Map<string, unknown>(),
+  cpu: () => CpuExecutor = () => inThreadExecutor,
+): RewardEnv {
   const env: RewardEnv = {
     compile: (raw, path) => compileNode(parseNode(raw, path ? [path] : ['node']), env),
     run: (node, samples, ctx) =>
       runNode(
         node,
-        samples.map((sample) => ({ sample, deadline: ctx.deadline })),
-        { seed: ctx.seed, signal: ctx.signal, cpu: cpu(), env, ...(ctx.step !== undefined && { step: ctx.step }) },
+        samples.map((sample) => ({
+          sample,
+          timeoutMs: Math.max(0, ctx.deadline - Date.now()),
+          deadline: ctx.deadline,
+        })),
+        {
+          seed: ctx.seed,
+          signal: ctx.signal,
+          cpu: cpu(),
+          env,
+          ...(ctx.step !== undefined && { step: ctx.step }),
+        },
       ),
     service<T>(key: string, make: () => T): T {
       if (!services.has(key)) services.set(key, make());

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { getReward, rewardNames } from '../registry.js';
-import type { RewardEnv } from '../reward.js';
 import { errorMessage, failure, toResult } from '../result.js';
+import type { RewardEnv } from '../reward.js';
 import { type NodeKind, registerNodeKind, type SpecNode } from '../spec/kinds.js';
 import { commonFields } from '../spec/schema.js';
 import type { Outcome, RewardContext, RewardResult } from '../types.js';
 import { withDeadline } from './deadline.js';
-import type { CompiledNode, Item, RunContext } from './node.js';
+import { type CompiledNode, deadlineOf, type Item, type RunContext } from './node.js';
 
-function rewardContext(item: Item, ctx: RunContext, signal: AbortSignal): RewardContext {
-  return { deadline: item.deadline, signal, seed: ctx.seed, ...(ctx.step !== undefined && { step: ctx.step }) };
+function rewardContext(deadline: number, ctx: RunContext, signal: AbortSignal): RewardContext {
+  return { deadline, signal, seed: ctx.seed, ...(ctx.step !== undefined && { step: ctx.step }) };
 }
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -20,7 +20,11 @@ const useSchema = z
   .transform((node, ctx) => {
     const def = getReward(node.use);
     if (!def) {
-      ctx.addIssue({ code: 'custom', path: ['use'], message: `unknown reward "${node.use}" (known: ${rewardNames().join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['use'],
+        message: `unknown reward "${node.use}" (known: ${rewardNames().join(', ')})`,
+      });
       return z.NEVER;
     }
     const args = def.args.safeParse(node.args ?? {}, { reportInput: true });
@@ -49,10 +53,16 @@ function buildLeaf(node: SpecNode, env: RewardEnv): CompiledNode {
       ...base,
       cpu: true,
       runSync(item, ctx): RewardResult {
-        if (Date.now() > item.deadline) return failure(name, 'timeout', 'deadline passed before the reward started', 0);
+        const deadline = deadlineOf(item);
+        if (Date.now() > deadline)
+          return failure(name, 'timeout', 'deadline passed before the reward started', 0);
         const started = performance.now();
         try {
-          return toResult(name, fn(item.sample, rewardContext(item, ctx, NEVER_ABORTED)), performance.now() - started);
+          return toResult(
+            name,
+            fn(item.sample, rewardContext(deadline, ctx, NEVER_ABORTED)),
+            performance.now() - started,
+          );
         } catch (err) {
           return failure(name, 'error', `${name} threw: ${errorMessage(err)}`, performance.now() - started);
         }
@@ -66,9 +76,15 @@ function buildLeaf(node: SpecNode, env: RewardEnv): CompiledNode {
       cpu: false,
       run(items, ctx) {
         return Promise.all(
-          items.map((item) =>
-            withDeadline(name, item.deadline, (signal) => fn(item.sample, rewardContext(item, ctx, signal)), ctx.signal),
-          ),
+          items.map((item) => {
+            const deadline = deadlineOf(item);
+            return withDeadline(
+              name,
+              deadline,
+              (signal) => fn(item.sample, rewardContext(deadline, ctx, signal)),
+              ctx.signal,
+            );
+          }),
         );
       },
     };
@@ -95,7 +111,7 @@ async function runGroups(
   await Promise.all(
     [...groups.values()].map(async (members) => {
       const groupItems = members.map((i) => items[i]!);
-      const deadline = Math.min(...groupItems.map((it) => it.deadline));
+      const deadline = Math.min(...groupItems.map(deadlineOf));
       let outcomes: Outcome[] | undefined;
       const whole = await withDeadline(
         name,
@@ -103,10 +119,13 @@ async function runGroups(
         async (signal) => {
           outcomes = await fn(
             groupItems.map((it) => it.sample),
-            rewardContext({ sample: groupItems[0]!.sample, deadline }, ctx, signal),
+            rewardContext(deadline, ctx, signal),
           );
           if (outcomes.length !== groupItems.length) {
-            return { status: 'error', reason: `group reward returned ${outcomes.length} results for ${groupItems.length} samples` };
+            return {
+              status: 'error',
+              reason: `group reward returned ${outcomes.length} results for ${groupItems.length} samples`,
+            };
           }
           return { score: 0 };
         },

@@ -1,11 +1,20 @@
 import type { RewardEnv } from '../reward.js';
 import type { RewardResult, Sample } from '../types.js';
 
-/** A sample on its way through the tree, with the absolute deadline (ms since epoch) it must meet. */
+/**
+ * A sample on its way through the tree, with its time budget. The budget counts from the moment the
+ * sample's work starts (not from when it was queued), so one sample that hangs costs its own budget
+ * and never makes the samples queued behind it miss theirs.
+ */
 export interface Item {
   sample: Sample;
-  deadline: number;
+  timeoutMs: number;
+  /** Absolute deadline, set when a CPU subtree starts on this sample (shared by the leaves inside it). */
+  deadline?: number;
 }
+
+/** The absolute deadline of work starting now on this item. */
+export const deadlineOf = (item: Item): number => item.deadline ?? Date.now() + item.timeoutMs;
 
 /** Runs synchronous CPU subtrees: the worker pool in production, in-thread in a worker or a benchmark. */
 export interface CpuExecutor {
@@ -53,6 +62,6 @@ export function runNode(node: CompiledNode, items: Item[], ctx: RunContext): Pro
 /** Runs CPU subtrees in the calling thread: used inside workers and for single-thread benchmarks. */
 export const inThreadExecutor: CpuExecutor = {
   async run(node, items, ctx) {
-    return items.map((item) => node.runSync!(item, ctx));
+    return items.map((item) => node.runSync!({ ...item, deadline: deadlineOf(item) }, ctx));
   },
 };

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { CompiledNode, CpuExecutor, Item, RunContext } from '../engine/node.js';
 import { errorMessage, failure } from '../result.js';
 import type { RewardResult } from '../types.js';
-import { type ChunkTask, PROGRESS_INDEX, PROGRESS_STARTED } from './task.js';
+import { type ChunkTask, CONTROL_BYTES, controlViews } from './task.js';
 
 export interface CpuPoolOptions {
   threads?: number;
@@ -11,34 +11,46 @@ export interface CpuPoolOptions {
   plugins?: string[];
   /** Heap cap per worker: a reward that allocates without bound ends its worker, not the process. */
   maxHeapMb?: number;
-  /** Samples per message to a worker; default adapts to the batch. */
+  /** Most samples per message to a worker; default adapts to the batch. */
   chunkSize?: number;
 }
 
 interface ActiveChunk {
+  name: string;
+  spec: string;
+  ctx: RunContext;
+  items: Item[];
+  budgets: number[];
+  next: Int32Array;
   progress: Float64Array;
-  deadlines: number[];
   controller: AbortController;
+  /** The unclaimed tail taken to another worker, if any, and where it starts. */
+  stolen?: Promise<RewardResult[]>;
+  stolenFrom?: number;
 }
 
-class ChunkTimeout extends Error {
+class SampleTimeout extends Error {
   constructor(readonly index: number) {
-    super(`chunk item ${index} passed its deadline`);
+    super(`sample ${index} passed its deadline`);
   }
 }
 
 const WATCHDOG_MS = 10;
+/** A sample running longer than this lets the samples queued behind it move to another worker. */
+const STEAL_AFTER_MS = 20;
 const MAX_CHUNK = 256;
 
 const here = new URL(import.meta.url);
 const fromSource = here.pathname.endsWith('.ts');
 
 /**
- * The worker-thread pool for CPU-bound rewards (piscina). Samples travel in chunks (one message per chunk
- * keeps cheap rewards at tens of thousands per second); each sample still has its own deadline: the worker
- * publishes which sample it is on, and a watchdog that sees one run past its deadline aborts the chunk,
- * which makes piscina terminate and replace the worker. That sample is reported `timeout`, the rest of the
- * chunk is resubmitted. Chunking and the watchdog are ours because piscina only knows whole-task aborts.
+ * The worker-thread pool for CPU-bound rewards (piscina). Samples travel in chunks: one message per chunk
+ * keeps cheap rewards at tens of thousands per second. Each sample still has its own deadline: the worker
+ * claims samples one at a time and publishes which one runs since when. A watchdog then
+ * - moves the unclaimed rest of a chunk to another worker when one sample is slow (work stealing), and
+ * - aborts the chunk when a sample passes its deadline, which makes piscina terminate and replace the
+ *   worker; that sample is reported `timeout` and the samples it had finished are scored again.
+ * This is hand-written because piscina only knows whole-task aborts and has no per-item deadlines.
  */
 export class CpuPool implements CpuExecutor {
   readonly piscina: Piscina;
@@ -62,53 +74,73 @@ export class CpuPool implements CpuExecutor {
     this.piscina.on('error', () => {});
   }
 
-  get threads(): number {
-    return this.piscina.threads.length;
-  }
-
   async run(node: CompiledNode, items: Item[], ctx: RunContext): Promise<RewardResult[]> {
     const spec = JSON.stringify(node.spec);
-    const size = this.chunkSize ?? Math.min(MAX_CHUNK, Math.max(1, Math.ceil(items.length / (this.piscina.options.maxThreads * 4))));
+    const threads = this.piscina.options.maxThreads;
+    const size = this.chunkSize ?? Math.min(MAX_CHUNK, Math.max(1, Math.ceil(items.length / (threads * 4))));
     const chunks: Promise<RewardResult[]>[] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(this.runChunk(node.name, spec, items.slice(i, i + size), ctx));
+    for (let i = 0; i < items.length; i += size)
+      chunks.push(this.runChunk(node.name, spec, items.slice(i, i + size), ctx));
     return (await Promise.all(chunks)).flat();
   }
 
-  private async runChunk(name: string, spec: string, items: Item[], ctx: RunContext): Promise<RewardResult[]> {
+  private async runChunk(
+    name: string,
+    spec: string,
+    items: Item[],
+    ctx: RunContext,
+  ): Promise<RewardResult[]> {
     if (items.length === 0) return [];
-    const progress = new Float64Array(new SharedArrayBuffer(16));
-    progress[PROGRESS_INDEX] = -1;
-    const chunk: ActiveChunk = { progress, deadlines: items.map((it) => it.deadline), controller: new AbortController() };
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const { next, progress } = controlViews(control);
+    progress[0] = -1;
+    const now = Date.now();
+    const budgets = items.map((it) =>
+      it.deadline !== undefined ? Math.max(0, it.deadline - now) : it.timeoutMs,
+    );
+    const chunk: ActiveChunk = {
+      name,
+      spec,
+      ctx,
+      items,
+      budgets,
+      next,
+      progress,
+      controller: new AbortController(),
+    };
     const task: ChunkTask = {
       spec,
       samples: items.map((it) => it.sample),
-      deadlines: chunk.deadlines,
+      budgets,
       seed: ctx.seed,
-      progress: progress.buffer as SharedArrayBuffer,
+      control,
       ...(ctx.step !== undefined && { step: ctx.step }),
     };
     this.track(chunk);
     try {
-      return (await this.piscina.run(task, { signal: chunk.controller.signal })) as RewardResult[];
+      const done = (await this.piscina.run(task, { signal: chunk.controller.signal })) as RewardResult[];
+      return chunk.stolen ? [...done, ...(await chunk.stolen)] : done;
     } catch (err) {
       const reason = chunk.controller.signal.reason;
-      const index = progress[PROGRESS_INDEX]!;
-      if (reason instanceof ChunkTimeout || index >= 0) {
-        this.terminatedWorkers++;
-        const at = reason instanceof ChunkTimeout ? reason.index : index;
-        const culprit =
-          reason instanceof ChunkTimeout
-            ? failure(name, 'timeout', `deadline passed; worker terminated after ${Math.round(Date.now() - progress[PROGRESS_STARTED]!)} ms`)
-            : failure(name, 'error', `worker crashed: ${describeCrash(err)}`);
-        const [before, after] = await Promise.all([
-          this.runChunk(name, spec, items.slice(0, at), ctx),
-          this.runChunk(name, spec, items.slice(at + 1), ctx),
-        ]);
-        return [...before, culprit, ...after];
+      const index = progress[0]!;
+      if (index < 0) {
+        // Failed before scoring any sample (the spec could not be compiled in the worker): every sample errs.
+        const message = `could not run in a worker: ${errorMessage(err)}`;
+        return items.map(() => failure(name, 'error', message));
       }
-      // Failed before scoring any sample (spec could not be compiled in the worker): every sample errs.
-      const message = `could not run in a worker: ${errorMessage(err)}`;
-      return items.map(() => failure(name, 'error', message));
+      this.terminatedWorkers++;
+      const claimed = chunk.stolenFrom ?? Math.min(Atomics.exchange(next, 0, items.length), items.length);
+      const culprit =
+        reason instanceof SampleTimeout
+          ? failure(name, 'timeout', `deadline of ${budgets[index]} ms passed; worker terminated`)
+          : failure(name, 'error', `worker crashed: ${describeCrash(err)}`);
+      // Finished samples are scored again (CPU rewards are deterministic); unclaimed ones run elsewhere.
+      const [before, after, stolen] = await Promise.all([
+        this.runChunk(name, spec, items.slice(0, index), ctx),
+        this.runChunk(name, spec, items.slice(index + 1, claimed), ctx),
+        chunk.stolen ?? this.runChunk(name, spec, items.slice(claimed), ctx),
+      ]);
+      return [...before, culprit, ...after, ...stolen];
     } finally {
       this.untrack(chunk);
     }
@@ -117,7 +149,7 @@ export class CpuPool implements CpuExecutor {
   private track(chunk: ActiveChunk): void {
     this.active.add(chunk);
     if (!this.watchdog) {
-      this.watchdog = setInterval(() => this.checkDeadlines(), WATCHDOG_MS);
+      this.watchdog = setInterval(() => this.watch(), WATCHDOG_MS);
       this.watchdog.unref();
     }
   }
@@ -130,14 +162,24 @@ export class CpuPool implements CpuExecutor {
     }
   }
 
-  private checkDeadlines(): void {
+  private watch(): void {
     const now = Date.now();
     for (const chunk of this.active) {
-      const index = chunk.progress[PROGRESS_INDEX]!;
-      const started = chunk.progress[PROGRESS_STARTED]!;
-      if (index >= 0 && started > 0 && now > chunk.deadlines[index]! && !chunk.controller.signal.aborted) {
-        chunk.controller.abort(new ChunkTimeout(index));
+      const index = chunk.progress[0]!;
+      const started = chunk.progress[1]!;
+      if (index < 0 || started === 0 || chunk.controller.signal.aborted) continue;
+      if (
+        !chunk.stolen &&
+        now - started > STEAL_AFTER_MS &&
+        Atomics.load(chunk.next, 0) < chunk.items.length
+      ) {
+        const from = Atomics.exchange(chunk.next, 0, chunk.items.length);
+        if (from < chunk.items.length) {
+          chunk.stolenFrom = from;
+          chunk.stolen = this.runChunk(chunk.name, chunk.spec, chunk.items.slice(from), chunk.ctx);
+        }
       }
+      if (now - started > chunk.budgets[index]!) chunk.controller.abort(new SampleTimeout(index));
     }
   }
 

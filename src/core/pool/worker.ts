@@ -1,6 +1,7 @@
 /**
- * Worker-thread side of the CPU pool: rebuilds the CPU subtree from its spec, then scores a chunk of
- * samples in order, publishing which sample is in progress so the main thread can end a hang.
+ * Worker-thread side of the CPU pool: rebuilds the CPU subtree from its spec, then claims and scores
+ * the samples of a chunk one by one, publishing which one is in progress so the main thread can end
+ * a hang (by terminating this worker) or take the unstarted rest to another worker.
  */
 import { workerData } from 'node:worker_threads';
 import '../../builtins.js';
@@ -8,7 +9,7 @@ import { compileNode, createEnv, parseNode } from '../engine/compile.js';
 import { type CompiledNode, inThreadExecutor, type RunContext } from '../engine/node.js';
 import { loadPlugins } from '../spec/load.js';
 import type { RewardResult } from '../types.js';
-import { type ChunkTask, PROGRESS_INDEX, PROGRESS_STARTED } from './task.js';
+import { type ChunkTask, controlViews } from './task.js';
 
 await loadPlugins((workerData as { plugins?: string[] } | undefined)?.plugins ?? []);
 
@@ -27,14 +28,27 @@ function compiledFor(spec: string): CompiledNode {
 
 export default function scoreChunk(task: ChunkTask): RewardResult[] {
   const node = compiledFor(task.spec);
-  const progress = new Float64Array(task.progress);
-  const ctx: RunContext = { seed: task.seed, cpu: inThreadExecutor, env, ...(task.step !== undefined && { step: task.step }) };
-  const out: RewardResult[] = new Array(task.samples.length);
-  for (let i = 0; i < task.samples.length; i++) {
-    progress[PROGRESS_INDEX] = i;
-    progress[PROGRESS_STARTED] = Date.now();
-    out[i] = node.runSync!({ sample: task.samples[i]!, deadline: task.deadlines[i]! }, ctx);
+  const { next, progress } = controlViews(task.control);
+  const ctx: RunContext = {
+    seed: task.seed,
+    cpu: inThreadExecutor,
+    env,
+    ...(task.step !== undefined && { step: task.step }),
+  };
+  const out: RewardResult[] = [];
+  for (;;) {
+    const i = Atomics.add(next, 0, 1);
+    if (i >= task.samples.length) break;
+    const started = Date.now();
+    progress[0] = i;
+    progress[1] = started;
+    out.push(
+      node.runSync!(
+        { sample: task.samples[i]!, timeoutMs: task.budgets[i]!, deadline: started + task.budgets[i]! },
+        ctx,
+      ),
+    );
   }
-  progress[PROGRESS_STARTED] = 0;
+  progress[1] = 0;
   return out;
 }

@@ -25,7 +25,9 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
-      return input === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${describeValue(input)}`;
+      return input === undefined
+        ? `required (${issue.expected})`
+        : `expected ${issue.expected}, got ${describeValue(input)}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':

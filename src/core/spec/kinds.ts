@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { RewardEnv } from '../reward.js';
 import type { CompiledNode } from '../engine/node.js';
+import type { RewardEnv } from '../reward.js';
 
 /** Fields every node may carry. */
 export interface CommonFields {

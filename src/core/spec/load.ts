@@ -3,8 +3,8 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { SpecError } from '../engine/compile.js';
-import type { SpecNode } from './kinds.js';
 import { formatIssues } from './issues.js';
+import type { SpecNode } from './kinds.js';
 import { specFileSchema } from './schema.js';
 
 export interface LoadedSpec {
@@ -30,7 +30,10 @@ export async function loadPlugins(plugins: string[]): Promise<void> {
 }
 
 /** Validate a spec object (already parsed from YAML or JSON). Plugins must be loaded before. */
-export function parseSpec(raw: unknown, opts: { name?: string; where?: string; baseDir?: string } = {}): LoadedSpec {
+export function parseSpec(
+  raw: unknown,
+  opts: { name?: string; where?: string; baseDir?: string } = {},
+): LoadedSpec {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SpecError(['expected an object with a "reward" field'], opts.where);
   }
@@ -61,12 +64,19 @@ export async function loadSpecFile(file: string): Promise<LoadedSpec> {
   try {
     raw = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new SpecError([`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`], file);
+    throw new SpecError(
+      [`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`],
+      file,
+    );
   }
   const baseDir = dirname(resolve(file));
   const plugins = (raw as { plugins?: unknown })?.plugins;
   if (Array.isArray(plugins)) {
-    await loadPlugins(plugins.filter((p): p is string => typeof p === 'string').map((p) => (p.startsWith('.') ? resolve(baseDir, p) : p)));
+    await loadPlugins(
+      plugins
+        .filter((p): p is string => typeof p === 'string')
+        .map((p) => (p.startsWith('.') ? resolve(baseDir, p) : p)),
+    );
   }
   return parseSpec(raw, { name: basename(file, extname(file)), where: file, baseDir });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { getNodeKind, nodeKindKeys, type SpecNode } from './kinds.js';
 import { issueMessage } from './issues.js';
+import { getNodeKind, nodeKindKeys, type SpecNode } from './kinds.js';
 
 /** Fields every node may carry, merged into each kind's schema. */
 export const commonFields = {
@@ -17,10 +17,19 @@ export const nodeSchema: z.ZodType<SpecNode> = z.lazy(() =>
   z.unknown().transform((value, ctx): SpecNode => {
     const keys = nodeKindKeys();
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      ctx.addIssue({ code: 'custom', message: `expected a reward node (an object with one of: ${keys.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a reward node (an object with one of: ${keys.join(', ')})`,
+      });
       return z.NEVER;
     }
-    const present = Object.keys(value).filter((k) => getNodeKind(k) !== undefined);
+    // A kind key holds a node, a list of nodes or a name, never a number: `{ clip: node, min: 0 }` is a clip.
+    const present = Object.entries(value)
+      .filter(
+        ([k, v]) =>
+          getNodeKind(k) !== undefined && ((typeof v === 'object' && v !== null) || typeof v === 'string'),
+      )
+      .map(([k]) => k);
     if (present.length !== 1) {
       const message =
         present.length === 0

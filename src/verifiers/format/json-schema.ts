@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { z } from 'zod';
-import type { CpuReward } from '../../core/reward.js';
 import { failed, ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import { stripThinking } from '../text/extract.js';
 
@@ -41,7 +41,8 @@ export const jsonSchema: CpuReward<z.infer<typeof args>> = {
   name: 'json_schema',
   mode: 'cpu',
   deterministic: true,
-  description: '1 if the response (or its last fenced block) is JSON valid under a JSON Schema (args.schema or the reference)',
+  description:
+    '1 if the response (or its last fenced block) is JSON valid under a JSON Schema (args.schema or the reference)',
   args,
   create(a) {
     let fixed: ValidateFunction | undefined;
@@ -49,7 +50,8 @@ export const jsonSchema: CpuReward<z.infer<typeof args>> = {
     return (sample) => {
       let validate = fixed;
       if (!validate) {
-        if (typeof sample.reference !== 'object' || sample.reference === null) return failed('no schema: give args.schema or a reference object');
+        if (typeof sample.reference !== 'object' || sample.reference === null)
+          return failed('no schema: give args.schema or a reference object');
         try {
           validate = validatorFor(sample.reference);
         } catch (err) {
@@ -63,7 +65,9 @@ export const jsonSchema: CpuReward<z.infer<typeof args>> = {
         return ok(0, `not JSON: ${(err as Error).message}`);
       }
       if (validate(doc)) return ok(1, 'valid');
-      const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+      const errors = (validate.errors ?? [])
+        .slice(0, 5)
+        .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
       return ok(0, `schema violations: ${errors.join('; ')}`, { errors });
     };
   },

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import type { CpuReward } from '../../core/reward.js';
 import { ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 
 const args = z
   .object({
     pattern: z.string().min(1),
-    flags: z.string().regex(/^[imsu]*$/, 'flags: any of i, m, s, u').default(''),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'flags: any of i, m, s, u')
+      .default(''),
     /** `search`: the pattern occurs somewhere; `full`: the whole (trimmed) response matches. */
     mode: z.enum(['search', 'full']).default('search'),
   })
@@ -15,7 +18,11 @@ const args = z
     try {
       new RegExp(a.pattern, a.flags);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression: ${(err as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pattern'],
+        message: `not a valid regular expression: ${(err as Error).message}`,
+      });
     }
   });
 

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import type { CpuReward } from '../../core/reward.js';
 import { ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 
 const args = z
   .object({
-    tags: z.array(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a tag name such as "think"')).min(1).default(['think', 'answer']),
+    tags: z
+      .array(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a tag name such as "think"'))
+      .min(1)
+      .default(['think', 'answer']),
     /** Text outside the tags (other than whitespace) fails the format. */
     allow_outside: z.boolean().default(false),
     /** Empty tag content (`<answer></answer>`) fails the tag. */
@@ -40,7 +43,8 @@ function checkTag(text: string, tag: string, allowEmpty: boolean): TagCheck {
   if (opens.length > 1 || closes.length > 1) return { ...base, ok: false, problem: 'repeated' };
   if (closes.length === 0) return { ...base, ok: false, problem: 'not closed' };
   if (closes[0]! < opens[0]!) return { ...base, ok: false, problem: 'closed before opened' };
-  if (!allowEmpty && text.slice(opens[0]! + tag.length + 2, closes[0]).trim() === '') return { ...base, ok: false, problem: 'empty' };
+  if (!allowEmpty && text.slice(opens[0]! + tag.length + 2, closes[0]).trim() === '')
+    return { ...base, ok: false, problem: 'empty' };
   return { ...base, ok: true };
 }
 
@@ -55,7 +59,8 @@ export function scoreTags(text: string, a: Args): { score: number; reason: strin
   const problems = checks.filter((c) => !c.ok).map((c) => `<${c.tag}> ${c.problem}`);
   if (problems.length === 0) {
     for (let i = 1; i < checks.length; i++) {
-      if (checks[i]!.start < checks[i - 1]!.end) problems.push(`<${checks[i]!.tag}> must come after </${checks[i - 1]!.tag}>`);
+      if (checks[i]!.start < checks[i - 1]!.end)
+        problems.push(`<${checks[i]!.tag}> must come after </${checks[i - 1]!.tag}>`);
     }
     if (!a.allow_outside && problems.length === 0) {
       let outside = text.slice(0, checks[0]!.start);
@@ -73,7 +78,8 @@ export const formatTags: CpuReward<Args> = {
   name: 'format.tags',
   mode: 'cpu',
   deterministic: true,
-  description: 'required tags (default <think>…</think><answer>…</answer>): in order, exactly once each, nothing outside',
+  description:
+    'required tags (default <think>…</think><answer>…</answer>): in order, exactly once each, nothing outside',
   args,
   create: (a) => (sample) => {
     const { score, reason, problems } = scoreTags(responseText(sample), a);

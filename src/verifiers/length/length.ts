@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { CpuReward } from '../../core/reward.js';
 import { ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 
 const args = z
@@ -48,7 +48,8 @@ export const length: CpuReward<Args> = {
   name: 'length',
   mode: 'cpu',
   deterministic: true,
-  description: 'length penalty in [-1, 0]: DAPO overlong (max, buffer) or linear, over characters or whitespace tokens',
+  description:
+    'length penalty in [-1, 0]: DAPO overlong (max, buffer) or linear, over characters or whitespace tokens',
   args,
   create: (a) => (sample) => {
     const text = responseText(sample);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { CpuReward } from '../../core/reward.js';
 import { failed, ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import { extractAnswer } from './extract.js';
 import { normalizeText } from './normalize.js';
@@ -19,7 +19,11 @@ const args = z
 /** The gold answers of a sample: a string, a number, or a list of acceptable ones. */
 export function referenceStrings(reference: unknown): string[] | undefined {
   if (typeof reference === 'string' || typeof reference === 'number') return [String(reference)];
-  if (Array.isArray(reference) && reference.length > 0 && reference.every((r) => typeof r === 'string' || typeof r === 'number')) {
+  if (
+    Array.isArray(reference) &&
+    reference.length > 0 &&
+    reference.every((r) => typeof r === 'string' || typeof r === 'number')
+  ) {
     return reference.map(String);
   }
   return undefined;
@@ -32,7 +36,12 @@ export const exactMatch: CpuReward<z.infer<typeof args>> = {
   description: '1 if the extracted answer equals a reference (string or list) after normalization, else 0',
   args,
   create(a) {
-    const order = a.extract === 'auto' ? (['answer_tag', 'boxed', 'whole'] as const) : a.extract === 'none' ? (['whole'] as const) : [a.extract];
+    const order =
+      a.extract === 'auto'
+        ? (['answer_tag', 'boxed', 'whole'] as const)
+        : a.extract === 'none'
+          ? (['whole'] as const)
+          : [a.extract];
     return (sample) => {
       const golds = referenceStrings(sample.reference);
       if (!golds) return failed('reference must be a string, a number, or a non-empty list of them');

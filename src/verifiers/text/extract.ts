@@ -56,7 +56,10 @@ export function lastTagContent(text: string, tag: string): string | undefined {
 export type AnswerSource = 'answer_tag' | 'boxed' | 'whole';
 
 /** The final answer: the last `<answer>` block, else the last `\boxed{}`, else the whole (trimmed) text. */
-export function extractAnswer(text: string, order: AnswerSource[] = ['answer_tag', 'boxed', 'whole']): { answer: string; from: AnswerSource } | undefined {
+export function extractAnswer(
+  text: string,
+  order: AnswerSource[] = ['answer_tag', 'boxed', 'whole'],
+): { answer: string; from: AnswerSource } | undefined {
   for (const source of order) {
     if (source === 'answer_tag') {
       const inner = lastTagContent(text, 'answer');
