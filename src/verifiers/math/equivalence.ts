@@ -1,0 +1,445 @@
+/**
+ * Is a predicted answer equivalent to a gold one? Rule by rule (README.md lists them):
+ * identical trees; exact rationals; floats with a tolerance when a decimal is involved; expressions by
+ * evaluation at seeded random points; equations up to a constant factor; inequalities and intervals as
+ * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
+ */
+import type { Ast } from './ast.js';
+import { key } from './ast.js';
+import { type C, exact, hasDecimal, numeric, variables } from './evaluate.js';
+import * as Q from './rational.js';
+
+export interface EquivalenceOptions {
+  /** Relative tolerance when either side has a decimal literal (0.333333 vs 1/3 needs 1e-6). */
+  relTol: number;
+  /** Accept a decimal that is the gold rounded to the digits shown (3.14 for \pi). */
+  allowRounded: boolean;
+  /** `rename`: `2a+1` matches `2b+1` (variables matched in sorted order); `strict`: names must agree. */
+  variables: 'strict' | 'rename';
+  /** Seed for the random evaluation points. */
+  seed: number;
+}
+
+export const DEFAULT_EQUIVALENCE: EquivalenceOptions = {
+  relTol: 1e-6,
+  allowRounded: false,
+  variables: 'strict',
+  seed: 0,
+};
+
+export interface Verdict {
+  equal: boolean;
+  /** The rule that decided. */
+  rule: string;
+}
+
+const MAX_ITEMS = 64;
+const POINTS = 6;
+/** Symbolic comparisons: values agree to this relative precision at every point (rounding noise is ~1e-15). */
+const SYMBOLIC_TOL = 1e-9;
+
+type Ctx = EquivalenceOptions & { points: Map<string, number>[] | undefined };
+
+export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): Verdict {
+  const ctx: Ctx = { ...opts, points: undefined };
+  const g = expandAll(gold);
+  const p = expandAll(pred);
+  if (!g || !p) return { equal: false, rule: 'too many alternatives' };
+  if (g.length === 1 && p.length === 1) return item(g[0]!, p[0]!, ctx);
+  // A single tuple or set on one side and a bare list on the other: `(1, 2)` vs `1, 2`.
+  if (g.length === 1 && (g[0]!.t === 'tuple' || g[0]!.t === 'set')) return container(g[0]!, p, ctx);
+  if (p.length === 1 && (p[0]!.t === 'tuple' || p[0]!.t === 'set')) return container(p[0]!, g, ctx);
+  const equal = sameSet(g, p, ctx);
+  return {
+    equal,
+    rule: equal
+      ? 'same answers'
+      : g.length === p.length
+        ? 'answers differ'
+        : `${p.length} answers given, ${g.length} expected`,
+  };
+}
+
+function container(c: Ast & { t: 'tuple' | 'set' }, list: Ast[], ctx: Ctx): Verdict {
+  const equal = c.t === 'set' ? sameSet(c.items, list, ctx) : sameSequence(c.items, list, ctx);
+  return { equal, rule: c.t === 'set' ? 'set vs list' : 'tuple vs list' };
+}
+
+/** `a \pm b` becomes a + b and a - b; a top-level item may hold several (capped). */
+function expandAll(items: Ast[]): Ast[] | undefined {
+  const out: Ast[] = [];
+  for (const a of items) {
+    for (const x of expand(a)) out.push(x);
+    if (out.length > MAX_ITEMS) return undefined;
+  }
+  return out;
+}
+
+function expand(a: Ast): Ast[] {
+  if (!hasPm(a)) return [a];
+  switch (a.t) {
+    case 'pm': {
+      const out: Ast[] = [];
+      for (const x of expand(a.a))
+        for (const y of expand(a.b)) out.push({ t: 'add', a: x, b: y }, { t: 'sub', a: x, b: y });
+      return out.slice(0, MAX_ITEMS + 1);
+    }
+    case 'neg':
+      return expand(a.a).map((x) => ({ t: 'neg', a: x }));
+    case 'rel':
+      // x = 1 \pm \sqrt{2}: expand the right-hand side only
+      if (a.items.length === 2) return expand(a.items[1]!).map((x) => ({ ...a, items: [a.items[0]!, x] }));
+      return [a];
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow': {
+      const out: Ast[] = [];
+      for (const x of expand(a.a)) for (const y of expand(a.b)) out.push({ t: a.t, a: x, b: y });
+      return out.slice(0, MAX_ITEMS + 1);
+    }
+    case 'fn':
+      if (a.args.length === 1) return expand(a.args[0]!).map((x) => ({ ...a, args: [x] }));
+      return [a];
+    default:
+      return [a];
+  }
+}
+
+function hasPm(a: Ast): boolean {
+  switch (a.t) {
+    case 'pm':
+      return true;
+    case 'neg':
+      return hasPm(a.a);
+    case 'fn':
+      return a.args.some(hasPm);
+    case 'rel':
+      return a.items.some(hasPm);
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+      return hasPm(a.a) || hasPm(a.b);
+    default:
+      return false;
+  }
+}
+
+/** Every item on each side matches an item on the other (so extra candidates fail). */
+function sameSet(a: Ast[], b: Ast[], ctx: Ctx): boolean {
+  if (a.length > MAX_ITEMS || b.length > MAX_ITEMS) return false;
+  const covered = new Array<boolean>(b.length).fill(false);
+  for (const x of a) {
+    let found = false;
+    for (let j = 0; j < b.length; j++) {
+      if (item(x, b[j]!, ctx).equal) {
+        found = true;
+        covered[j] = true;
+      }
+    }
+    if (!found) return false;
+  }
+  return covered.every(Boolean);
+}
+
+function sameSequence(a: Ast[], b: Ast[], ctx: Ctx): boolean {
+  return a.length === b.length && a.every((x, i) => item(x, b[i]!, ctx).equal);
+}
+
+/** Units and other words multiplied onto a value (`5\text{ cm}`) are dropped. */
+function dropWords(a: Ast): Ast {
+  if (a.t !== 'mul') return a;
+  const l = dropWords(a.a);
+  const r = dropWords(a.b);
+  if (isWordy(r) && !isWordy(l)) return l;
+  if (isWordy(l) && !isWordy(r)) return r;
+  return l === a.a && r === a.b ? a : { t: 'mul', a: l, b: r };
+}
+const isWordy = (a: Ast): boolean => a.t === 'word' || (a.t === 'pow' && a.a.t === 'word');
+
+const isInequality = (a: Ast) => a.t === 'rel' && a.ops.every((o) => o !== '=' && o !== '!=');
+const isEquation = (a: Ast): a is Ast & { t: 'rel' } =>
+  a.t === 'rel' && a.ops.length === 1 && a.ops[0] === '=';
+
+export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
+  const g = dropWords(goldIn);
+  const p = dropWords(predIn);
+  if (key(g) === key(p)) return { equal: true, rule: 'identical' };
+  if (g.t === 'word' || p.t === 'word') {
+    const equal = text(g) !== undefined && text(g) === text(p);
+    return { equal, rule: 'text' };
+  }
+  if (isEquation(g) && isEquation(p)) return { equal: sameEquation(g, p, ctx), rule: 'equation' };
+  const gi = intervals(g);
+  const pi = intervals(p);
+  if (
+    gi &&
+    pi &&
+    (isInequality(g) ||
+      isInequality(p) ||
+      g.t === 'union' ||
+      p.t === 'union' ||
+      isInterval(g) ||
+      isInterval(p))
+  ) {
+    return { equal: sameIntervals(gi, pi, ctx), rule: 'interval' };
+  }
+  // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`: an assignment compares by its right-hand side
+  if (isEquation(g) && p.t !== 'rel' && g.items[0]!.t === 'sym') return item(g.items[1]!, p, ctx);
+  if (isEquation(p) && g.t !== 'rel' && p.items[0]!.t === 'sym') return item(g, p.items[1]!, ctx);
+  if (g.t === 'set' && p.t === 'set') return { equal: sameSet(g.items, p.items, ctx), rule: 'set' };
+  if (g.t === 'tuple' && p.t === 'tuple') {
+    const equal = g.open === p.open && g.close === p.close && sameSequence(g.items, p.items, ctx);
+    return { equal, rule: 'tuple' };
+  }
+  if (g.t === 'matrix' || p.t === 'matrix') return { equal: sameMatrix(g, p, ctx), rule: 'matrix' };
+  if (isScalar(g) && isScalar(p)) return scalar(g, p, ctx);
+  return { equal: false, rule: `different kinds (${g.t} vs ${p.t})` };
+}
+
+function text(a: Ast): string | undefined {
+  if (a.t === 'word') return a.text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (a.t === 'sym') return a.name.toLowerCase();
+  return undefined;
+}
+
+const isInterval = (a: Ast) =>
+  a.t === 'tuple' && a.items.length === 2 && (a.open === '[' || a.close === ']' || hasInf(a));
+const hasInf = (a: Ast & { t: 'tuple' }) => a.items.some((x) => isInfinite(x) !== 0);
+
+function isScalar(a: Ast): boolean {
+  return !['rel', 'tuple', 'set', 'union', 'matrix', 'word'].includes(a.t);
+}
+
+function sameMatrix(a: Ast, b: Ast, ctx: Ctx): boolean {
+  const rows = (x: Ast): Ast[][] | undefined =>
+    x.t === 'matrix'
+      ? x.rows
+      : x.t === 'tuple' && x.open === '(' && x.close === ')'
+        ? x.items.map((i) => [i])
+        : undefined;
+  const ra = rows(a);
+  const rb = rows(b);
+  if (!ra || !rb) return false;
+  const flat = (r: Ast[][]) => (r.length === 1 ? r[0]!.map((x) => [x]) : r); // a row vector compares as a column
+  const fa = a.t === 'matrix' && b.t === 'matrix' ? ra : flat(ra);
+  const fb = a.t === 'matrix' && b.t === 'matrix' ? rb : flat(rb);
+  return (
+    fa.length === fb.length &&
+    fa.every((r, i) => r.length === fb[i]!.length && r.every((x, j) => item(x, fb[i]![j]!, ctx).equal))
+  );
+}
+
+interface Interval {
+  lo: Ast;
+  hi: Ast;
+  loClosed: boolean;
+  hiClosed: boolean;
+}
+const NEG_INF: Ast = { t: 'neg', a: { t: 'const', name: 'inf' } };
+const POS_INF: Ast = { t: 'const', name: 'inf' };
+
+/** An interval, a union of intervals, or a one-variable inequality, as a list of intervals. */
+function intervals(a: Ast): Interval[] | undefined {
+  if (a.t === 'tuple' && a.items.length === 2) {
+    return [{ lo: a.items[0]!, hi: a.items[1]!, loClosed: a.open === '[', hiClosed: a.close === ']' }];
+  }
+  if (a.t === 'union') {
+    const parts = a.items.map(intervals);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  if (isInequality(a) && a.t === 'rel') return inequality(a);
+  return undefined;
+}
+
+function inequality(a: Ast & { t: 'rel' }): Interval[] | undefined {
+  const isVar = (x: Ast) => x.t === 'sym';
+  const constant = (x: Ast) => variables(x).size === 0;
+  const up = (o: string) => o === '<' || o === '<=';
+  if (a.items.length === 2) {
+    let [l, r] = a.items as [Ast, Ast];
+    let op = a.ops[0]!;
+    if (!isVar(l) && isVar(r)) {
+      [l, r] = [r, l];
+      op = ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const)[op as '<'] ?? op;
+    }
+    if (!isVar(l) || !constant(r)) return undefined;
+    return up(op)
+      ? [{ lo: NEG_INF, hi: r, loClosed: false, hiClosed: op === '<=' }]
+      : [{ lo: r, hi: POS_INF, loClosed: op === '>=', hiClosed: false }];
+  }
+  if (a.items.length === 3 && isVar(a.items[1]!) && constant(a.items[0]!) && constant(a.items[2]!)) {
+    const [o1, o2] = a.ops as [string, string];
+    if (up(o1) !== up(o2)) return undefined;
+    return up(o1)
+      ? [{ lo: a.items[0]!, hi: a.items[2]!, loClosed: o1 === '<=', hiClosed: o2 === '<=' }]
+      : [{ lo: a.items[2]!, hi: a.items[0]!, loClosed: o2 === '>=', hiClosed: o1 === '>=' }];
+  }
+  return undefined;
+}
+
+function sameIntervals(a: Interval[], b: Interval[], ctx: Ctx): boolean {
+  const same = (x: Interval, y: Interval) =>
+    (x.loClosed === y.loClosed || isInfinite(x.lo) !== 0) &&
+    (x.hiClosed === y.hiClosed || isInfinite(x.hi) !== 0) &&
+    scalar(x.lo, y.lo, ctx).equal &&
+    scalar(x.hi, y.hi, ctx).equal;
+  return (
+    a.length === b.length &&
+    a.every((x) => b.some((y) => same(x, y))) &&
+    b.every((y) => a.some((x) => same(x, y)))
+  );
+}
+
+/** +1 / -1 for a literal ±\infty, 0 otherwise. Only literals may equal infinity: an overflowing float may not. */
+function isInfinite(a: Ast): number {
+  if (a.t === 'const' && a.name === 'inf') return 1;
+  if (a.t === 'neg') return -isInfinite(a.a);
+  return 0;
+}
+
+/** Two equations are the same when (lhs - rhs) of one is a constant non-zero multiple of the other's. */
+function sameEquation(g: Ast & { t: 'rel' }, p: Ast & { t: 'rel' }, ctx: Ctx): boolean {
+  const f: Ast = { t: 'sub', a: g.items[0]!, b: g.items[1]! };
+  const h: Ast = { t: 'sub', a: p.items[0]!, b: p.items[1]! };
+  const vars = new Set([...variables(f), ...variables(h)]);
+  if (vars.size === 0)
+    return scalar(g.items[1]!, p.items[1]!, ctx).equal && scalar(g.items[0]!, p.items[0]!, ctx).equal;
+  const pts = points(vars, ctx);
+  let ratio: C | undefined;
+  let used = 0;
+  for (const pt of pts) {
+    const fv = numeric(f, pt);
+    const hv = numeric(h, pt);
+    if (!finite(fv) || !finite(hv)) continue;
+    const fz = mag(fv) < 1e-12;
+    const hz = mag(hv) < 1e-12;
+    if (fz !== hz) return false;
+    if (fz) continue;
+    const r = cdivide(fv, hv);
+    if (ratio === undefined) ratio = r;
+    else if (!close(r, ratio, SYMBOLIC_TOL, 1e-12)) return false;
+    used++;
+  }
+  return used >= 3;
+}
+
+function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
+  if (key(g) === key(p)) return { equal: true, rule: 'identical' };
+  const ig = isInfinite(g);
+  const ip = isInfinite(p);
+  if (ig !== 0 || ip !== 0) return { equal: ig === ip, rule: 'infinity' };
+  const decimal = hasDecimal(g) || hasDecimal(p);
+  const eg = exact(g);
+  const ep = eg && exact(p);
+  if (eg && ep) {
+    if (!decimal) return { equal: Q.eq(eg, ep), rule: 'exact' };
+    return {
+      equal: rounded(g, p, ctx) || close([Q.toNumber(eg), 0], [Q.toNumber(ep), 0], ctx.relTol, 0),
+      rule: 'decimal',
+    };
+  }
+  let vars = new Set([...variables(g), ...variables(p)]);
+  if (ctx.variables === 'rename') {
+    const vg = [...variables(g)].sort();
+    const vp = [...variables(p)].sort();
+    if (vg.length === vp.length && vg.some((v, i) => v !== vp[i])) {
+      p = rename(p, new Map(vp.map((v, i) => [v, vg[i]!])));
+      vars = new Set(vg);
+    }
+  }
+  const tol = decimal ? ctx.relTol : SYMBOLIC_TOL;
+  if (vars.size === 0) {
+    const a = numeric(g, EMPTY);
+    const b = numeric(p, EMPTY);
+    if (!finite(a) || !finite(b)) return { equal: false, rule: 'not a finite number' };
+    return { equal: rounded(g, p, ctx) || close(a, b, tol, 1e-14), rule: decimal ? 'decimal' : 'numeric' };
+  }
+  let agree = 0;
+  for (const pt of points(vars, ctx)) {
+    const a = numeric(g, pt);
+    const b = numeric(p, pt);
+    const fa = finite(a);
+    const fb = finite(b);
+    if (!fa && !fb) continue;
+    if (fa !== fb || !close(a, b, tol, 1e-10)) return { equal: false, rule: 'differ at a random point' };
+    agree++;
+  }
+  return { equal: agree >= 3, rule: agree >= 3 ? 'random points' : 'too few points in the domain' };
+}
+
+const EMPTY = new Map<string, number>();
+
+/** A decimal answer that is the gold rounded to the decimal's own digits (option allowRounded). */
+function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
+  if (!ctx.allowRounded) return false;
+  const lit = p.t === 'num' ? p : p.t === 'neg' && p.a.t === 'num' ? p.a : undefined;
+  if (!lit?.dec) return false;
+  const v = exact(p)!;
+  let digits = 0;
+  while (digits <= 30 && 10n ** BigInt(digits) % v.d !== 0n) digits++;
+  if (digits < 1) return false; // "3" is not a rounding of pi
+  const gv = numeric(g, EMPTY)[0];
+  return Number.isFinite(gv) && Math.abs(gv - Q.toNumber(v)) <= 0.5 * 10 ** -digits * (1 + 1e-9);
+}
+
+function rename(a: Ast, map: Map<string, string>): Ast {
+  switch (a.t) {
+    case 'sym':
+      return { t: 'sym', name: map.get(a.name) ?? a.name };
+    case 'neg':
+      return { t: 'neg', a: rename(a.a, map) };
+    case 'fn':
+      return { ...a, args: a.args.map((x) => rename(x, map)) };
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return { t: a.t, a: rename(a.a, map), b: rename(a.b, map) };
+    default:
+      return a;
+  }
+}
+
+/** Seeded evaluation points: each variable gets a value in ±[0.3, 2.7] (away from 0, where poles cluster). */
+function points(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
+  const names = [...vars].sort();
+  const rand = mulberry32(ctx.seed ^ 0x9e3779b9);
+  const out: Map<string, number>[] = [];
+  for (let k = 0; k < POINTS; k++) {
+    const pt = new Map<string, number>();
+    for (const n of names) {
+      const v = 0.3 + 2.4 * rand();
+      pt.set(n, rand() < 0.5 ? -v : v);
+    }
+    out.push(pt);
+  }
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const finite = (x: C) => Number.isFinite(x[0]) && Number.isFinite(x[1]);
+const mag = (x: C) => Math.hypot(x[0], x[1]);
+function cdivide(x: C, y: C): C {
+  const d = y[0] * y[0] + y[1] * y[1];
+  return [(x[0] * y[0] + x[1] * y[1]) / d, (x[1] * y[0] - x[0] * y[1]) / d];
+}
+function close(a: C, b: C, rel: number, absFloor: number): boolean {
+  const d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+  return d <= rel * Math.max(mag(a), mag(b)) || d <= absFloor;
+}

@@ -1,0 +1,105 @@
+/**
+ * String-level clean-up of one answer before parsing: delimiters, spacing commands, \left/\right,
+ * degree and percent signs, currency, thousands separators and trailing units. Every regular expression
+ * here is linear (no nested quantifiers over overlapping classes), so no input can make it backtrack.
+ */
+
+/** Longest answer parsed; a longer one is compared as normalized text only. */
+export const MAX_ANSWER = 2000;
+
+const SPACING =
+  /\\\\|\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|middle)(?![a-zA-Z])|~/g;
+const DEGREES = /\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g;
+const PERCENT = /\\%|%/g;
+const DOLLAR = /\\\$|\$/g;
+const FRAC_ALIASES = /\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])/g;
+const BINOM_ALIASES = /\\[dt]binom(?![a-zA-Z])/g;
+const BRACED_COMMA = /\{,\}/g;
+const THOUSANDS = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=$|\s|[a-zA-Z\\])/;
+const SPACE_THOUSANDS = /^(\d{1,3})((?: \d{3})+)$/;
+const UNIT_WORDS = new Set(
+  (
+    'cm mm km kg mg sec secs second seconds min mins minute minutes hr hrs hour hours day days ' +
+    'week weeks year years ft feet foot inch inches in yd yards mi miles mph kph lb lbs pound pounds oz ' +
+    'dollar dollars cent cents units unit degrees degree deg rad radians meters meter metres centimeters ' +
+    'cubic square sq ml liters litres people students apples ways'
+  ).split(' '),
+);
+
+export interface Cleaned {
+  text: string;
+  /** The answer carried a percent sign (kept as the number: 50% is 50). */
+  percent: boolean;
+}
+
+/** Strip a wrapper that covers the whole string: `$…$`, `\(…\)`, `\[…\]`, `\boxed{…}`. */
+export function stripDelimiters(s: string): string {
+  for (let guard = 0; guard < 8; guard++) {
+    const t = s.trim();
+    let inner: string | undefined;
+    if (t.startsWith('$$') && t.endsWith('$$') && t.length >= 4) inner = t.slice(2, -2);
+    else if (t.startsWith('$') && t.endsWith('$') && t.length >= 2) inner = t.slice(1, -1);
+    else if ((t.startsWith('\\(') && t.endsWith('\\)')) || (t.startsWith('\\[') && t.endsWith('\\]')))
+      inner = t.slice(2, -2);
+    else {
+      const m = /^\\(?:boxed|fbox)\s*\{/.exec(t);
+      if (m && t.endsWith('}') && closesAtEnd(t, m[0].length - 1)) inner = t.slice(m[0].length, -1);
+    }
+    if (inner === undefined) return t;
+    s = inner;
+  }
+  return s.trim();
+}
+
+/** True when the brace opened at `open` is closed by the last character. */
+function closesAtEnd(t: string, open: number): boolean {
+  let depth = 0;
+  for (let i = open; i < t.length; i++) {
+    const c = t[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i === t.length - 1;
+  }
+  return false;
+}
+
+export function cleanAnswer(raw: string): Cleaned {
+  let s = stripDelimiters(raw);
+  s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
+  s = s
+    .replace(SPACING, (m) => (m === '\\\\' ? m : ' '))
+    .replace(DEGREES, '')
+    .replace(DOLLAR, '');
+  const percent = s.includes('%');
+  if (percent) s = s.replace(PERCENT, '');
+  s = s.replace(FRAC_ALIASES, '\\frac').replace(BINOM_ALIASES, '\\binom').replace(BRACED_COMMA, ',');
+  s = s.trim();
+  const th = THOUSANDS.exec(s);
+  if (th && !/[()[\]{}]/.test(s)) s = th[0].replace(/,/g, '') + s.slice(th[0].length);
+  const sp = SPACE_THOUSANDS.exec(s);
+  if (sp) s = sp[1]! + sp[2]!.replace(/ /g, '');
+  return { text: mixedNumber(stripTrailingUnit(s)), percent };
+}
+
+/** `12 cm`, `5 \text{ dollars}`, `3 apples`: a number followed by a unit word keeps only the number. */
+function stripTrailingUnit(s: string): string {
+  if (s.length > 200) return s; // the lazy prefix below is quadratic in the worst case: keep it tiny
+  const m =
+    /^(.*?\d)\s*(?:\\(?:text|mbox|textrm|mathrm)\s*\{\s*([a-zA-Z ]+?)\s*\}|([a-zA-Z]+))(\^\{?[23]\}?|²|³)?$/.exec(
+      s,
+    );
+  if (!m) return s;
+  const word = (m[2] ?? m[3])!.toLowerCase();
+  if (m[2] !== undefined || UNIT_WORDS.has(word)) return m[1]!;
+  return s;
+}
+
+const MIXED_LATEX = /^(-?)(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}$/;
+const MIXED_PLAIN = /^(-?)(\d+)\s+(\d+)\s*\/\s*(\d+)$/;
+
+/** `2\frac{2}{3}` and `2 2/3` are mixed numbers (2 + 2/3), the school convention, not products. */
+function mixedNumber(s: string): string {
+  const m = MIXED_LATEX.exec(s) ?? MIXED_PLAIN.exec(s);
+  if (!m || BigInt(m[3]!) >= BigInt(m[4]!)) return s;
+  return `${m[1]}(${m[2]}+${m[3]}/${m[4]})`;
+}

@@ -1,0 +1,665 @@
+/**
+ * A small recursive-descent parser for the LaTeX and plain-text notation of final answers. Hand-written
+ * (no grammar library is fast enough, and none bounds its own work): input is capped, nesting depth is
+ * capped, and every loop advances, so parsing is linear in the answer.
+ */
+import type { Ast, RelOp } from './ast.js';
+import { parseDecimal } from './rational.js';
+
+export class ParseError extends Error {}
+
+const MAX_DEPTH = 60;
+const MAX_TOKENS = 1500;
+
+type Tok =
+  | { k: 'num'; s: string }
+  | { k: 'id'; s: string } // a variable (one letter or a greek name)
+  | { k: 'fn'; s: string } // a named function: sin, log, sqrt…
+  | { k: 'word'; s: string } // text
+  | { k: 'cmd'; s: string } // another LaTeX command: frac, binom, begin, cup, pm, le…
+  | { k: 'op'; s: string }; // punctuation and operators
+
+const FUNCTIONS = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'cot',
+  'sec',
+  'csc',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'ln',
+  'lg',
+  'exp',
+  'sqrt',
+  'det',
+  'gcd',
+  'lcm',
+  'max',
+  'min',
+]);
+const PLAIN_FUNCTIONS = new Set([...FUNCTIONS].filter((f) => f !== 'det'));
+const GREEK = new Set([
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'vartheta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'rho',
+  'sigma',
+  'tau',
+  'upsilon',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
+  'Gamma',
+  'Delta',
+  'Theta',
+  'Lambda',
+  'Xi',
+  'Sigma',
+  'Phi',
+  'Psi',
+  'Omega',
+]);
+/** Commands whose braced argument is plain text. */
+const TEXT_COMMANDS = new Set([
+  'text',
+  'textbf',
+  'textit',
+  'textrm',
+  'mbox',
+  'textnormal',
+  'textsf',
+  'texttt',
+]);
+/** Commands that only change the look of their argument. */
+const STYLE_COMMANDS = new Set([
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'boldsymbol',
+  'bm',
+  'mathsf',
+  'operatorname',
+  'mathnormal',
+  'vec',
+  'overline',
+  'hat',
+]);
+const UNICODE: Record<string, string> = {
+  π: '\\pi',
+  '∞': '\\infty',
+  '√': '\\sqrt',
+  '×': '*',
+  '·': '*',
+  '⋅': '*',
+  '−': '-',
+  '–': '-',
+  '±': '\\pm',
+  '≤': '<=',
+  '≥': '>=',
+  '≠': '!=',
+  '∪': '\\cup',
+  '÷': '/',
+  '²': '^2',
+  '³': '^3',
+};
+
+function readBraced(s: string, i: number): { content: string; end: number } {
+  let depth = 0;
+  for (let j = i; j < s.length; j++) {
+    const c = s[j];
+    if (c === '\\') j++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return { content: s.slice(i + 1, j), end: j + 1 };
+  }
+  throw new ParseError('unbalanced braces');
+}
+
+export function tokenize(input: string): Tok[] {
+  const out: Tok[] = [];
+  const s = input;
+  let i = 0;
+  const push = (t: Tok) => {
+    if (out.length >= MAX_TOKENS) throw new ParseError('answer too long');
+    out.push(t);
+  };
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    const prev = out.at(-1);
+    const afterScript = prev?.k === 'op' && (prev.s === '^' || prev.s === '_');
+    if ((c >= '0' && c <= '9') || (c === '.' && s[i + 1]! >= '0' && s[i + 1]! <= '9')) {
+      if (afterScript) {
+        push({ k: 'num', s: c }); // x^23 is x^{2}3 in LaTeX
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < s.length && s[j]! >= '0' && s[j]! <= '9') j++;
+      if (s[j] === '.' && s[j + 1] !== '.') {
+        j++;
+        while (j < s.length && s[j]! >= '0' && s[j]! <= '9') j++;
+      }
+      const exp = /^[eE][-+]?\d/.exec(s.slice(j, j + 3)); // scientific notation: 1.5e-3
+      if (exp) {
+        j += exp[0].length;
+        while (j < s.length && s[j]! >= '0' && s[j]! <= '9') j++;
+      }
+      push({ k: 'num', s: s.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (/[a-zA-Z]/.test(c)) {
+      let j = i;
+      while (j < s.length && /[a-zA-Z]/.test(s[j]!)) j++;
+      const run = s.slice(i, j);
+      i = j;
+      if (afterScript || run.length === 1) {
+        push({ k: 'id', s: run[0]! });
+        i = i - run.length + 1;
+      } else if (PLAIN_FUNCTIONS.has(run)) push({ k: 'fn', s: run });
+      else if (run === 'pi') push({ k: 'cmd', s: 'pi' });
+      else if (run === 'or' || run === 'and') push({ k: 'op', s: ',' });
+      else if (run.length >= 3 || !/^[a-z]+$/i.test(run)) push({ k: 'word', s: run });
+      else for (const ch of run) push({ k: 'id', s: ch }); // `xy` is x·y
+      continue;
+    }
+    if (c === '\\') {
+      const m = /^\\([a-zA-Z]+|.)/.exec(s.slice(i, i + 40));
+      if (!m) throw new ParseError('dangling backslash');
+      const name = m[1]!;
+      i += m[0].length;
+      if (name === '{' || name === '}') push({ k: 'op', s: `\\${name}` });
+      else if (name === '\\') push({ k: 'op', s: '\\\\' });
+      else if (name === '|') push({ k: 'op', s: '|' });
+      else if (TEXT_COMMANDS.has(name) || STYLE_COMMANDS.has(name)) {
+        while (s[i] === ' ') i++;
+        if (s[i] !== '{') continue;
+        const g = readBraced(s, i);
+        i = g.end;
+        const inner = g.content.trim();
+        if (STYLE_COMMANDS.has(name) || /^[-+\d.,/ ]*$/.test(inner)) {
+          for (const t of tokenize(inner)) push(t);
+        } else if (/^(?:or|and|,)$/i.test(inner)) push({ k: 'op', s: ',' });
+        else push({ k: 'word', s: inner });
+      } else if (FUNCTIONS.has(name)) push({ k: 'fn', s: name });
+      else if (GREEK.has(name)) push({ k: 'id', s: name });
+      else push({ k: 'cmd', s: name });
+      continue;
+    }
+    const uni = UNICODE[c];
+    if (uni !== undefined) {
+      for (const t of tokenize(uni)) push(t);
+      i++;
+      continue;
+    }
+    const two = s.slice(i, i + 2);
+    if (two === '<=' || two === '>=' || two === '!=' || two === '=<' || two === '=>') {
+      push({ k: 'op', s: two === '=<' ? '<=' : two === '=>' ? '>=' : two });
+      i += 2;
+      continue;
+    }
+    if ("+-*/^_()[]{},;=<>!|&'".includes(c)) {
+      push({ k: 'op', s: c });
+      i++;
+      continue;
+    }
+    if (c === ':' || c === '?' || c === '"') throw new ParseError(`unexpected "${c}"`);
+    throw new ParseError(`unexpected character "${c}"`);
+  }
+  return out;
+}
+
+const REL_COMMANDS: Record<string, RelOp> = {
+  le: '<=',
+  leq: '<=',
+  leqslant: '<=',
+  ge: '>=',
+  geq: '>=',
+  geqslant: '>=',
+  lt: '<',
+  gt: '>',
+  ne: '!=',
+  neq: '!=',
+  approx: '=',
+  equiv: '=',
+};
+const REL_OPS: Record<string, RelOp> = { '=': '=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '!=': '!=' };
+const MATRIX_ENVS = new Set(['pmatrix', 'bmatrix', 'matrix', 'vmatrix', 'Bmatrix', 'smallmatrix', 'array']);
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  private absDepth = 0;
+
+  constructor(private readonly toks: Tok[]) {}
+
+  private peek(): Tok | undefined {
+    return this.toks[this.pos];
+  }
+  private isOp(s: string, t = this.peek()): boolean {
+    return t?.k === 'op' && t.s === s;
+  }
+  private isCmd(s: string, t = this.peek()): boolean {
+    return t?.k === 'cmd' && t.s === s;
+  }
+  private expectOp(s: string): void {
+    if (!this.isOp(s)) throw new ParseError(`expected "${s}"`);
+    this.pos++;
+  }
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new ParseError('nesting too deep');
+  }
+
+  /** Top level: answers separated by commas, semicolons, "or", "and". */
+  parseTop(): Ast[] {
+    const items = this.parseItems(() => this.pos >= this.toks.length);
+    if (this.pos < this.toks.length) throw new ParseError('unexpected trailing input');
+    return items;
+  }
+
+  private parseItems(atEnd: () => boolean): Ast[] {
+    const items: Ast[] = [];
+    while (!atEnd()) {
+      items.push(this.parseRelation());
+      if (this.isOp(',') || this.isOp(';')) {
+        this.pos++;
+        while (this.isOp(',') || this.isOp(';')) this.pos++; // "2, or 3"
+      } else break;
+    }
+    return items;
+  }
+
+  private relOp(): RelOp | undefined {
+    const t = this.peek();
+    if (t?.k === 'op') return REL_OPS[t.s];
+    if (t?.k === 'cmd') return REL_COMMANDS[t.s];
+    return undefined;
+  }
+
+  private parseRelation(): Ast {
+    const first = this.parseUnion();
+    const items = [first];
+    const ops: RelOp[] = [];
+    for (let op = this.relOp(); op !== undefined; op = this.relOp()) {
+      this.pos++;
+      ops.push(op);
+      items.push(this.parseUnion());
+    }
+    if (this.isCmd('in')) {
+      // `x \in (1, 2]`: the set is the answer
+      this.pos++;
+      return this.parseUnion();
+    }
+    return ops.length ? { t: 'rel', ops, items } : first;
+  }
+
+  private parseUnion(): Ast {
+    const first = this.parseAdditive();
+    if (!this.isCmd('cup')) return first;
+    const items = [first];
+    while (this.isCmd('cup')) {
+      this.pos++;
+      items.push(this.parseAdditive());
+    }
+    return { t: 'union', items };
+  }
+
+  private parseAdditive(): Ast {
+    this.enter();
+    let left = this.parseTerm();
+    for (;;) {
+      if (this.isOp('+')) {
+        this.pos++;
+        left = { t: 'add', a: left, b: this.parseTerm() };
+      } else if (this.isOp('-')) {
+        this.pos++;
+        left = { t: 'sub', a: left, b: this.parseTerm() };
+      } else if (this.isCmd('pm') || this.isCmd('mp')) {
+        const mp = this.isCmd('mp');
+        this.pos++;
+        const b = this.parseTerm();
+        left = { t: 'pm', a: left, b: mp ? { t: 'neg', a: b } : b };
+      } else break;
+    }
+    this.depth--;
+    return left;
+  }
+
+  private startsFactor(t = this.peek()): boolean {
+    if (!t) return false;
+    if (t.k === 'num' || t.k === 'id' || t.k === 'fn' || t.k === 'word') return true;
+    if (t.k === 'cmd')
+      return [
+        'frac',
+        'sqrt',
+        'pi',
+        'infty',
+        'binom',
+        'begin',
+        'lfloor',
+        'lceil',
+        'e',
+        'emptyset',
+        'varnothing',
+        'infin',
+      ].includes(t.s);
+    if (t.k === 'op')
+      return t.s === '(' || t.s === '{' || t.s === '\\{' || (t.s === '|' && this.absDepth === 0);
+    return false;
+  }
+
+  private parseTerm(): Ast {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      if (this.isOp('*') || this.isCmd('cdot') || this.isCmd('times') || this.isCmd('ast')) {
+        this.pos++;
+        left = { t: 'mul', a: left, b: this.parseUnary() };
+      } else if (this.isOp('/') || this.isCmd('div')) {
+        this.pos++;
+        left = { t: 'div', a: left, b: this.parseUnary() };
+      } else if (this.startsFactor(t)) {
+        left = { t: 'mul', a: left, b: this.parsePower() };
+      } else break;
+    }
+    return left;
+  }
+
+  private parseUnary(): Ast {
+    if (this.isOp('-')) {
+      this.pos++;
+      this.enter();
+      const a = this.parseUnary();
+      this.depth--;
+      return { t: 'neg', a };
+    }
+    if (this.isOp('+')) {
+      this.pos++;
+      return this.parseUnary();
+    }
+    if (this.isCmd('pm')) {
+      this.pos++;
+      return { t: 'pm', a: { t: 'num', v: { n: 0n, d: 1n }, dec: false }, b: this.parseUnary() };
+    }
+    return this.parsePower();
+  }
+
+  private parsePower(): Ast {
+    this.enter();
+    let base = this.parsePostfix(this.parsePrimary());
+    if (this.isOp('_') && base.t === 'sym') {
+      // a subscripted variable: x_1, a_{n}
+      this.pos++;
+      const sub = this.parseScript();
+      base = { t: 'sym', name: `${base.name}_${subscriptName(sub)}` };
+    }
+    if (this.isOp('^')) {
+      this.pos++;
+      const exp = this.parseScript();
+      base = this.parsePostfix({ t: 'pow', a: base, b: exp });
+    }
+    this.depth--;
+    return base;
+  }
+
+  /** The argument of ^ or _: a braced group or one token (`x^2`, `x^-1` tolerated). */
+  private parseScript(): Ast {
+    if (this.isOp('{')) return this.parseBracedExpr();
+    if (this.isOp('-')) {
+      this.pos++;
+      return { t: 'neg', a: this.parseScript() };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+
+  private parsePostfix(a: Ast): Ast {
+    for (;;) {
+      if (this.isOp('!')) {
+        this.pos++;
+        a = { t: 'fn', name: 'fact', args: [a] };
+      } else if (this.isOp("'")) {
+        this.pos++;
+        a = a.t === 'sym' ? { t: 'sym', name: `${a.name}'` } : a;
+      } else return a;
+    }
+  }
+
+  private parseBracedExpr(): Ast {
+    this.expectOp('{');
+    const items = this.parseItems(() => this.isOp('}'));
+    this.expectOp('}');
+    if (items.length === 1) return items[0]!;
+    return { t: 'set', items }; // {1, 2} written without backslashes
+  }
+
+  private parsePrimary(): Ast {
+    const t = this.peek();
+    if (!t) throw new ParseError('unexpected end of answer');
+    this.pos++;
+    switch (t.k) {
+      case 'num': {
+        const v = parseDecimal(t.s);
+        if (!v) throw new ParseError(`bad number "${t.s}"`);
+        return { t: 'num', v, dec: /[.eE]/.test(t.s) };
+      }
+      case 'id':
+        if (t.s === 'e') return { t: 'const', name: 'e' };
+        if (t.s === 'i') return { t: 'const', name: 'i' };
+        return { t: 'sym', name: t.s };
+      case 'word':
+        return { t: 'word', text: t.s };
+      case 'fn':
+        return this.parseFunction(t.s);
+      case 'cmd':
+        return this.parseCommand(t.s);
+      default:
+        return this.parseOpPrimary(t.s);
+    }
+  }
+
+  private parseOpPrimary(s: string): Ast {
+    if (s === '{') {
+      this.pos--;
+      return this.parseBracedExpr();
+    }
+    if (s === '(' || s === '[') {
+      const items = this.parseItems(() => this.isOp(')') || this.isOp(']'));
+      const close = this.peek();
+      if (!close || close.k !== 'op' || (close.s !== ')' && close.s !== ']'))
+        throw new ParseError('unclosed bracket');
+      this.pos++;
+      if (items.length === 1 && ((s === '(' && close.s === ')') || (s === '[' && close.s === ']')))
+        return items[0]!;
+      if (items.length < 2) throw new ParseError('mismatched brackets');
+      return { t: 'tuple', open: s, close: close.s as ')' | ']', items };
+    }
+    if (s === '\\{') {
+      const items = this.parseItems(() => this.isOp('\\}'));
+      this.expectOp('\\}');
+      return { t: 'set', items };
+    }
+    if (s === '|') {
+      this.absDepth++;
+      const a = this.parseAdditive();
+      this.absDepth--;
+      this.expectOp('|');
+      return { t: 'fn', name: 'abs', args: [a] };
+    }
+    throw new ParseError(`unexpected "${s}"`);
+  }
+
+  /** One argument of \frac or \binom: `{…}` or a single character token (`\frac12`). */
+  private parseArg(): Ast {
+    if (this.isOp('{')) return this.parseBracedExpr();
+    const t = this.peek();
+    if (t?.k === 'num' && t.s.length > 1 && /^\d+$/.test(t.s)) {
+      // \frac13 → the tokenizer read "13"; LaTeX takes one digit per argument
+      this.toks[this.pos] = { k: 'num', s: t.s.slice(1) };
+      return { t: 'num', v: { n: BigInt(t.s[0]!), d: 1n }, dec: false };
+    }
+    return this.parsePrimary();
+  }
+
+  private parseCommand(name: string): Ast {
+    switch (name) {
+      case 'frac': {
+        const a = this.parseArg();
+        const b = this.parseArg();
+        return { t: 'div', a, b };
+      }
+      case 'binom':
+      case 'choose': {
+        const n = this.parseArg();
+        const k = this.parseArg();
+        return { t: 'fn', name: 'binom', args: [n, k] };
+      }
+      case 'pi':
+        return { t: 'const', name: 'pi' };
+      case 'infty':
+      case 'infin':
+        return { t: 'const', name: 'inf' };
+      case 'e':
+        return { t: 'const', name: 'e' };
+      case 'emptyset':
+      case 'varnothing':
+        return { t: 'set', items: [] };
+      case 'lfloor':
+      case 'lceil': {
+        const a = this.parseAdditive();
+        const close = name === 'lfloor' ? 'rfloor' : 'rceil';
+        if (!this.isCmd(close)) throw new ParseError(`expected \\${close}`);
+        this.pos++;
+        return { t: 'fn', name: name === 'lfloor' ? 'floor' : 'ceil', args: [a] };
+      }
+      case 'begin':
+        return this.parseEnvironment();
+      default:
+        throw new ParseError(`unsupported command \\${name}`);
+    }
+  }
+
+  private parseEnvironment(): Ast {
+    const env = this.envName();
+    if (!MATRIX_ENVS.has(env)) throw new ParseError(`unsupported environment ${env}`);
+    if (env === 'array' && this.isOp('{')) {
+      // column spec {cc}: skip it
+      while (this.pos < this.toks.length && !this.isOp('}')) this.pos++;
+      this.pos++;
+    }
+    const rows: Ast[][] = [];
+    let row: Ast[] = [];
+    for (;;) {
+      if (this.isCmd('end')) {
+        this.pos++;
+        this.envName();
+        if (row.length) rows.push(row);
+        break;
+      }
+      if (this.pos >= this.toks.length) throw new ParseError('unclosed matrix');
+      row.push(this.parseRelation());
+      if (this.isOp('&')) this.pos++;
+      else if (this.isOp('\\\\')) {
+        this.pos++;
+        rows.push(row);
+        row = [];
+      }
+    }
+    if (!rows.length || rows.some((r) => r.length !== rows[0]!.length)) throw new ParseError('ragged matrix');
+    return { t: 'matrix', rows };
+  }
+
+  private envName(): string {
+    this.expectOp('{');
+    let name = '';
+    while (this.pos < this.toks.length && !this.isOp('}')) {
+      const t = this.toks[this.pos++]!;
+      name += t.s;
+    }
+    this.expectOp('}');
+    return name;
+  }
+
+  private parseFunction(name: string): Ast {
+    if (name === 'sqrt') {
+      let index: Ast | undefined;
+      if (this.isOp('[')) {
+        this.pos++;
+        index = this.parseAdditive();
+        this.expectOp(']');
+      }
+      const x = this.parseArg();
+      return index ? { t: 'fn', name: 'root', args: [x, index] } : { t: 'fn', name: 'sqrt', args: [x] };
+    }
+    let power: Ast | undefined;
+    let base: Ast | undefined;
+    for (let k = 0; k < 2; k++) {
+      if (this.isOp('^')) {
+        this.pos++;
+        power = this.parseScript();
+      } else if (this.isOp('_')) {
+        this.pos++;
+        base = this.parseScript();
+      }
+    }
+    let arg: Ast;
+    if (this.isOp('(')) {
+      this.pos++;
+      const items = this.parseItems(() => this.isOp(')'));
+      this.expectOp(')');
+      if (items.length !== 1) {
+        if (name === 'gcd' || name === 'lcm' || name === 'max' || name === 'min')
+          return { t: 'fn', name, args: items };
+        throw new ParseError(`${name} takes one argument`);
+      }
+      arg = this.parsePostfix(items[0]!);
+      if (this.isOp('^')) {
+        this.pos++;
+        arg = { t: 'pow', a: arg, b: this.parseScript() };
+      }
+    } else {
+      // \sin 2x is sin(2x): the argument runs over implicit products, not over + or -
+      arg = this.parsePower();
+      while (this.startsFactor() && this.peek()?.k !== 'fn') arg = { t: 'mul', a: arg, b: this.parsePower() };
+    }
+    const canonical = name === 'lg' ? 'log10' : name;
+    const call: Ast = { t: 'fn', name: canonical, args: base ? [arg, base] : [arg] };
+    return power ? { t: 'pow', a: call, b: power } : call;
+  }
+}
+
+function subscriptName(a: Ast): string {
+  if (a.t === 'num') return a.v.n.toString();
+  if (a.t === 'sym') return a.name;
+  throw new ParseError('unsupported subscript');
+}
+
+/** Parse a cleaned answer into its top-level alternatives (`2, 3` → two items). Throws ParseError. */
+export function parseAnswer(text: string): Ast[] {
+  const items = new Parser(tokenize(text)).parseTop();
+  if (!items.length) throw new ParseError('empty answer');
+  return items;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { failed, ok } from '../../core/result.js';
+import type { CpuReward } from '../../core/reward.js';
+import { responseText } from '../../core/sample.js';
+import type { EquivalenceOptions } from './equivalence.js';
+import { extractDetailed, SOURCES } from './extract.js';
+import { compareParsed, type ParsedAnswer, parseMath } from './verify.js';
+
+const args = z
+  .object({
+    /** Where to look for the answer, in order; the first that finds one wins. */
+    extract: z
+      .array(z.enum(SOURCES))
+      .min(1)
+      .default([...SOURCES]),
+    /** Relative tolerance when a decimal is involved. */
+    rel_tol: z.number().positive().max(0.1).default(1e-6),
+    /** Accept a decimal that is the gold rounded to the digits shown (3.14 for \pi). */
+    allow_rounded: z.boolean().default(false),
+    /** `strict`: variable names must agree; `rename`: `2a+1` matches `2b+1`. */
+    variables: z.enum(['strict', 'rename']).default('strict'),
+    /** A response with more than this many different \boxed{} answers scores 0 (0 turns the guard off). */
+    max_boxed: z.number().int().min(0).default(4),
+  })
+  .strict();
+
+type Args = z.infer<typeof args>;
+
+/** The gold answers: a string (or number), or a non-empty list of acceptable ones. */
+function goldStrings(reference: unknown): string[] | undefined {
+  const one = (r: unknown) =>
+    typeof r === 'number' && Number.isFinite(r)
+      ? String(r)
+      : typeof r === 'string' && r.trim()
+        ? r
+        : undefined;
+  if (Array.isArray(reference)) {
+    const all = reference.map(one);
+    return all.length > 0 && all.every((s) => s !== undefined) ? (all as string[]) : undefined;
+  }
+  const s = one(reference);
+  return s === undefined ? undefined : [s];
+}
+
+export const math: CpuReward<Args> = {
+  name: 'math',
+  mode: 'cpu',
+  deterministic: true,
+  description:
+    '1 if the final answer in the response is mathematically equivalent to the reference (a string or a list of acceptable answers), else 0',
+  args,
+  create(a) {
+    return (sample, ctx) => {
+      const golds = goldStrings(sample.reference);
+      if (!golds)
+        return failed('reference must be a non-empty answer string, a number, or a non-empty list of them');
+      const parsedGolds: ParsedAnswer[] = golds.map(parseMath);
+      const found = extractDetailed(responseText(sample), a.extract);
+      const gold = parsedGolds.map((g) => g.text);
+      if (!found) return ok(0, 'no final answer found', { extracted: null, gold });
+      if (a.max_boxed > 0 && found.distinctBoxed > a.max_boxed) {
+        return ok(
+          0,
+          `${found.distinctBoxed} different boxed answers (more than ${a.max_boxed}): candidate listing`,
+          {
+            extracted: found.answer,
+            gold,
+          },
+        );
+      }
+      const pred = parseMath(found.answer);
+      const opts: EquivalenceOptions = {
+        relTol: a.rel_tol,
+        allowRounded: a.allow_rounded,
+        variables: a.variables,
+        seed: ctx.seed,
+      };
+      let last = '';
+      for (const g of parsedGolds) {
+        const v = compareParsed(g, pred, opts);
+        if (v.equal) return ok(1, `equivalent (${v.rule})`, detail(found.answer, found.from, pred, g.text));
+        last = v.rule;
+      }
+      return ok(
+        0,
+        `not equivalent (${last})`,
+        detail(found.answer, found.from, pred, gold.length === 1 ? gold[0]! : gold),
+      );
+    };
+  },
+};
+
+function detail(extracted: string, from: string, pred: ParsedAnswer, gold: string | string[]) {
+  return {
+    extracted,
+    from,
+    normalized: pred.text,
+    gold,
+    ...(pred.error !== undefined && { unparsed: pred.error }),
+  };
+}
