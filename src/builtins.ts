@@ -7,4 +7,5 @@ import './core/combinators/index.js';
 import './verifiers/text/index.js';
 import './verifiers/format/index.js';
 import './verifiers/length/index.js';
+import './judges/index.js';
 import './verifiers/math/index.js';

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import '../src/builtins.js';
+import { getReward } from '../src/core/registry.js';
+import type { CpuReward } from '../src/core/reward.js';
 import { Runtime, type RuntimeOptions, Scorer } from '../src/core/scorer.js';
 import { loadPlugins, parseSpec } from '../src/core/spec/load.js';
-import type { Sample } from '../src/core/types.js';
+import type { Outcome, RewardContext, Sample } from '../src/core/types.js';
 
 export const FIXTURE_PLUGIN = resolve(import.meta.dirname, 'fixtures/test-rewards.ts');
 
@@ -18,3 +20,10 @@ export function scorerFor(runtime: Runtime, reward: unknown, extra: Record<strin
 
 export const samples = (...responses: string[]): Sample[] =>
   responses.map((response, i) => ({ id: String(i), response }));
+
+/** Run a CPU reward's pure core directly in this thread, its args validated as a spec would. */
+export function callCpuReward(name: string, args: unknown, sample: Sample): Outcome {
+  const def = getReward(name) as CpuReward;
+  const ctx: RewardContext = { deadline: Date.now() + 60_000, signal: new AbortController().signal, seed: 0 };
+  return def.create(def.args.parse(args))(sample, ctx);
+}
