@@ -69,6 +69,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     draining = true;
   });
+  // Node closes only the connections idle when close() is called; one answered later must not be kept
+  // alive, or shutdown waits for the client to hang up.
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   // Runs once in-flight requests have been answered: then the pool and the store can go.
   app.addHook('onClose', async () => {
     await service.close();

@@ -1,3 +1,4 @@
+import '../builtins.js';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { Runtime, Scorer } from '../core/scorer.js';

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { scoreUnderPolicy } from '../../core/on-error.js';
 import { listRewards } from '../../core/registry.js';
+import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
+import { computeAdvantages, diagnose, groupRecords, OUTCOME_METHODS } from '../../credit/advantages.js';
 import { abortOnDisconnect } from '../disconnect.js';
-import { groupStats } from '../group-stats.js';
 import {
   checkSamples,
   inRequestOrder,
@@ -14,9 +16,35 @@ import {
   underPolicy,
 } from '../request.js';
 import type { ScoringService } from '../service.js';
+import { HttpError } from '../service.js';
 
 const scoreBody = z.object(scoringFields).strict();
-const groupsBody = z.object({ ...scoringFields, passThreshold: z.number().optional() }).strict();
+const groupsBody = z
+  .object({
+    ...scoringFields,
+    /** Advantage method (src/credit); without it only the statistics are returned. */
+    method: z.enum(OUTCOME_METHODS).optional(),
+    passThreshold: z.number().optional(),
+    std: z.enum(['sample', 'population']).optional(),
+    epsilon: z.number().nonnegative().optional(),
+    positiveScale: z.number().optional(),
+    negativeScale: z.number().optional(),
+    positiveWeight: z.number().optional(),
+    negativeWeight: z.number().optional(),
+    lengthWeight: z.number().optional(),
+  })
+  .strict();
+type GroupsBody = z.infer<typeof groupsBody>;
+const ADVANTAGE_OPTIONS = [
+  'passThreshold',
+  'std',
+  'epsilon',
+  'positiveScale',
+  'negativeScale',
+  'positiveWeight',
+  'negativeWeight',
+  'lengthWeight',
+] as const;
 
 /** The native API: `/v1/score`, `/v1/groups`, `/v1/specs`. */
 export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (app, { service }) => {
@@ -63,10 +91,13 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
     return {
       spec,
       results: ordered.map((r) => underPolicy(r, policy)),
-      groups: groupStats(
-        samples.map((s) => s.group),
+      ...groupCredit(
+        checked.valid.map((v) => v.index),
+        samples,
         results,
-        body.passThreshold ?? 1,
+        policy,
+        body,
+        body.samples.length,
       ),
       ...(checked.invalid.length > 0 && { invalid: checked.invalid }),
     };
@@ -99,4 +130,55 @@ function argsSchema(schema: z.ZodType): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Per-group statistics and, when a method is named, advantages (src/credit). Scores enter under the
+ * request's onError policy: a failure is left out (advantage null) unless the caller mapped it to a number.
+ */
+function groupCredit(
+  indices: number[],
+  samples: Sample[],
+  results: RewardResult[],
+  policy: OnErrorPolicy,
+  body: GroupsBody,
+  total: number,
+) {
+  const { method } = body;
+  // Only the options given: credit's defaults must not be overwritten by undefined.
+  const options = Object.fromEntries(
+    ADVANTAGE_OPTIONS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]),
+  );
+  const groups = groupRecords(samples, (s) => s.group).map(({ id, members }) => ({
+    id,
+    members,
+    scores: members.map((i) => scoreUnderPolicy(results[i]!, policy) ?? null),
+    lengths: members.map((i) => {
+      const length = samples[i]!.meta?.length;
+      return typeof length === 'number' ? length : null;
+    }),
+  }));
+  if (method === undefined) {
+    return {
+      groups: groups.map((g) => ({ ...diagnose(g, options), members: g.members.map((i) => indices[i]!) })),
+    };
+  }
+  let credit: ReturnType<typeof computeAdvantages>;
+  try {
+    credit = computeAdvantages(groups, method, options);
+  } catch (err) {
+    throw new HttpError(400, `method: ${(err as Error).message}`);
+  }
+  const advantages: (number | null)[] = new Array(total).fill(null);
+  credit.groups.forEach((g, k) => {
+    groups[k]!.members.forEach((i, j) => {
+      advantages[indices[i]!] = g.advantages[j]!;
+    });
+  });
+  return {
+    method,
+    advantages,
+    groups: credit.groups.map((g, k) => ({ ...g, members: groups[k]!.members.map((i) => indices[i]!) })),
+    ...(credit.batch && { batch: credit.batch }),
+  };
 }

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, type ServeOptions, startServer } from '../../src/server/start.js';
+
+export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'assay-server-'));
+
+/** A real server on an ephemeral loopback port, with 2 worker threads and no store unless asked. */
+export function serve(opts: ServeOptions = {}): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', threads: 2, store: false, logger: false, ...opts });
+}
+
+export async function post(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, headers: res.headers, body: json };
+}

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { fixture, post, serve, tempDir } from './helpers.js';
+
+const sleepSpec = fixture('server-sleep.yaml');
+const troubleSpec = fixture('server-trouble.yaml');
+
+describe('server operations', () => {
+  it('answers 413 for a body over the limit', async () => {
+    const { app, url } = await serve({ specs: [troubleSpec], bodyLimit: 1024 });
+    try {
+      const res = await post(url, '/v1/score', { samples: [{ response: 'x'.repeat(4096) }] });
+      expect(res.status).toBe(413);
+      expect(res.body.error).toMatch(/larger than the limit of 1024 bytes/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 429 with Retry-After at once when the queue is full, then serves again', async () => {
+    const { app, url, service } = await serve({ specs: [sleepSpec], maxPendingSamples: 2 });
+    try {
+      const slow = post(url, '/v1/score', {
+        samples: [
+          { response: 'a', meta: { ms: 1500 } },
+          { response: 'b', meta: { ms: 1500 } },
+        ],
+      });
+      while (service.admission.pending === 0) await new Promise((r) => setTimeout(r, 10));
+      const rejected = await post(url, '/v1/score', { samples: [{ response: 'c', meta: { ms: 1 } }] });
+      expect(rejected.status).toBe(429);
+      expect(rejected.headers.get('retry-after')).toBe('1');
+      expect(rejected.body.error).toMatch(/queue full/);
+      expect((await slow).body.results.map((r: { status: string }) => r.status)).toEqual(['ok', 'ok']);
+      const later = await post(url, '/v1/score', { samples: [{ response: 'c', meta: { ms: 1 } }] });
+      expect(later.status).toBe(200);
+      const metrics = await fetch(`${url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/assay_rejected_total 1/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('requires the bearer token on every route but /health', async () => {
+    const { app, url } = await serve({ specs: [troubleSpec], token: 's3cret' });
+    try {
+      const body = { samples: [{ response: 'a', reference: 'a' }] };
+      const none = await post(url, '/v1/score', body);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await post(url, '/v1/score', body, { authorization: 'Bearer wrong' })).status).toBe(401);
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const good = await post(url, '/v1/score', body, { authorization: 'Bearer s3cret' });
+      expect(good.status).toBe(200);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('records every scored sample in the SQLite store, with step and run from headers', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const { app, url } = await serve({ specs: [troubleSpec], store: file, run: 'run-test' });
+    await post(
+      url,
+      '/v1/score',
+      {
+        samples: [
+          { response: 'a', reference: 'a', source: 'gsm8k', group: 'g1', id: 's1' },
+          { response: 'spin' },
+        ],
+        timeoutMs: 500,
+      },
+      { 'x-assay-step': '7' },
+    );
+    await post(url, '/v1/score', { samples: [{ response: 'b', reference: 'c' }], step: 8, run: 'other-run' });
+    await app.close(); // flushes the store
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const rows = db
+        .prepare('SELECT run, step, source, grp, sample_id, status, score, route FROM samples ORDER BY id')
+        .all();
+      expect(rows).toEqual([
+        {
+          run: 'run-test',
+          step: 7,
+          source: 'gsm8k',
+          grp: 'g1',
+          sample_id: 's1',
+          status: 'ok',
+          score: 1,
+          route: 'score',
+        },
+        {
+          run: 'run-test',
+          step: 7,
+          source: null,
+          grp: null,
+          sample_id: null,
+          status: 'timeout',
+          score: null,
+          route: 'score',
+        },
+        {
+          run: 'other-run',
+          step: 8,
+          source: null,
+          grp: null,
+          sample_id: null,
+          status: 'ok',
+          score: 0,
+          route: 'score',
+        },
+      ]);
+      expect(db.prepare('SELECT run FROM runs').all()).toEqual([{ run: 'run-test' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('finishes in-flight requests on close and refuses new ones', async () => {
+    const { app, url } = await serve({ specs: [sleepSpec] });
+    const inFlight = post(url, '/v1/score', { samples: [{ response: 'a', meta: { ms: 800 } }] });
+    await new Promise((r) => setTimeout(r, 200));
+    const closing = app.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'ok', score: 1 });
+    await closing;
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+});
+
+describe('POST /get_reward (OpenRLHF)', () => {
+  it('strips the prompt from each query, aligns rewards and logs components', async () => {
+    const { app, url } = await serve({
+      specs: [new URL('../../examples/default.yaml', import.meta.url).pathname],
+    });
+    try {
+      const res = await post(url, '/get_reward', {
+        query: ['Q: 2+2? <answer>4</answer>', 'Q: 2+3? <answer>6</answer>', 'no prompt prefix 9'],
+        prompts: ['Q: 2+2? ', 'Q: 2+3? ', 'something else'],
+        labels: ['4', '5', '9'],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.rewards).toEqual([1, 0, 0]);
+      expect(res.body.scores).toEqual(res.body.rewards);
+      expect(res.body.extra_logs.exact_match).toEqual([1, 0, 0]);
+      expect(res.body.extra_logs.assay_failed).toEqual([0, 0, 0]);
+      expect(res.body.extra_logs['format.tags']).toHaveLength(3);
+
+      const failing = { query: ['a'], prompts: [''], labels: [{ not: 'a label' }] };
+      const asNull = await post(url, '/get_reward', failing);
+      expect(asNull.body.rewards).toEqual([null]);
+      expect(asNull.body.extra_logs.assay_failed).toEqual([1]);
+      const asZero = await post(url, '/get_reward?onError=zero', failing);
+      expect(asZero.body.rewards).toEqual([0]);
+
+      const empty = await post(url, '/get_reward', { query: [], prompts: [], labels: [] });
+      expect(empty.body).toEqual({ rewards: [], scores: [], extra_logs: { assay_failed: [] } });
+
+      const misaligned = await post(url, '/get_reward', { query: ['a', 'b'], labels: ['x'] });
+      expect(misaligned.status).toBe(400);
+      expect(misaligned.body.error).toMatch(/^labels: expected 2 items/);
+    } finally {
+      await app.close();
+    }
+  });
+});

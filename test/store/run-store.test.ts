@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { RewardResult } from '../../src/core/types.js';
+import { componentScores, RunStore, type ScoredRow } from '../../src/store/run-store.js';
+
+const file = () => join(mkdtempSync(join(tmpdir(), 'assay-store-')), 'nested', 'runs.sqlite');
+
+const row = (score: number | null, extra: Partial<ScoredRow> = {}): ScoredRow => ({
+  run: 'r1',
+  spec: 'default',
+  route: 'score',
+  latencyMs: 2.5,
+  result:
+    score === null
+      ? { name: 'm', status: 'error', score: null, reason: 'bad reference' }
+      : { name: 'm', status: 'ok', score },
+  ...extra,
+});
+
+const count = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+describe('RunStore', () => {
+  it('buffers rows without touching the disk until a flush, then writes them in WAL mode', () => {
+    const path = file();
+    const store = new RunStore(path, { flushMs: 60_000 });
+    store.startRun('r1', { specs: ['default'] });
+    store.record([row(1, { step: 3, source: 'math', group: 'g', sampleId: 'a' }), row(null)]);
+    expect(store.pending).toBe(2);
+    expect(count(path)).toBe(0);
+    store.flush();
+    expect(store.pending).toBe(0);
+    expect(count(path)).toBe(2);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const rows = db
+      .prepare(
+        'SELECT step, source, grp, sample_id, status, score, reason, latency_ms FROM samples ORDER BY id',
+      )
+      .all();
+    expect(rows).toEqual([
+      {
+        step: 3,
+        source: 'math',
+        grp: 'g',
+        sample_id: 'a',
+        status: 'ok',
+        score: 1,
+        reason: null,
+        latency_ms: 2.5,
+      },
+      {
+        step: null,
+        source: null,
+        grp: null,
+        sample_id: null,
+        status: 'error',
+        score: null,
+        reason: 'bad reference',
+        latency_ms: 2.5,
+      },
+    ]);
+    expect(db.prepare('SELECT run, info FROM runs').get()).toEqual({
+      run: 'r1',
+      info: '{"specs":["default"]}',
+    });
+    db.close();
+  });
+
+  it('flushes on its own timer', async () => {
+    const path = file();
+    const store = new RunStore(path, { flushMs: 20 });
+    store.record([row(0.5)]);
+    for (let i = 0; i < 200 && count(path) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(count(path)).toBe(1);
+    store.close();
+  });
+
+  it('drops and counts rows beyond its buffer instead of growing without bound', () => {
+    const store = new RunStore(file(), { flushMs: 60_000, maxBuffered: 3 });
+    store.record([row(1), row(1)]);
+    store.record([row(1), row(1), row(1)]);
+    expect(store.pending).toBe(3);
+    expect(store.dropped).toBe(2);
+    store.close();
+    expect(store.written).toBe(3);
+  });
+
+  it('ignores records after close', () => {
+    const store = new RunStore(file());
+    store.close();
+    store.record([row(1)]);
+    expect(store.pending).toBe(0);
+  });
+});
+
+describe('componentScores', () => {
+  it('flattens nested components and keeps same-named parts apart', () => {
+    const leaf = (name: string, score: number | null): RewardResult => ({
+      name,
+      score,
+      status: score === null ? 'error' : 'ok',
+    });
+    const components: RewardResult[] = [
+      leaf('exact_match', 1),
+      { ...leaf('gate', 0.5), components: [leaf('format.tags', 1), leaf('length', null)] },
+      leaf('exact_match', 0),
+    ];
+    expect(componentScores(components)).toEqual({
+      exact_match: 1,
+      gate: 0.5,
+      'gate.format.tags': 1,
+      'gate.length': null,
+      'exact_match#2': 0,
+    });
+  });
+});
