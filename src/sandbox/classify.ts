@@ -1,0 +1,56 @@
+import { constants } from 'node:os';
+import type { RawReport } from './job.js';
+import type { Limits, RunResult, RunStatus } from './types.js';
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n as number, name]));
+export const signalName = (n: number | null): string | null =>
+  n === null ? null : (SIGNAL_NAMES.get(n) ?? `SIG${n}`);
+
+/** How runtimes say they ran out of memory under RLIMIT_AS (no cgroup OOM killer here). */
+const OOM_PATTERNS = [
+  /\bMemoryError\b/,
+  /std::bad_alloc/,
+  /JavaScript heap out of memory/,
+  /Fatal process out of memory/,
+  /Cannot allocate memory/,
+  /out of memory/i,
+];
+
+/** The status of a run from the supervisor's facts: a pure function, the one place that decides. */
+export function classify(raw: RawReport, limits: Limits): { status: RunStatus; message?: string } {
+  if (raw.sandboxError !== undefined) return { status: 'sandbox_error', message: raw.sandboxError };
+  if (raw.outputExceeded)
+    return { status: 'output_limit', message: `output exceeded ${limits.outputBytes} bytes` };
+  if (raw.timedOut) return { status: 'timeout', message: `wall-clock limit of ${limits.wallMs} ms reached` };
+  const sig = signalName(raw.signal);
+  if (sig === 'SIGXCPU' || (sig === 'SIGKILL' && raw.cpuMs >= limits.cpuMs - 50)) {
+    return { status: 'timeout', message: `CPU-time limit of ${limits.cpuMs} ms reached` };
+  }
+  if (sig === 'SIGXFSZ')
+    return { status: 'output_limit', message: `file size limit of ${limits.fileBytes} bytes reached` };
+  const failed = raw.exitCode !== 0;
+  if (failed && OOM_PATTERNS.some((re) => re.test(raw.stderr.slice(-4000)))) {
+    return { status: 'memory', message: `memory limit of ${limits.memoryMb} MiB reached` };
+  }
+  if (failed && raw.stderr.includes('sandbox: cannot start'))
+    return { status: 'sandbox_error', message: raw.stderr.trim() };
+  if (raw.signal !== null) return { status: 'runtime_error', message: `killed by ${sig}` };
+  if (failed) return { status: 'runtime_error', message: `exit code ${raw.exitCode}` };
+  return { status: 'ok' };
+}
+
+export function toRunResult(raw: RawReport, limits: Limits, engine: 'warm' | 'cold'): RunResult {
+  const { status, message } = classify(raw, limits);
+  return {
+    status,
+    exitCode: raw.exitCode,
+    signal: signalName(raw.signal),
+    stdout: raw.stdout,
+    stderr: raw.stderr,
+    cpuMs: Math.round(raw.cpuMs),
+    wallMs: Math.round(raw.wallMs),
+    maxRssKb: raw.maxRssKb,
+    engine,
+    ...(message !== undefined && { message }),
+  };
+}

@@ -1,0 +1,63 @@
+import type { Limits } from './types.js';
+
+/** What the in-sandbox supervisor (runner-py.ts) receives for one execution. */
+export interface Job {
+  files: Record<string, JobFile>;
+  /** argv to exec (cold path); absent on the warm path, which runs `main` in-process. */
+  cmd?: string[];
+  main?: string;
+  args?: string[];
+  stdin: string;
+  limits: Limits & { asBytes: number };
+  /** A file to send back after a successful run (a compiler's output). */
+  emit?: string;
+  /** Working directory; only differs from /work without isolation. */
+  root?: string;
+}
+
+export interface JobFile {
+  data: string;
+  b64?: boolean;
+  mode?: number;
+}
+
+/** The facts the supervisor reports; classify.ts turns them into a status. */
+export interface RawReport {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: number | null;
+  timedOut: boolean;
+  outputExceeded: boolean;
+  wallMs: number;
+  cpuMs: number;
+  maxRssKb: number;
+  artifact?: string;
+  artifactError?: string;
+  sandboxError?: string;
+}
+
+export const sandboxFailure = (message: string, wallMs = 0): RawReport => ({
+  stdout: '',
+  stderr: '',
+  exitCode: null,
+  signal: null,
+  timedOut: false,
+  outputExceeded: false,
+  wallMs,
+  cpuMs: 0,
+  maxRssKb: 0,
+  sandboxError: message,
+});
+
+/** Length-prefixed JSON, the framing of every message to and from the supervisor. */
+export function frame(value: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(value));
+  return Buffer.concat([Buffer.from(`${body.length}\n`), body]);
+}
+
+/** Relative paths only, no `..`: files land inside the working directory. */
+export function safeRelativePath(path: string): boolean {
+  if (path.length === 0 || path.startsWith('/') || path.includes('\0')) return false;
+  return path.split('/').every((part) => part !== '..' && part !== '' && part !== '.');
+}

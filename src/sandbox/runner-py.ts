@@ -1,0 +1,407 @@
+/**
+ * The supervisor that runs inside the bubblewrap sandbox, in Python because python3 is on every machine
+ * that runs code rewards and its os module reaches fork, setrlimit, wait4 and unshare (via ctypes).
+ *
+ * `launch` (cold path): bwrap runs it as PID 1 of the sandbox; it reads one job from fd 3, writes the files
+ * into the tmpfs working directory, forks the program with its limits, pumps stdin/stdout/stderr with
+ * caps and the wall deadline, and writes one JSON report to fd 3. As PID 1 it cannot be killed from
+ * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
+ *
+ * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
+ * job it forks an executor that unshares fresh user, mount, PID, IPC, UTS and network namespaces,
+ * mounts a fresh size-limited tmpfs as /work and a fresh /proc, then forks the program as a child of a
+ * PID-1 reaper, with every capability dropped, so one execution never sees another's files, processes,
+ * sockets or memory. The server reads each job into a buffer it zeroes right after the fork, so a
+ * later execution cannot find an earlier one's code in memory it inherited.
+ */
+export const RUNNER_PY = String.raw`
+import os, sys, json, time, signal, select, resource, base64, ctypes, fcntl, errno
+
+libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18
+ENV = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/work', 'LANG': 'C.UTF-8', 'TMPDIR': '/work', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0'}
+
+def die_with_parent():
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+def set_limits(lim):
+    cpu = max(1, -(-lim['cpuMs'] // 1000))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    mem = lim['asBytes']
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileBytes'], lim['fileBytes']))
+    resource.setrlimit(resource.RLIMIT_NPROC, (lim['processes'], lim['processes']))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+def drop_caps():
+    # capset(2) with empty sets: the program keeps no capability in the namespaces its executor made.
+    class Hdr(ctypes.Structure):
+        _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
+    class Data(ctypes.Structure):
+        _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
+    hdr = Hdr(0x20080522, 0)
+    data = (Data * 2)()
+    if libc.capset(ctypes.byref(hdr), ctypes.byref(data)) != 0:
+        raise OSError(ctypes.get_errno(), 'capset')
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+def write_files(root, files):
+    for rel, f in files.items():
+        path = os.path.join(root, rel)
+        d = os.path.dirname(path)
+        if d:
+            os.makedirs(d, exist_ok=True)
+        data = base64.b64decode(f['data']) if f.get('b64') else f['data'].encode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, f.get('mode', 0o644))
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+def child_stdio(inr, outw, errw):
+    os.dup2(inr, 0)
+    os.dup2(outw, 1)
+    os.dup2(errw, 2)
+    os.closerange(3, 65536)
+
+def pump(pid, inw, outr, errr, stdin_data, lim, started, status_r=None):
+    """Feed stdin, collect output up to the cap, stop at the wall deadline; returns raw facts."""
+    deadline = started + lim['wallMs'] / 1000.0
+    cap = lim['outputBytes']
+    out, err = bytearray(), bytearray()
+    total = 0
+    over = timed_out = False
+    status = None
+    readers = {outr: out, errr: err}
+    status_buf = bytearray()
+    if status_r is not None:
+        readers[status_r] = status_buf
+    pending = memoryview(stdin_data)
+    if len(pending) == 0:
+        os.close(inw); inw = None
+    else:
+        os.set_blocking(inw, False)
+    while readers or inw is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        ws = [inw] if inw is not None else []
+        try:
+            r, w, _ = select.select(list(readers), ws, [], left)
+        except InterruptedError:
+            continue
+        for fd in w:
+            try:
+                n = os.write(fd, pending[:65536])
+                pending = pending[n:]
+            except (BrokenPipeError, BlockingIOError) as e:
+                if isinstance(e, BlockingIOError):
+                    continue
+                pending = pending[:0]
+            if len(pending) == 0:
+                os.close(inw); inw = None
+        for fd in r:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                del readers[fd]
+                if fd != status_r:
+                    os.close(fd)
+                continue
+            if fd == status_r:
+                readers[fd] += chunk
+                continue
+            total += len(chunk)
+            if total > cap:
+                over = True
+                keep = cap - (total - len(chunk))
+                readers[fd] += chunk[:max(0, keep)]
+                break
+            readers[fd] += chunk
+        if over:
+            break
+    if timed_out or over:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if status_r is not None:
+        status = bytes(status_buf)
+    _, st, ru = os.wait4(pid, 0)
+    if inw is not None:
+        os.close(inw)
+    wall = (time.monotonic() - started) * 1000.0
+    rep = {'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace'),
+           'timedOut': timed_out, 'outputExceeded': over, 'wallMs': wall}
+    if os.WIFEXITED(st):
+        rep['exitCode'], rep['signal'] = os.WEXITSTATUS(st), None
+    else:
+        rep['exitCode'], rep['signal'] = None, os.WTERMSIG(st)
+    return rep, status
+
+def finish_usage(rep):
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rep['cpuMs'] = (ru.ru_utime + ru.ru_stime) * 1000.0
+    rep['maxRssKb'] = ru.ru_maxrss
+    return rep
+
+def read_exact(fd, n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = os.readv(fd, [view[got:]])
+        if k == 0:
+            raise EOFError('short read')
+        got += k
+    return buf
+
+def read_line(fd):
+    line = bytearray()
+    while True:
+        c = os.read(fd, 1)
+        if not c:
+            raise EOFError('control channel closed')
+        if c == b'\n':
+            return line.decode()
+        line += c
+
+# ---- cold path: one job, exec a command ----
+def launch():
+    n = int(read_line(3))
+    job = json.loads(read_exact(3, n))
+    root = job.get('root', '/work')
+    os.chdir(root)
+    write_files(root, job['files'])
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, in case PID 1 is not us
+    pipes = [os.pipe() for _ in range(3)]
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
+            set_limits(job['limits'])
+            os.execve(job['cmd'][0], job['cmd'], dict(ENV, HOME=root, TMPDIR=root))
+        except BaseException as e:
+            os.write(2, ('sandbox: cannot start %r: %s\n' % (job['cmd'][0], e)).encode())
+        os._exit(127)
+    os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
+    rep, _ = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], job.get('stdin', '').encode(), job['limits'], started)
+    init = os.getpid() == 1
+    try:
+        # Daemons left behind: everything in the sandbox when we are its PID 1, else the program's group.
+        os.kill(-1, signal.SIGKILL) if init else os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    while True:
+        try:
+            if os.wait4(-1, 0 if init else os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    finish_usage(rep)
+    emit = job.get('emit')
+    if emit and rep['exitCode'] == 0 and not rep['timedOut']:
+        try:
+            with open(os.path.join(root, emit), 'rb') as f:
+                rep['artifact'] = base64.b64encode(f.read()).decode()
+        except OSError as e:
+            rep['artifactError'] = str(e)
+    data = json.dumps(rep).encode()
+    os.write(3, b'%d\n' % len(data))
+    view = memoryview(data)
+    while len(view):
+        view = view[os.write(3, view):]
+
+# ---- warm path: fork server for Python ----
+PRELOAD = ['collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
+           'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
+           'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib']
+
+def run_python_inprocess(job):
+    """In the program process (PID 2 of a fresh namespace): become a fresh 'python3 main.py'."""
+    import builtins, types, io, random
+    os.chdir('/work')
+    os.environ.clear()
+    os.environ.update(ENV)
+    main = job['main']
+    sys.argv = [main] + job.get('args', [])
+    sys.path[0] = '/work'
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, 'r', closefd=False), encoding='utf-8')
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, 'w', closefd=False), encoding='utf-8', line_buffering=False)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, 'w', closefd=False), encoding='utf-8', errors='backslashreplace', line_buffering=True)
+    random.seed()
+    mod = types.ModuleType('__main__')
+    mod.__file__ = '/work/' + main
+    mod.__builtins__ = builtins
+    sys.modules['__main__'] = mod
+    code = 0
+    try:
+        with open(main, 'rb') as f:
+            src = f.read()
+        exec(compile(src, '/work/' + main, 'exec'), mod.__dict__)
+    except SystemExit as e:
+        c = e.code
+        if c is None:
+            code = 0
+        elif isinstance(c, int):
+            code = c & 0xff
+        else:
+            try:
+                sys.stderr.write(str(c) + '\n')
+            except BaseException:
+                pass
+            code = 1
+    except BaseException as e:
+        try:
+            import traceback
+            # Skip our own frame: the traceback reads as if python3 had run main.py.
+            traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        except BaseException:
+            pass
+        code = 1
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except BaseException:
+            pass
+    os._exit(code)
+
+def isolate(uid, gid, disk_bytes):
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare')
+    with open('/proc/self/uid_map', 'w') as f:
+        f.write('%d %d 1\n' % (uid, uid))
+    with open('/proc/self/setgroups', 'w') as f:
+        f.write('deny')
+    with open('/proc/self/gid_map', 'w') as f:
+        f.write('%d %d 1\n' % (gid, gid))
+    if libc.mount(b'none', b'/', None, MS_REC | MS_PRIVATE, None) != 0:
+        raise OSError(ctypes.get_errno(), 'mount --make-rprivate /')
+    opts = ('size=%d,mode=0755' % disk_bytes).encode()
+    if libc.mount(b'tmpfs', b'/work', b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
+        raise OSError(ctypes.get_errno(), 'mount tmpfs /work')
+
+def executor(job_id, buf, lockfd):
+    """Forked per job: isolate, run the program under a PID-1 reaper, write the report frame."""
+    die_with_parent()
+    try:
+        job = json.loads(buf)
+        isolate(os.getuid(), os.getgid(), job['limits']['diskBytes'])
+        write_files('/work', job['files'])
+        pipes = [os.pipe() for _ in range(3)]
+        status_r, status_w = os.pipe()
+        started = time.monotonic()
+        init = os.fork()
+        if init == 0:
+            reaper(job, pipes, status_w)
+        os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1]); os.close(status_w)
+        rep, status = pump(init, pipes[0][1], pipes[1][0], pipes[2][0], job.get('stdin', '').encode(), job['limits'], started, status_r)
+        if not rep['timedOut'] and not rep['outputExceeded'] and status:
+            kind, n = status.decode().split()
+            if kind == 'e':
+                rep['exitCode'], rep['signal'] = int(n), None
+            elif kind == 's':
+                rep['exitCode'], rep['signal'] = None, int(n)
+            else:
+                rep['sandboxError'] = 'reaper: ' + status.decode()
+        finish_usage(rep)
+    except BaseException as e:
+        rep = {'sandboxError': '%s: %s' % (type(e).__name__, e)}
+    data = json.dumps(rep).encode()
+    fcntl.flock(lockfd, fcntl.LOCK_EX)
+    try:
+        view = memoryview(b'D %s %d\n' % (job_id, len(data)) + data)
+        while len(view):
+            view = view[os.write(1, view):]
+    finally:
+        fcntl.flock(lockfd, fcntl.LOCK_UN)
+    os._exit(0)
+
+def reaper(job, pipes, status_w):
+    """PID 1 of the execution's namespace: fresh /proc, then the program as its only child."""
+    try:
+        die_with_parent()
+        if libc.mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV, None) != 0:
+            # Never leave the outer /proc (other executions' processes) in view.
+            if libc.mount(b'tmpfs', b'/proc', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=4k,mode=0555') != 0:
+                raise OSError(ctypes.get_errno(), 'hide /proc')
+        prog = os.fork()
+        if prog == 0:
+            try:
+                child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
+                drop_caps()
+                set_limits(job['limits'])
+            except BaseException as e:
+                os.write(2, ('sandbox: %s\n' % e).encode())
+                os._exit(127)
+            run_python_inprocess(job)
+        for p in pipes:
+            os.close(p[0]); os.close(p[1])
+        while True:
+            pid, st = os.waitpid(-1, 0)
+            if pid == prog:
+                break
+        msg = ('e %d' % os.WEXITSTATUS(st)) if os.WIFEXITED(st) else ('s %d' % os.WTERMSIG(st))
+    except BaseException as e:
+        msg = 'x %s' % e
+    os.write(status_w, msg.encode())
+    os._exit(0)
+
+def serve():
+    for m in PRELOAD:
+        try:
+            __import__(m)
+        except ImportError:
+            pass
+    import gc
+    gc.collect()
+    gc.freeze()  # keep the collector from touching (and copying) the server's objects in every fork
+    lockfd = os.open('/tmp/.assay-lock', os.O_CREAT | os.O_RDWR, 0o600)
+    running = {}
+    os.write(1, b'READY\n')
+    while True:
+        try:
+            r, _, _ = select.select([0], [], [], 0.5)
+        except InterruptedError:
+            r = []
+        while running:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            running.pop(pid, None)
+        if not r:
+            continue
+        line = read_line(0).split()
+        if line[0] == 'R':
+            job_id, n = line[1].encode(), int(line[2])
+            buf = read_exact(0, n)
+            pid = os.fork()
+            if pid == 0:
+                executor(job_id, buf, lockfd)
+            buf[:] = bytes(n)
+            del buf
+            running[pid] = job_id
+        elif line[0] == 'K':
+            for pid, jid in list(running.items()):
+                if jid == line[1].encode():
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+
+if __name__ == '__main__':
+    try:
+        launch() if sys.argv[1] == 'launch' else serve()
+    except EOFError:
+        pass
+`;

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { checkBwrap } from './bwrap.js';
+import { toRunResult } from './classify.js';
+import { runCold } from './cold.js';
+import { type Job, type JobFile, type RawReport, safeRelativePath, sandboxFailure } from './job.js';
+import { findProfile, type LanguageProfile, languageNames } from './profiles.js';
+import type { CompileResult, Limits, RunRequest, RunResult, Sandbox } from './types.js';
+import { DEFAULT_LIMITS } from './types.js';
+import { ForkServer } from './warm.js';
+
+export interface SandboxOptions {
+  /** Executions at once; defaults to the number of cores. */
+  concurrency?: number;
+  /** Run Python on the warm fork server (default true). */
+  warm?: boolean;
+  /** Limits used when a request leaves one out. */
+  limits?: Partial<Limits>;
+  /** Compiled artifacts kept (by content hash). */
+  compileCacheSize?: number;
+  /** Runs programs directly on the host, as this user, with only rlimits. Never for untrusted code. */
+  UNSAFE_noIsolation?: boolean;
+}
+
+const COMPILE_LIMITS: Limits = {
+  cpuMs: 30_000,
+  wallMs: 60_000,
+  memoryMb: 2048,
+  processes: 16,
+  outputBytes: 64 << 10,
+  fileBytes: 64 << 20,
+  diskBytes: 256 << 20,
+};
+
+type CompileOutcome =
+  | { artifact: string; result: CompileResult }
+  | { artifact?: undefined; result: CompileResult };
+
+/** Bubblewrap-isolated execution with a concurrency cap, a warm Python path and a compile cache. */
+export class BwrapSandbox implements Sandbox {
+  private readonly limit: LimitFunction;
+  private readonly defaults: Limits;
+  private readonly warm: ForkServer | undefined;
+  private readonly compiled = new Map<string, Promise<CompileOutcome>>();
+  private closed = false;
+
+  constructor(private readonly opts: SandboxOptions = {}) {
+    this.limit = pLimit(opts.concurrency ?? availableParallelism());
+    this.defaults = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new ForkServer();
+    if (opts.UNSAFE_noIsolation) {
+      process.emitWarning(
+        'Assay sandbox: UNSAFE_noIsolation is set, programs run on the host without isolation',
+      );
+    }
+  }
+
+  run(req: RunRequest): Promise<RunResult> {
+    const limits = { ...this.defaults, ...req.limits };
+    const fail = (message: string) => toRunResult(sandboxFailure(message), limits, 'cold');
+    if (this.closed) return Promise.resolve(fail('sandbox closed'));
+    const profile = findProfile(req.language);
+    if (!profile)
+      return Promise.resolve(
+        fail(`unknown language "${req.language}" (known: ${languageNames().join(', ')})`),
+      );
+    for (const path of Object.keys(req.files ?? {})) {
+      if (!safeRelativePath(path))
+        return Promise.resolve(fail(`file path "${path}" must be relative, without ".."`));
+    }
+    if (!this.opts.UNSAFE_noIsolation) {
+      const available = checkBwrap();
+      if (!available.ok) return Promise.resolve(fail(available.message!));
+    }
+    return this.execute(profile, req, limits);
+  }
+
+  private async execute(profile: LanguageProfile, req: RunRequest, limits: Limits): Promise<RunResult> {
+    let code = req.code;
+    const files: Record<string, JobFile> = {};
+    for (const [path, data] of Object.entries(req.files ?? {})) files[path] = { data };
+    let compile: CompileResult | undefined;
+    if (profile.transform) {
+      try {
+        code = profile.transform(code);
+      } catch (err) {
+        const message = (err as Error).message;
+        const result: CompileResult = {
+          status: 'runtime_error',
+          cached: false,
+          stdout: '',
+          stderr: message,
+          exitCode: 1,
+          wallMs: 0,
+        };
+        return {
+          ...toRunResult(
+            { ...sandboxFailure(''), sandboxError: undefined, exitCode: 1, stderr: message },
+            limits,
+            'cold',
+          ),
+          compile: result,
+          message: 'compilation failed',
+        };
+      }
+    }
+    if (profile.compile) {
+      const outcome = await this.compile(profile, code, req.signal);
+      compile = outcome.result;
+      if (outcome.artifact === undefined) {
+        return {
+          status: compile.status,
+          exitCode: compile.exitCode,
+          signal: null,
+          stdout: '',
+          stderr: compile.stderr,
+          cpuMs: 0,
+          wallMs: compile.wallMs,
+          maxRssKb: 0,
+          compile,
+          message: compile.status === 'sandbox_error' ? compile.stderr : 'compilation failed',
+          engine: 'cold',
+        };
+      }
+      files[profile.compile.artifact] = { data: outcome.artifact, b64: true, mode: 0o755 };
+    } else {
+      files[profile.main] = { data: code };
+    }
+    const job: Job = {
+      files,
+      stdin: req.stdin ?? '',
+      args: req.args ?? [],
+      limits: { ...limits, asBytes: (limits.memoryMb + profile.memoryHeadroomMb) * 1024 * 1024 },
+    };
+    const useWarm = profile.warm && this.warm !== undefined;
+    const raw = await this.limit(() => {
+      if (req.signal?.aborted) return Promise.resolve(aborted());
+      if (useWarm) return this.warm!.run({ ...job, main: profile.main }, req.signal);
+      return runCold(
+        { ...job, cmd: profile.run(job.args ?? [], limits.memoryMb) },
+        this.coldOpts(req.signal),
+      );
+    });
+    const result = toRunResult(raw, limits, useWarm ? 'warm' : 'cold');
+    return compile ? { ...result, compile } : result;
+  }
+
+  private coldOpts(signal: AbortSignal | undefined) {
+    return { ...(signal && { signal }), ...(this.opts.UNSAFE_noIsolation && { unsafe: true }) };
+  }
+
+  /** Compile inside a sandbox (compilers parse untrusted input too), once per distinct source. */
+  private compile(profile: LanguageProfile, code: string, signal?: AbortSignal): Promise<CompileOutcome> {
+    const spec = profile.compile!;
+    const key = createHash('sha256')
+      .update(JSON.stringify([spec.cmd, code]))
+      .digest('hex');
+    const hit = this.compiled.get(key);
+    if (hit) {
+      this.compiled.delete(key); // re-insert: Map order is our LRU order
+      this.compiled.set(key, hit);
+      return hit.then((o) => ({ ...o, result: { ...o.result, cached: true } }));
+    }
+    const job: Job = {
+      files: { [profile.main]: { data: code } },
+      cmd: spec.cmd,
+      stdin: '',
+      emit: spec.artifact,
+      limits: { ...COMPILE_LIMITS, asBytes: COMPILE_LIMITS.memoryMb * 1024 * 1024 },
+    };
+    const work = this.limit(() => runCold(job, this.coldOpts(signal))).then((raw): CompileOutcome => {
+      const run = toRunResult(raw, COMPILE_LIMITS, 'cold');
+      const result: CompileResult = {
+        status: run.status,
+        cached: false,
+        stdout: run.stdout,
+        stderr: run.status === 'sandbox_error' ? (run.message ?? run.stderr) : run.stderr,
+        exitCode: run.exitCode,
+        wallMs: run.wallMs,
+      };
+      if (run.status === 'ok' && raw.artifact !== undefined) return { artifact: raw.artifact, result };
+      if (run.status === 'ok') result.status = 'sandbox_error';
+      return { result };
+    });
+    this.compiled.set(key, work);
+    // Failures from aborts or the sandbox itself are not facts about the source: do not keep them.
+    void work.then((o) => {
+      if (o.artifact === undefined && o.result.status !== 'runtime_error') this.compiled.delete(key);
+    });
+    while (this.compiled.size > (this.opts.compileCacheSize ?? 512))
+      this.compiled.delete(this.compiled.keys().next().value!);
+    return work;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.limit.clearQueue();
+    await this.warm?.close();
+  }
+}
+
+const aborted = (): RawReport => ({ ...sandboxFailure(''), sandboxError: undefined, timedOut: true });

@@ -1,0 +1,76 @@
+/** The public contract of the sandbox: what a caller asks for and what it gets back. */
+
+export type RunStatus = 'ok' | 'runtime_error' | 'timeout' | 'memory' | 'output_limit' | 'sandbox_error';
+
+export interface Limits {
+  /** CPU time of the whole process tree (RLIMIT_CPU per process, plus the wall limit as a backstop). */
+  cpuMs: number;
+  /** Wall-clock time from start to the kill of the whole process tree. */
+  wallMs: number;
+  /** Address-space limit (RLIMIT_AS); runtimes that reserve virtual memory get a documented headroom. */
+  memoryMb: number;
+  /** Processes and threads the program may have at once (RLIMIT_NPROC inside its own user namespace). */
+  processes: number;
+  /** stdout + stderr bytes kept; past this the program is killed with status `output_limit`. */
+  outputBytes: number;
+  /** Largest file the program may write (RLIMIT_FSIZE). */
+  fileBytes: number;
+  /** Size of the tmpfs that is the working directory (all files together). */
+  diskBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  cpuMs: 10_000,
+  wallMs: 10_000,
+  memoryMb: 512,
+  processes: 32,
+  outputBytes: 1 << 20,
+  fileBytes: 16 << 20,
+  diskBytes: 64 << 20,
+};
+
+export interface RunRequest {
+  /** A profile name: python, javascript, typescript, c, cpp, bash (see profiles.ts). */
+  language: string;
+  /** The program source; becomes the profile's main file in the working directory. */
+  code: string;
+  stdin?: string;
+  /** Extra files in the working directory, by relative path. */
+  files?: Record<string, string>;
+  args?: string[];
+  limits?: Partial<Limits>;
+  /** Aborting kills the process tree; the result is then `timeout` with the abort reason. */
+  signal?: AbortSignal;
+}
+
+export interface CompileResult {
+  status: RunStatus;
+  /** True when the artifact came from the content-hash cache (no compiler run). */
+  cached: boolean;
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  wallMs: number;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  cpuMs: number;
+  wallMs: number;
+  maxRssKb: number;
+  /** Present for compiled languages; when compilation failed the program did not run (status from compile). */
+  compile?: CompileResult;
+  /** Why: the limit that was hit, the sandbox failure, the compile error summary. */
+  message?: string;
+  /** Which path ran it: a warm fork server or a fresh bubblewrap process. */
+  engine?: 'warm' | 'cold';
+}
+
+export interface Sandbox {
+  run(req: RunRequest): Promise<RunResult>;
+  close(): Promise<void>;
+}
