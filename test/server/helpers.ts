@@ -26,3 +26,7 @@ export async function post(base: string, path: string, body: unknown, headers: R
   }
   return { status: res.status, headers: res.headers, body: json };
 }
+
+export async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start.js';
-import { fixture, post, serve } from './helpers.js';
+import { fixture, getJson, post, serve } from './helpers.js';
 
 let server: RunningServer;
 let base: string;
@@ -164,7 +164,7 @@ describe('POST /v1/groups', () => {
 
 describe('GET /v1/specs, /health, /metrics', () => {
   it('lists the loaded specs and the registered rewards with their arguments', async () => {
-    const res = await fetch(`${base}/v1/specs`).then((r) => r.json());
+    const res = await getJson(`${base}/v1/specs`);
     expect(res.default).toBe('default');
     expect(res.specs.map((s: { name: string }) => s.name)).toEqual(['default', 'trouble']);
     const exact = res.rewards.find((r: { name: string }) => r.name === 'exact_match');
@@ -175,7 +175,7 @@ describe('GET /v1/specs, /health, /metrics', () => {
   it('reports health and Prometheus metrics', async () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
-    expect((await health.json()).status).toBe('ok');
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
     const text = await fetch(`${base}/metrics`).then((r) => r.text());
     for (const name of [
       'assay_requests_total',
