@@ -111,3 +111,57 @@ describe('spec files', () => {
     );
   });
 });
+
+describe('sample parsing at the edge', async () => {
+  const { parseSample } = await import('../../src/core/sample.js');
+  it('the fast path and zod agree on what a sample is', () => {
+    const inputs: unknown[] = [
+      {
+        id: 3,
+        response: 'r',
+        prompt: 'p',
+        reference: [1, 2],
+        source: 's',
+        group: 9,
+        meta: { a: 1 },
+        extra: 'dropped',
+      },
+      { response: [{ role: 'assistant', content: 'hi' }] },
+      { response: 'r', steps: ['a', 'b'] },
+    ];
+    expect(inputs.map((v) => parseSample(v))).toEqual([
+      {
+        ok: true,
+        sample: {
+          id: '3',
+          response: 'r',
+          prompt: 'p',
+          reference: [1, 2],
+          source: 's',
+          group: '9',
+          meta: { a: 1 },
+        },
+      },
+      { ok: true, sample: { response: [{ role: 'assistant', content: 'hi' }] } },
+      { ok: true, sample: { response: 'r', steps: ['a', 'b'] } },
+    ]);
+  });
+  it('errors name the field', () => {
+    expect(parseSample({ response: 'r', meta: 5 })).toEqual({
+      ok: false,
+      errors: ['meta: expected record, got 5'],
+    });
+    expect(parseSample({ response: 'r', group: { x: 1 } })).toEqual({
+      ok: false,
+      errors: ['group: expected a string or a number'],
+    });
+    expect(parseSample('nope')).toEqual({
+      ok: false,
+      errors: ['expected a sample object with a "response" field'],
+    });
+    expect(parseSample({ response: [{ role: 'robot', content: 'x' }] }, ['samples', 2])).toEqual({
+      ok: false,
+      errors: ['samples[2].response: expected a string or a list of {role, content} messages'],
+    });
+  });
+});

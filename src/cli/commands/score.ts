@@ -47,15 +47,16 @@ export function outputLine(
 }
 
 export async function runScore(opts: ScoreCliOptions): Promise<Summary> {
+  const started = performance.now();
   const spec = await loadSpecFile(opts.spec);
-  const lines = parseSampleLines(readInput(opts.input));
+  // Workers boot (importing every reward) while this thread reads and parses the input.
   const runtime = new Runtime({ threads: opts.concurrency, plugins: spec.plugins });
   const scorer = new Scorer(spec, runtime);
+  const lines = parseSampleLines(readInput(opts.input));
   const out: NodeJS.WritableStream | WriteStream = opts.output
     ? createWriteStream(opts.output)
     : process.stdout;
   const summary = new Summary();
-  const started = performance.now();
   const bar = process.stderr.isTTY ? new SingleBar({ etaBuffer: 50, stream: process.stderr }) : undefined;
   bar?.start(lines.length, 0);
 
