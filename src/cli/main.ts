@@ -4,15 +4,19 @@
  */
 import { Command } from 'commander';
 import '../builtins.js';
+import * as advantages from './commands/advantages.js';
+import * as rewards from './commands/rewards.js';
 import * as score from './commands/score.js';
+import * as select from './commands/select.js';
 import * as serve from './commands/serve.js';
+import * as stats from './commands/stats.js';
 
 const program = new Command('assay')
   .description('Assay: rewards for RL post-training, computed fast and safely')
   .showHelpAfterError()
   .version('0.1.0');
 
-for (const command of [score, serve]) command.register(program);
+for (const command of [score, serve, rewards, advantages, select, stats]) command.register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`assay: ${err instanceof Error ? err.message : String(err)}\n`);
