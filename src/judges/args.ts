@@ -14,7 +14,11 @@ export const endpointArgs = {
     .default('OPENAI_API_KEY'),
   /** Never in a spec file: keys live in the environment. */
   api_key: z
-    .never({ error: 'do not put keys in a spec: set an environment variable and name it with api_key_env' })
+    .unknown()
+    .refine(
+      (v) => v === undefined,
+      'do not put keys in a spec: set an environment variable and name it with api_key_env',
+    )
     .optional(),
   max_concurrency: z.number().int().positive().default(32),
   /** Per HTTP attempt; the sample's deadline bounds the whole reward. */

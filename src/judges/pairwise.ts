@@ -148,7 +148,10 @@ async function scoreGroup(
               ctx,
               own,
             );
-            return ok(p, guardNote(prepared[i]!), { against: 'reference', ...own.toDetail() });
+            return ok(prepared[i]!.guarded ? a.guard_score : p, guardNote(prepared[i]!), {
+              against: 'reference',
+              ...own.toDetail(),
+            });
           } catch (err) {
             return pairFailure(err, own);
           }
@@ -166,8 +169,12 @@ async function scoreGroup(
           ? await tournament(samples.length, random, compare)
           : await winRate(samples.length, compare);
     const shared = { group_mode: a.group_mode, comparisons: result.comparisons, ...tally.toDetail() };
+    // A rollout with no answer gets the guard's score whatever the mode (a tie between two empty answers is no reward).
     return result.scores.map((score, i) =>
-      ok(score, guardNote(prepared[i]!), { ...result.notes[i], ...shared }),
+      ok(prepared[i]!.guarded ? a.guard_score : score, guardNote(prepared[i]!), {
+        ...result.notes[i],
+        ...shared,
+      }),
     );
   } catch (err) {
     // One failed comparison leaves the group's scores undefined: every rollout reports it.
@@ -180,7 +187,7 @@ const pairFailure = (err: unknown, tally: Tally): Outcome =>
   err instanceof UnreadableVerdict ? failed(errorMessage(err), tally.toDetail()) : judgeFailure(err, tally);
 
 const guardNote = (p: Prepared): string | undefined =>
-  p.guarded ? `guard: ${p.guarded} (loses every comparison)` : undefined;
+  p.guarded ? `guard: ${p.guarded} (scored without the judge; loses every comparison)` : undefined;
 
 export const judgePairwise: GroupReward<PairwiseArgs> = {
   name: 'judge.pairwise',

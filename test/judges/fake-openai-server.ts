@@ -38,8 +38,7 @@ export type ChatScript = (req: ChatRequest) => ScriptReply | Promise<ScriptReply
 
 /** A fault applied to the next request(s), in order. */
 export type Fault =
-  | { status: 429; retryAfterS?: number; retryAfterMs?: number }
-  | { status: 500 | 502 | 503 }
+  | { status: number; retryAfterS?: number; retryAfterMs?: number }
   | { hang: true }
   | { delayMs: number };
 
@@ -171,10 +170,8 @@ export class FakeOpenAIServer {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       if (fault && 'status' in fault) {
         const headers: Record<string, string> = {};
-        if (fault.status === 429 && fault.retryAfterS !== undefined)
-          headers['retry-after'] = String(fault.retryAfterS);
-        if (fault.status === 429 && fault.retryAfterMs !== undefined)
-          headers['retry-after-ms'] = String(fault.retryAfterMs);
+        if (fault.retryAfterS !== undefined) headers['retry-after'] = String(fault.retryAfterS);
+        if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
         return send(
           res,
           fault.status,
