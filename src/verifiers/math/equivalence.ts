@@ -49,6 +49,10 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
   // A single tuple or set on one side and a bare list on the other: `(1, 2)` vs `1, 2`.
   if (g.length === 1 && (g[0]!.t === 'tuple' || g[0]!.t === 'set')) return container(g[0]!, p, ctx);
   if (p.length === 1 && (p[0]!.t === 'tuple' || p[0]!.t === 'set')) return container(p[0]!, g, ctx);
+  // `x < 1 or x > 2` vs `(-\infty, 1) \cup (2, \infty)`: both sides as lists of intervals
+  const gi = intervalList(g);
+  const pi = gi && intervalList(p);
+  if (gi && pi) return { equal: sameIntervals(gi, pi, ctx), rule: 'interval' };
   const equal = sameSet(g, p, ctx);
   return {
     equal,
@@ -58,6 +62,12 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
         ? 'answers differ'
         : `${p.length} answers given, ${g.length} expected`,
   };
+}
+
+function intervalList(items: Ast[]): Interval[] | undefined {
+  if (!items.some((a) => isInequality(a) || a.t === 'union' || isInterval(a))) return undefined;
+  const parts = items.map(intervals);
+  return parts.every((x) => x !== undefined) ? parts.flat() : undefined;
 }
 
 function container(c: Ast & { t: 'tuple' | 'set' }, list: Ast[], ctx: Ctx): Verdict {

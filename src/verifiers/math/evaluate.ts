@@ -72,7 +72,8 @@ function cdiv(x: C, y: C): C {
   return [(x[0] * y[0] + x[1] * y[1]) / d, (x[1] * y[0] - x[0] * y[1]) / d];
 }
 const cabs = (x: C): number => Math.hypot(x[0], x[1]);
-const clog = (x: C): C => [Math.log(cabs(x)), Math.atan2(x[1], x[0])];
+// -0 and +0 imaginary parts must land on the same side of the branch cut: log(-1) is +iπ
+const clog = (x: C): C => [Math.log(cabs(x)), Math.atan2(x[1] === 0 ? 0 : x[1], x[0])];
 const cexp = (x: C): C => {
   const r = Math.exp(x[0]);
   return x[1] === 0 ? [r, 0] : [r * Math.cos(x[1]), r * Math.sin(x[1])];
@@ -110,12 +111,29 @@ function real(x: C, f: (v: number) => number): C {
   return Math.abs(x[1]) > 1e-12 ? NAN : [f(x[0]), 0];
 }
 
-function gammaInt(n: number): number {
-  if (!Number.isInteger(n) || n < 0) return Number.NaN;
-  if (n > 170) return Number.POSITIVE_INFINITY;
-  let p = 1;
-  for (let k = 2; k <= n; k++) p *= k;
-  return p;
+/** n! on the reals: exact products for small integers, the Lanczos approximation of Γ(n + 1) (~1e-7) elsewhere. */
+function factorialReal(n: number): number {
+  if (Number.isInteger(n)) {
+    if (n < 0) return Number.NaN;
+    if (n > 170) return Number.POSITIVE_INFINITY;
+    let p = 1;
+    for (let k = 2; k <= n; k++) p *= k;
+    return p;
+  }
+  return gamma(n + 1);
+}
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+function gamma(x: number): number {
+  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x)); // reflection
+  const z = x - 1;
+  let a = LANCZOS[0]!;
+  const t = z + 7.5;
+  for (let k = 1; k < 9; k++) a += LANCZOS[k]! / (z + k);
+  return Math.sqrt(2 * Math.PI) * t ** (z + 0.5) * Math.exp(-t) * a;
 }
 
 export type Point = ReadonlyMap<string, number>;
@@ -139,7 +157,7 @@ export function numeric(a: Ast, point: Point): C {
             : [Number.POSITIVE_INFINITY, 0];
     case 'neg': {
       const x = numeric(a.a, point);
-      return [-x[0], -x[1]];
+      return [-x[0], x[1] === 0 ? 0 : -x[1]];
     }
     case 'add':
       return cadd(numeric(a.a, point), numeric(a.b, point));
@@ -209,11 +227,17 @@ function fnValue(name: string, args: C[]): C {
     case 'ceil':
       return real(x, Math.ceil);
     case 'fact':
-      return real(x, gammaInt);
+      return real(x, factorialReal);
     case 'binom':
       return real(x, (n) => {
         const k = args[1]![0];
-        return gammaInt(n) / (gammaInt(k) * gammaInt(n - k));
+        if (Number.isInteger(k) && k >= 0 && k <= 1000) {
+          // the falling factorial n(n-1)…(n-k+1)/k! is a polynomial in n: exact in floating point terms
+          let r = 1;
+          for (let j = 0; j < k; j++) r = (r * (n - j)) / (j + 1);
+          return r;
+        }
+        return factorialReal(n) / (factorialReal(k) * factorialReal(n - k));
       });
     case 'max':
     case 'min':

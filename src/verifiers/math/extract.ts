@@ -60,7 +60,17 @@ function matchBraces(text: string): Int32Array {
   return match;
 }
 
-const PHRASES = ['final answer is', 'final answer:', 'the answer is', 'answer is', 'answer:'];
+const PHRASES = [
+  'final answer is',
+  'final answer:',
+  'the answer is',
+  'answer is',
+  'answer:',
+  'correct option is',
+  'correct choice is',
+];
+/** Where an explanation starts after the answer: "3, since 1 + 2 = 3". */
+const EXPLANATION = /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by)\s/;
 
 /** "The final answer is $x$." / "Answer: 5": the rest of that line, up to the end of the sentence. */
 function afterPhrase(text: string): string | undefined {
@@ -91,6 +101,8 @@ function sentence(rest: string): string | undefined {
       break;
     }
   }
+  const why = EXPLANATION.exec(s);
+  if (why) s = s.slice(0, why.index);
   s = s.replace(/\*+$/, '').trim();
   return s.length ? s : undefined;
 }

@@ -10,6 +10,8 @@ export const MAX_ANSWER = 2000;
 const SPACING =
   /\\\\|\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|middle)(?![a-zA-Z])|~/g;
 const DEGREES = /\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g;
+const TRIG = /\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])/;
+const DEGREE_ANGLE = /(\d+(?:\.\d+)?)\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°)/g;
 const PERCENT = /\\%|%/g;
 const DOLLAR = /\\\$|\$/g;
 const FRAC_ALIASES = /\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])/g;
@@ -66,10 +68,9 @@ function closesAtEnd(t: string, open: number): boolean {
 export function cleanAnswer(raw: string): Cleaned {
   let s = stripDelimiters(raw);
   s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
-  s = s
-    .replace(SPACING, (m) => (m === '\\\\' ? m : ' '))
-    .replace(DEGREES, '')
-    .replace(DOLLAR, '');
+  s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
+  if (TRIG.test(s)) s = s.replace(DEGREE_ANGLE, '($1\\pi/180)'); // \cos 60^\circ: degrees inside trig are radians
+  s = s.replace(DEGREES, '').replace(DOLLAR, '');
   const percent = s.includes('%');
   if (percent) s = s.replace(PERCENT, '');
   s = s.replace(FRAC_ALIASES, '\\frac').replace(BINOM_ALIASES, '\\binom').replace(BRACED_COMMA, ',');
