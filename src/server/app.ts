@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
 import { openrlhfRoutes } from './routes/openrlhf.js';
+import { sandboxFusionRoutes } from './routes/sandboxfusion.js';
 import { HttpError, type ScoringService } from './service.js';
 
 export interface AppOptions {
@@ -65,6 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { service, draining: () => draining });
   await app.register(nativeRoutes, { service });
   await app.register(openrlhfRoutes, { service });
+  await app.register(sandboxFusionRoutes, { service });
 
   app.addHook('preClose', async () => {
     draining = true;

@@ -98,17 +98,23 @@ export class ScoringService {
     return loaded;
   }
 
-  /** Results in the order of `req.samples`. Throws HttpError 429 when the queue is full. */
-  async score(req: ScoreRequest): Promise<RewardResult[]> {
-    const { scorer, cacheKey } = this.scorerFor(req.spec);
-    const n = req.samples.length;
-    if (n === 0) return [];
+  /** Take room for `n` items of work in the bounded queue, or throw 429; call the returned function when done. */
+  enter(n: number): () => void {
     if (!this.admission.tryEnter(n)) {
       this.metrics.rejected.inc();
       throw new HttpError(429, `queue full (${this.admission.pending} samples pending); retry later`, {
         'retry-after': '1',
       });
     }
+    return () => this.admission.leave(n);
+  }
+
+  /** Results in the order of `req.samples`. Throws HttpError 429 when the queue is full. */
+  async score(req: ScoreRequest): Promise<RewardResult[]> {
+    const { scorer, cacheKey } = this.scorerFor(req.spec);
+    const n = req.samples.length;
+    if (n === 0) return [];
+    const release = this.enter(n);
     const started = performance.now();
     try {
       const results = await this.scoreCached(scorer, cacheKey, req);
@@ -132,7 +138,7 @@ export class ScoringService {
       );
       return results;
     } finally {
-      this.admission.leave(n);
+      release();
     }
   }
 

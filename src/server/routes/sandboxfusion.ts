@@ -1,0 +1,111 @@
+import { constants } from 'node:os';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { findProfile, getSandbox, languageNames, type RunResult } from '../../sandbox/index.js';
+import { abortOnDisconnect } from '../disconnect.js';
+import { parseBody } from '../request.js';
+import { HttpError, type ScoringService } from '../service.js';
+
+// SandboxFusion's RunCodeRequest; fields we do not use (fetch_files…) are accepted and ignored.
+const runCodeBody = z.looseObject({
+  code: z.string(),
+  language: z.string(),
+  stdin: z.string().nullable().optional(),
+  run_timeout: z.number().positive().max(3600).optional(),
+  compile_timeout: z.number().positive().max(3600).optional(),
+  memory_limit_MB: z.number().int().optional(),
+  /** Relative path → base64 content (null entries are skipped), as SandboxFusion sends them. */
+  files: z.record(z.string(), z.string().nullable()).optional(),
+});
+
+/** SandboxFusion language names that differ from Assay's profile aliases. */
+const LANGUAGE_ALIASES: Record<string, string> = { nodejs: 'javascript' };
+
+interface CommandRunResult {
+  status: 'Finished' | 'Error' | 'TimeLimitExceeded';
+  execution_time: number;
+  return_code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * SandboxFusion's `POST /run_code`, backed by the Assay sandbox shared with every reward of this server, so
+ * verl's sandbox_fusion integration can point at Assay unchanged. Limits: `run_timeout` (s) is the wall and
+ * CPU limit of the run; `memory_limit_MB` the address-space limit (-1: the sandbox default).
+ */
+export const sandboxFusionRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (
+  app,
+  { service },
+) => {
+  app.post('/run_code', async (req, reply) => {
+    const body = parseBody(runCodeBody, req.body);
+    const language = LANGUAGE_ALIASES[body.language] ?? body.language;
+    if (!findProfile(language)) {
+      throw new HttpError(
+        400,
+        `language: "${body.language}" is not supported; supported: ${languageNames().join(', ')}, nodejs`,
+      );
+    }
+    const files: Record<string, string> = {};
+    for (const [path, content] of Object.entries(body.files ?? {})) {
+      if (content !== null) files[path] = Buffer.from(content, 'base64').toString('utf8');
+    }
+    const runMs = Math.round((body.run_timeout ?? 10) * 1000);
+    const release = service.enter(1);
+    try {
+      const result = await getSandbox(service.runtime.env).run({
+        language,
+        code: body.code,
+        ...(body.stdin != null && { stdin: body.stdin }),
+        files,
+        limits: {
+          wallMs: runMs,
+          cpuMs: runMs,
+          ...(body.memory_limit_MB !== undefined &&
+            body.memory_limit_MB > 0 && { memoryMb: body.memory_limit_MB }),
+        },
+        signal: abortOnDisconnect(reply),
+      });
+      return toRunCodeResponse(result);
+    } finally {
+      release();
+    }
+  });
+};
+
+export function toRunCodeResponse(r: RunResult) {
+  const compileFailed = r.compile !== undefined && r.compile.status !== 'ok';
+  const compile_result: CommandRunResult | null = r.compile
+    ? {
+        status: commandStatus(r.compile.status),
+        execution_time: r.compile.wallMs / 1000,
+        return_code: r.compile.exitCode,
+        stdout: r.compile.stdout,
+        stderr: r.compile.stderr,
+      }
+    : null;
+  const run_result: CommandRunResult | null = compileFailed
+    ? null
+    : {
+        status: commandStatus(r.status),
+        execution_time: r.wallMs / 1000,
+        return_code: r.exitCode ?? signalCode(r.signal),
+        stdout: r.stdout,
+        stderr: r.stderr,
+      };
+  const status = r.status === 'sandbox_error' ? 'SandboxError' : r.status === 'ok' ? 'Success' : 'Failed';
+  return { status, message: r.message ?? '', compile_result, run_result, executor_pod_name: null, files: {} };
+}
+
+function commandStatus(status: RunResult['status']): CommandRunResult['status'] {
+  if (status === 'timeout') return 'TimeLimitExceeded';
+  if (status === 'sandbox_error') return 'Error';
+  return 'Finished';
+}
+
+/** A process killed by a signal reports -signum, as Python's subprocess (SandboxFusion's runner) does. */
+function signalCode(signal: string | null): number | null {
+  const n = signal ? (constants.signals as Record<string, number>)[signal] : undefined;
+  return n === undefined ? null : -n;
+}
