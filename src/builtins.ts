@@ -9,3 +9,4 @@ import './verifiers/format/index.js';
 import './verifiers/length/index.js';
 import './judges/index.js';
 import './verifiers/math/index.js';
+import './verifiers/code/index.js';

@@ -1,0 +1,240 @@
+/**
+ * Test suites from the formats datasets already use, taken as they are:
+ * - HumanEval: `{ test, entry_point, prompt? }` (a `check(candidate)` function)
+ * - MBPP: `{ test_list, test_setup_code?, test_imports?, challenge_test_list? }`
+ * - APPS / TACO / CodeContests: `{ inputs, outputs, fn_name? }`, or `{ input_output: "<json>" }`
+ * - LiveCodeBench: `{ public_test_cases?, private_test_cases?, test_cases?, metadata?: { func_name } }`
+ *   with `{ input, output, testtype: 'stdin' | 'functional' }` cases (lists or JSON strings)
+ * - explicit: `{ tests: [{ type: 'stdio' | 'assert' | 'call', ..., weight? }], setup?, checker?, float_tolerance? }`
+ * A reference may also be the JSON text of any of these.
+ */
+
+export interface StdioTest {
+  input: string;
+  output: string;
+  weight: number;
+}
+
+export type Suite =
+  | { kind: 'stdio'; tests: StdioTest[]; checker?: { language: string; code: string }; tol: number }
+  | { kind: 'humaneval'; test: string; entryPoint: string; prompt?: string; weights?: number[]; tol: number }
+  | { kind: 'asserts'; tests: string[]; setup: string; weights: number[]; tol: number }
+  | {
+      kind: 'calls';
+      tests: { fn: string; args: unknown[]; expected: unknown }[];
+      weights: number[];
+      tol: number;
+    };
+
+export type SuiteParse = { ok: true; suite: Suite } | { ok: false; error: string };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bad = (error: string): SuiteParse => ({ ok: false, error });
+
+function maybeJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return v;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return v;
+  }
+}
+
+/** stdin/stdout values may be strings or lists of lines (APPS sometimes stores both ways). */
+function asText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join('\n');
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
+  const ref = maybeJson(reference);
+  if (!isObj(ref))
+    return bad(
+      'reference must be an object with tests (HumanEval, MBPP, APPS, LiveCodeBench or {tests: [...]})',
+    );
+  const tol = typeof ref.float_tolerance === 'number' ? ref.float_tolerance : defaultTol;
+  if (Array.isArray(ref.tests)) return explicit(ref, tol);
+  if (typeof ref.test === 'string' && typeof ref.entry_point === 'string') {
+    return {
+      ok: true,
+      suite: {
+        kind: 'humaneval',
+        test: ref.test,
+        entryPoint: ref.entry_point,
+        ...(typeof ref.prompt === 'string' && { prompt: ref.prompt }),
+        tol,
+      },
+    };
+  }
+  if (Array.isArray(ref.test_list)) return mbpp(ref, tol);
+  const io = maybeJson(ref.input_output);
+  if (isObj(io)) return apps({ ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, tol);
+  if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs)) return apps(ref, tol);
+  if ('public_test_cases' in ref || 'private_test_cases' in ref || 'test_cases' in ref)
+    return liveCodeBench(ref, tol);
+  return bad(
+    'reference has no tests: expected test+entry_point, test_list, inputs+outputs, input_output, test_cases or tests',
+  );
+}
+
+function mbpp(ref: Obj, tol: number): SuiteParse {
+  const lists = [ref.test_list, ref.challenge_test_list].filter(Array.isArray).flat();
+  if (!lists.every((t) => typeof t === 'string') || lists.length === 0)
+    return bad('test_list must be a non-empty list of assert strings');
+  const imports = Array.isArray(ref.test_imports)
+    ? ref.test_imports.filter((s) => typeof s === 'string').join('\n')
+    : '';
+  const setup = [imports, typeof ref.test_setup_code === 'string' ? ref.test_setup_code : '']
+    .filter(Boolean)
+    .join('\n');
+  return {
+    ok: true,
+    suite: { kind: 'asserts', tests: lists as string[], setup, weights: lists.map(() => 1), tol },
+  };
+}
+
+function apps(io: Obj, tol: number): SuiteParse {
+  const inputs = io.inputs;
+  const outputs = io.outputs;
+  if (
+    !Array.isArray(inputs) ||
+    !Array.isArray(outputs) ||
+    inputs.length !== outputs.length ||
+    inputs.length === 0
+  ) {
+    return bad('inputs and outputs must be non-empty lists of the same length');
+  }
+  if (typeof io.fn_name === 'string' && io.fn_name) {
+    const fn = io.fn_name;
+    const tests = inputs.map((args, i) => ({
+      fn,
+      args: Array.isArray(args) ? args : [args],
+      expected: outputs[i],
+    }));
+    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+  }
+  const tests: StdioTest[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const input = asText(inputs[i]);
+    const output = asText(outputs[i]);
+    if (input === undefined || output === undefined)
+      return bad(`inputs[${i}] and outputs[${i}] must be strings`);
+    tests.push({ input, output, weight: 1 });
+  }
+  return { ok: true, suite: { kind: 'stdio', tests, tol } };
+}
+
+function liveCodeBench(ref: Obj, tol: number): SuiteParse {
+  const cases = [ref.public_test_cases, ref.private_test_cases, ref.test_cases]
+    .map(maybeJson)
+    .filter(Array.isArray)
+    .flat();
+  if (cases.length === 0 || !cases.every(isObj))
+    return bad('test cases must be a non-empty list of {input, output, testtype}');
+  const meta = maybeJson(ref.metadata);
+  const fn = isObj(meta) && typeof meta.func_name === 'string' ? meta.func_name : undefined;
+  const functional = (cases as Obj[]).every((c) => c.testtype === 'functional');
+  if (functional) {
+    if (!fn) return bad('functional test cases need metadata.func_name');
+    const tests = [];
+    for (const [i, c] of (cases as Obj[]).entries()) {
+      try {
+        const args = String(c.input)
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l));
+        tests.push({ fn, args, expected: JSON.parse(String(c.output)) });
+      } catch {
+        return bad(
+          `test_cases[${i}]: functional input and output must be JSON values, one argument per line`,
+        );
+      }
+    }
+    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+  }
+  const tests: StdioTest[] = [];
+  for (const [i, c] of (cases as Obj[]).entries()) {
+    if (typeof c.input !== 'string' || typeof c.output !== 'string')
+      return bad(`test_cases[${i}]: input and output must be strings`);
+    tests.push({ input: c.input, output: c.output, weight: 1 });
+  }
+  return { ok: true, suite: { kind: 'stdio', tests, tol } };
+}
+
+function weightOf(t: Obj, i: number): number | string {
+  if (t.weight === undefined) return 1;
+  return typeof t.weight === 'number' && t.weight >= 0 && Number.isFinite(t.weight)
+    ? t.weight
+    : `tests[${i}].weight must be a number >= 0`;
+}
+
+function explicit(ref: Obj, tol: number): SuiteParse {
+  const tests = ref.tests as unknown[];
+  if (tests.length === 0 || !tests.every(isObj)) return bad('tests must be a non-empty list of objects');
+  const types = new Set((tests as Obj[]).map((t) => t.type ?? 'stdio'));
+  if (types.size > 1) return bad(`tests mix types (${[...types].join(', ')}): use one type per reference`);
+  const type = [...types][0];
+  const weights: number[] = [];
+  for (const [i, t] of (tests as Obj[]).entries()) {
+    const w = weightOf(t, i);
+    if (typeof w === 'string') return bad(w);
+    weights.push(w);
+  }
+  if (type === 'stdio') {
+    const out: StdioTest[] = [];
+    for (const [i, t] of (tests as Obj[]).entries()) {
+      const input = asText(t.input ?? '');
+      const output = asText(t.output ?? '');
+      if (input === undefined || output === undefined)
+        return bad(`tests[${i}]: input and output must be strings`);
+      out.push({ input, output, weight: weights[i]! });
+    }
+    const checker = ref.checker;
+    if (checker !== undefined && !(isObj(checker) && typeof checker.code === 'string')) {
+      return bad('checker must be {language, code}');
+    }
+    return {
+      ok: true,
+      suite: {
+        kind: 'stdio',
+        tests: out,
+        tol,
+        ...(isObj(checker) && {
+          checker: { language: String(checker.language ?? 'python'), code: String(checker.code) },
+        }),
+      },
+    };
+  }
+  if (type === 'assert') {
+    const codes = (tests as Obj[]).map((t) => t.code);
+    if (!codes.every((c) => typeof c === 'string')) return bad('assert tests need a `code` string');
+    return {
+      ok: true,
+      suite: {
+        kind: 'asserts',
+        tests: codes as string[],
+        setup: typeof ref.setup === 'string' ? ref.setup : '',
+        weights,
+        tol,
+      },
+    };
+  }
+  if (type === 'call') {
+    const calls = [];
+    for (const [i, t] of (tests as Obj[]).entries()) {
+      if (typeof t.fn !== 'string' || !Array.isArray(t.args) || !('expected' in t))
+        return bad(`tests[${i}]: call tests need fn, args (a list) and expected`);
+      calls.push({ fn: t.fn, args: t.args, expected: t.expected });
+    }
+    return { ok: true, suite: { kind: 'calls', tests: calls, weights, tol } };
+  }
+  return bad(`tests[0].type must be stdio, assert or call (got ${JSON.stringify(type)})`);
+}
+
+/** Function-style suites run inside the Python harness; stdio suites run the program once per test. */
+export const isPythonOnly = (suite: Suite): boolean => suite.kind !== 'stdio';

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import type { CompileResult, Limits, RunResult, Sandbox } from '../../sandbox/types.js';
+import { outputsMatch } from './compare.js';
+import { HARNESS_PY } from './harness-py.js';
+import type { StdioTest, Suite } from './reference.js';
+
+export type TestStatus =
+  | 'pass'
+  | 'wrong_answer'
+  | 'runtime_error'
+  | 'timeout'
+  | 'memory'
+  | 'output_limit'
+  | 'exit'
+  | 'compile_error'
+  | 'not_run';
+
+export interface TestOutcome {
+  index: number;
+  status: TestStatus;
+  weight: number;
+  message?: string;
+  /** Last lines of the program's stderr, for runtime errors. */
+  stderr?: string;
+}
+
+export type SuiteRun =
+  | { ok: true; outcomes: TestOutcome[]; compile?: CompileResult }
+  | { ok: false; error: string; timeout?: boolean };
+
+export interface SuiteOptions {
+  language: string;
+  stopFirst: boolean;
+  limits: Partial<Limits>;
+  /** Per test of a function-style suite (the harness interrupts a hung test and goes on). */
+  testTimeoutMs: number;
+  /** Stdio tests run at once for one sample. */
+  parallel: number;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** Room left before the reward's deadline for bookkeeping after the last run. */
+const DEADLINE_MARGIN_MS = 150;
+
+const tail = (text: string, lines = 5): string => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+function runLimits(opts: SuiteOptions): Partial<Limits> {
+  const left = Math.max(1, opts.deadline - Date.now() - DEADLINE_MARGIN_MS);
+  const wallMs = Math.min(opts.limits.wallMs ?? 10_000, left);
+  return { ...opts.limits, wallMs, cpuMs: Math.min(opts.limits.cpuMs ?? wallMs, wallMs) };
+}
+
+/** Run the tests of a suite against one program. A sandbox failure is an error, never a zero. */
+export function runSuite(
+  sandbox: Sandbox,
+  suite: Suite,
+  program: string,
+  opts: SuiteOptions,
+): Promise<SuiteRun> {
+  return suite.kind === 'stdio'
+    ? runStdio(sandbox, suite, program, opts)
+    : runHarness(sandbox, suite, program, opts);
+}
+
+/** A run's status as the status of a test that did not finish. */
+function unfinished(run: RunResult): { status: TestStatus; message: string } {
+  switch (run.status) {
+    case 'timeout':
+    case 'memory':
+    case 'output_limit':
+      return { status: run.status, message: run.message ?? run.status };
+    default:
+      return run.exitCode === 0
+        ? { status: 'exit', message: 'the program exited before this test finished' }
+        : { status: 'runtime_error', message: run.message ?? 'the program crashed' };
+  }
+}
+
+function harnessPayload(
+  suite: Exclude<Suite, { kind: 'stdio' }>,
+  program: string,
+  opts: SuiteOptions,
+  nonce: string,
+) {
+  const common = {
+    nonce,
+    program,
+    tol: suite.tol,
+    stop_first: opts.stopFirst,
+    test_timeout_ms: opts.testTimeoutMs,
+  };
+  if (suite.kind === 'humaneval') {
+    const defines = new RegExp(`(^|\\n)\\s*(async\\s+)?def\\s+${suite.entryPoint}\\s*\\(`).test(program);
+    const full = !defines && suite.prompt ? `${suite.prompt}${program}` : program;
+    return { ...common, program: full, kind: 'humaneval', test: suite.test, entry_point: suite.entryPoint };
+  }
+  if (suite.kind === 'asserts') return { ...common, kind: 'asserts', tests: suite.tests, setup: suite.setup };
+  return { ...common, kind: 'calls', tests: suite.tests };
+}
+
+async function runHarness(
+  sandbox: Sandbox,
+  suite: Exclude<Suite, { kind: 'stdio' }>,
+  program: string,
+  opts: SuiteOptions,
+): Promise<SuiteRun> {
+  const nonce = randomBytes(16).toString('hex');
+  const run = await sandbox.run({
+    language: 'python',
+    code: HARNESS_PY,
+    stdin: JSON.stringify(harnessPayload(suite, program, opts, nonce)),
+    limits: runLimits(opts),
+    ...(opts.signal && { signal: opts.signal }),
+  });
+  if (run.status === 'sandbox_error') return { ok: false, error: `sandbox: ${run.message ?? 'failed'}` };
+  const reports = parseReports(run.stdout, nonce);
+  if (reports.count === undefined) {
+    if (run.status === 'timeout' && opts.signal?.aborted)
+      return { ok: false, error: 'cancelled', timeout: true };
+    return {
+      ok: false,
+      error: `the tests could not be loaded (${run.status}): ${tail(run.stderr, 3) || run.message}`,
+    };
+  }
+  const weights = 'weights' in suite && suite.weights ? suite.weights : [];
+  const outcomes: TestOutcome[] = [];
+  const end = unfinished(run);
+  for (let i = 0; i < reports.count; i++) {
+    const r = reports.results.get(i);
+    const weight = weights[i] ?? 1;
+    if (r === undefined) {
+      const o: TestOutcome = { index: i, status: end.status, weight, message: end.message };
+      if (end.status === 'runtime_error' && run.stderr) o.stderr = tail(run.stderr);
+      outcomes.push(o);
+    } else outcomes.push({ index: i, weight, ...r });
+  }
+  return { ok: true, outcomes };
+}
+
+interface Reports {
+  count?: number;
+  results: Map<number, { status: TestStatus; message?: string }>;
+}
+
+const HARNESS_STATUSES = new Set<TestStatus>([
+  'wrong_answer',
+  'runtime_error',
+  'timeout',
+  'memory',
+  'exit',
+  'not_run',
+]);
+
+/** Lines the harness wrote with this run's nonce; the first report of each test counts, in order only. */
+export function parseReports(stdout: string, nonce: string): Reports {
+  const out: Reports = { results: new Map() };
+  const prefix = `${nonce} `;
+  let next = 0;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const [tag, a, kind, ...rest] = line.slice(prefix.length).split(' ');
+    if (tag === 'count' && out.count === undefined) out.count = Number(a);
+    else if ((tag === 'pass' || tag === 'fail') && Number(a) === next && out.count !== undefined) {
+      next++;
+      if (tag === 'pass') out.results.set(Number(a), { status: 'pass' });
+      else {
+        const status = HARNESS_STATUSES.has(kind as TestStatus) ? (kind as TestStatus) : 'runtime_error';
+        out.results.set(Number(a), { status, message: rest.join(' ') });
+      }
+    }
+  }
+  return out;
+}
+
+async function runStdio(
+  sandbox: Sandbox,
+  suite: Extract<Suite, { kind: 'stdio' }>,
+  program: string,
+  opts: SuiteOptions,
+): Promise<SuiteRun> {
+  const outcomes: TestOutcome[] = suite.tests.map((t, index) => ({
+    index,
+    status: 'not_run',
+    weight: t.weight,
+  }));
+  let compile: CompileResult | undefined;
+  let failed = false;
+  let sandboxError: string | undefined;
+  const runOne = async (test: StdioTest, index: number) => {
+    const run = await sandbox.run({
+      language: opts.language,
+      code: program,
+      stdin: test.input,
+      limits: runLimits(opts),
+      ...(opts.signal && { signal: opts.signal }),
+    });
+    compile ??= run.compile;
+    const outcome = outcomes[index]!;
+    if (run.status === 'sandbox_error') {
+      sandboxError ??= run.message ?? 'failed';
+      return;
+    }
+    if (run.compile && run.compile.status !== 'ok') {
+      Object.assign(outcome, { status: 'compile_error', message: tail(run.compile.stderr, 5) });
+    } else if (run.status !== 'ok') {
+      Object.assign(
+        outcome,
+        unfinished(run),
+        run.status === 'runtime_error' ? { stderr: tail(run.stderr) } : {},
+      );
+    } else if (
+      suite.checker
+        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts)
+        : outputsMatch(run.stdout, test.output, suite.tol)
+    ) {
+      outcome.status = 'pass';
+    } else {
+      Object.assign(outcome, {
+        status: 'wrong_answer',
+        message: `expected ${preview(test.output)}, got ${preview(run.stdout)}`,
+      });
+    }
+    if (outcome.status !== 'pass') failed = true;
+  };
+  const width = opts.stopFirst ? Math.max(1, opts.parallel) : suite.tests.length;
+  for (let start = 0; start < suite.tests.length; start += width) {
+    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline) break;
+    await Promise.all(suite.tests.slice(start, start + width).map((t, k) => runOne(t, start + k)));
+    if (compile && compile.status !== 'ok') {
+      for (const o of outcomes)
+        if (o.status === 'not_run')
+          Object.assign(o, { status: 'compile_error', message: tail(compile.stderr, 5) });
+      break;
+    }
+  }
+  if (sandboxError) return { ok: false, error: `sandbox: ${sandboxError}` };
+  if (opts.signal?.aborted) return { ok: false, error: 'cancelled', timeout: true };
+  return { ok: true, outcomes, ...(compile && { compile }) };
+}
+
+const preview = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
+/** A checker program gets input.txt, output.txt (the program's) and expected.txt; exit 0 accepts. */
+async function checkerAccepts(
+  sandbox: Sandbox,
+  checker: { language: string; code: string },
+  test: StdioTest,
+  output: string,
+  opts: SuiteOptions,
+): Promise<boolean> {
+  const run = await sandbox.run({
+    language: checker.language,
+    code: checker.code,
+    files: { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output },
+    limits: runLimits(opts),
+    ...(opts.signal && { signal: opts.signal }),
+  });
+  if (run.status === 'sandbox_error') throw new Error(`sandbox: ${run.message}`);
+  return run.status === 'ok' && run.exitCode === 0;
+}
