@@ -5,7 +5,7 @@
  */
 import { mean } from '../credit/stats.js';
 import { mulberry32, passAtK, sampleSubset } from './passk.js';
-import { clusterAnswers, type Equivalence } from './vote.js';
+import { type Cluster, clusterAnswers, type Equivalence } from './vote.js';
 
 export interface EvalSample {
   score: number | null;
@@ -15,17 +15,41 @@ export interface EvalSample {
 
 export interface MajOptions {
   equivalent?: Equivalence;
-  /** Random k-subsets averaged when k < n (default 64); seeded, so the figure is reproducible. */
+  /** Random k-subsets averaged when the exact sum would be too costly (default 256); seeded. */
   draws?: number;
   seed?: number;
 }
 
+/** Pascal's triangle up to n: binomials as doubles (exact to 2^53, relative error ~1e-16 beyond). */
+function binomials(n: number): Float64Array[] {
+  const rows: Float64Array[] = [];
+  for (let i = 0; i <= n; i++) {
+    const row = new Float64Array(i + 1);
+    row[0] = row[i] = 1;
+    for (let j = 1; j < i; j++) row[j] = rows[i - 1]![j - 1]! + rows[i - 1]![j]!;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Product of polynomials truncated to degree ≤ max. */
+function mulTrunc(a: Float64Array, b: Float64Array, max: number): Float64Array {
+  const out = new Float64Array(Math.min(max, a.length + b.length - 2) + 1);
+  for (let i = 0; i < a.length && i <= max; i++) {
+    if (a[i] === 0) continue;
+    for (let j = 0; j < b.length && i + j <= max; j++) out[i + j]! += a[i]! * b[j]!;
+  }
+  return out;
+}
+
 /**
- * maj@k: the chance that a majority vote over k rollouts picks a correct answer. With k = n it is the one
- * vote over all rollouts; with k < n, the mean over `draws` random k-subsets. Answers are clustered once
- * over all n, so a subset's vote is a count over cluster labels (no further equivalence calls). The winning
- * cluster (most votes, earliest on ties) is correct when its first member in the subset passes. A subset
- * where nobody gave an answer counts as wrong. Null when k > n or k < 1.
+ * maj@k: the probability that a majority vote over k rollouts drawn without replacement picks a correct
+ * answer. Answers are clustered over all n rollouts; in a subset the cluster with the most members wins,
+ * ties going to the cluster that appeared first in the group; a cluster is correct when its first member
+ * passes; a subset where nobody gave an answer counts as wrong. Null when k > n or k < 1.
+ *
+ * Exact: Σ_w correct_w Σ_t C(m_w, t) · [x^{k−t}] Π_{c<w} Σ_{j<t} C(m_c, j) x^j · Π_{c>w} Σ_{j≤t} C(m_c, j) x^j
+ * · (1 + x)^{m_∅} / C(n, k), O(clusters² · k³). Past 5·10⁷ steps, a seeded mean over random subsets.
  */
 export function majAtK(
   samples: readonly EvalSample[],
@@ -35,30 +59,49 @@ export function majAtK(
 ): number | null {
   const n = samples.length;
   if (!Number.isInteger(k) || k < 1 || k > n) return null;
-  const label = new Array<number>(n).fill(-1);
-  clusterAnswers(
+  const clusters = clusterAnswers(
     samples.map((s) => s.answer),
     o.equivalent,
-  ).forEach((c, ci) => {
+  );
+  const sizes = clusters.map((c) => c.members.length);
+  const correct = clusters.map((c) => passed[c.members[0]!]!);
+  const abstained = n - sizes.reduce((a, b) => a + b, 0);
+  const C = clusters.length;
+  if (C * C * k * k * k > 5e7) return majAtKSampled(clusters, correct, n, k, o);
+  const binom = binomials(n);
+  const upTo = (m: number, t: number) => binom[m]!.slice(0, Math.min(m, t) + 1);
+  let favourable = 0;
+  clusters.forEach((_, w) => {
+    if (!correct[w]) return;
+    for (let t = 1; t <= Math.min(sizes[w]!, k); t++) {
+      let poly: Float64Array = upTo(abstained, k - t);
+      for (let c = 0; c < C && poly.length > 0; c++) {
+        if (c !== w) poly = mulTrunc(poly, upTo(sizes[c]!, c < w ? t - 1 : t), k - t);
+      }
+      favourable += binom[sizes[w]!]![t]! * (poly[k - t] ?? 0);
+    }
+  });
+  return favourable / binom[n]![k]!;
+}
+
+function majAtKSampled(clusters: Cluster[], correct: boolean[], n: number, k: number, o: MajOptions): number {
+  const label = new Array<number>(n).fill(-1);
+  clusters.forEach((c, ci) => {
     for (const i of c.members) label[i] = ci;
   });
-  const voteOnce = (subset: readonly number[]): boolean => {
-    const votes = new Map<number, { count: number; first: number }>();
-    for (const i of subset) {
-      if (label[i]! < 0) continue;
-      const v = votes.get(label[i]!);
-      if (v) v.count++;
-      else votes.set(label[i]!, { count: 1, first: i });
-    }
-    let best: { count: number; first: number } | undefined;
-    for (const v of votes.values()) if (!best || v.count > best.count) best = v;
-    return best !== undefined && passed[best.first]!;
-  };
-  if (k === n) return voteOnce(samples.map((_, i) => i)) ? 1 : 0;
-  const draws = o.draws ?? 64;
+  const draws = o.draws ?? 256;
   const rand = mulberry32(o.seed ?? 0);
+  const counts = new Array<number>(clusters.length);
   let wins = 0;
-  for (let d = 0; d < draws; d++) if (voteOnce(sampleSubset(n, k, rand))) wins++;
+  for (let d = 0; d < draws; d++) {
+    counts.fill(0);
+    for (const i of sampleSubset(n, k, rand)) if (label[i]! >= 0) counts[label[i]!]!++;
+    let best = -1;
+    counts.forEach((v, c) => {
+      if (v > 0 && (best < 0 || v > counts[best]!)) best = c;
+    });
+    if (best >= 0 && correct[best]) wins++;
+  }
   return wins / draws;
 }
 
