@@ -20,6 +20,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Run a Python snippet with the client importable; resolves with its stdout parsed as JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: the script's JSON output is checked field by field with expect
 function python(code: string, env: Record<string, string> = {}): Promise<any> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -55,7 +56,7 @@ beforeAll(async () => {
       'src/cli/main.ts',
       'serve',
       '--spec',
-      'examples/default.yaml',
+      'test/fixtures/server-exact.yaml',
       '--spec',
       'test/fixtures/server-trouble.yaml',
       '--port',
@@ -156,7 +157,7 @@ print(json.dumps({"adv": g["advantages"], "stats": g["groups"][0], "specs": [s["
     expect(out.adv[0]).toBeGreaterThan(0);
     expect(out.adv[1]).toBeLessThan(0);
     expect(out.stats).toMatchObject({ id: 'q', n: 2, mean: 0.5 });
-    expect(out.specs).toEqual(['default', 'trouble']);
+    expect(out.specs).toEqual(['exact', 'trouble']);
     expect(out.health).toBe('ok');
     expect(out.err[0]).toBe(400);
     expect(out.err[1]).toMatch(/spec: no spec named "missing"/);

@@ -136,7 +136,7 @@ describe('server operations', () => {
 describe('POST /get_reward (OpenRLHF)', () => {
   it('strips the prompt from each query, aligns rewards and logs components', async () => {
     const { app, url } = await serve({
-      specs: [new URL('../../examples/default.yaml', import.meta.url).pathname],
+      specs: [fixture('server-exact.yaml')],
     });
     try {
       const res = await post(url, '/get_reward', {

@@ -6,9 +6,9 @@ let server: RunningServer;
 let base: string;
 
 beforeAll(async () => {
-  // Default bundled spec first (the default for requests naming none), then the misbehaving one.
+  // The first spec is the default for requests that name none.
   server = await serve({
-    specs: [new URL('../../examples/default.yaml', import.meta.url).pathname, fixture('server-trouble.yaml')],
+    specs: [fixture('server-exact.yaml'), fixture('server-trouble.yaml')],
   });
   base = server.url;
 });
@@ -26,7 +26,7 @@ describe('POST /v1/score', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(res.body.spec).toBe('default');
+    expect(res.body.spec).toBe('exact');
     const [a, b, c] = res.body.results;
     expect([a.status, a.score]).toEqual(['ok', 1]);
     expect([b.status, b.score]).toEqual(['ok', 0]);
@@ -165,8 +165,8 @@ describe('POST /v1/groups', () => {
 describe('GET /v1/specs, /health, /metrics', () => {
   it('lists the loaded specs and the registered rewards with their arguments', async () => {
     const res = await getJson(`${base}/v1/specs`);
-    expect(res.default).toBe('default');
-    expect(res.specs.map((s: { name: string }) => s.name)).toEqual(['default', 'trouble']);
+    expect(res.default).toBe('exact');
+    expect(res.specs.map((s: { name: string }) => s.name)).toEqual(['exact', 'trouble']);
     const exact = res.rewards.find((r: { name: string }) => r.name === 'exact_match');
     expect(exact.deterministic).toBe(true);
     expect(exact.args.properties.ignore_case.type).toBe('boolean');
@@ -179,7 +179,7 @@ describe('GET /v1/specs, /health, /metrics', () => {
     const text = await fetch(`${base}/metrics`).then((r) => r.text());
     for (const name of [
       'assay_requests_total',
-      'assay_samples_total{spec="default",status="ok"}',
+      'assay_samples_total{spec="exact",status="ok"}',
       'assay_reward_duration_seconds_bucket',
       'assay_queue_depth',
       'assay_pool_utilization',
