@@ -34,9 +34,10 @@ export function exact(a: Ast): Rational | undefined {
     }
     case 'pow': {
       const y = exact(a.b);
-      if (!y || !Q.isInt(y)) return undefined;
+      const k = y && Q.intValue(y);
+      if (k === undefined) return undefined;
       const x = exact(a.a);
-      return x && Q.powInt(x, y.n);
+      return x && Q.powInt(x, k);
     }
     case 'fn': {
       if (a.name === 'fact') {
@@ -124,8 +125,8 @@ function factorialReal(n: number): number {
 }
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150391699918,
+  12.507343278686905, -0.1385710952657201, 9.984369578019572e-6, 1.5056327351493116e-7,
 ];
 function gamma(x: number): number {
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x)); // reflection

@@ -489,8 +489,7 @@ class Parser {
     if (s === '(' || s === '[') {
       const items = this.parseItems(() => this.isOp(')') || this.isOp(']'));
       const close = this.peek();
-      if (!close || close.k !== 'op' || (close.s !== ')' && close.s !== ']'))
-        throw new ParseError('unclosed bracket');
+      if (close?.k !== 'op' || (close.s !== ')' && close.s !== ']')) throw new ParseError('unclosed bracket');
       this.pos++;
       if (items.length === 1 && ((s === '(' && close.s === ')') || (s === '[' && close.s === ']')))
         return items[0]!;

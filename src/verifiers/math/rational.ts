@@ -6,12 +6,12 @@
  */
 export interface Rational {
   readonly n: bigint;
-  /** Always positive; gcd(n, d) = 1. */
+  /** Always positive. gcd(n, d) = 1 when both are small; big ones stay unreduced (see rat). */
   readonly d: bigint;
 }
 
-/** Largest numerator or denominator kept exact (~60 000 decimal digits, a few ms of BigInt work at most). */
-export const MAX_BITS = 200_000;
+/** Largest numerator or denominator kept exact (~20 000 decimal digits: 2006! fits; a ms of BigInt work at most). */
+export const MAX_BITS = 65_536;
 
 const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
@@ -31,15 +31,28 @@ function tooBig(x: bigint): boolean {
   return abs(x) > 1n << 1024n && bits(x) > MAX_BITS;
 }
 
+/** Euclid's gcd costs O(bits²): past this size a fraction is kept unreduced and compared by cross-multiplying. */
+const REDUCE_BITS = 4096;
+
 export function rat(n: bigint, d = 1n): Rational | undefined {
   if (d === 0n) return undefined;
   if (d < 0n) {
     n = -n;
     d = -d;
   }
+  if (tooBig(n) || tooBig(d)) return undefined;
+  if (d === 1n) return { n, d };
+  if (bits(n) > REDUCE_BITS || bits(d) > REDUCE_BITS) {
+    return n % d === 0n ? { n: n / d, d: 1n } : { n, d };
+  }
   const g = gcd(n, d);
-  const r = g > 1n ? { n: n / g, d: d / g } : { n, d };
-  return tooBig(r.n) || tooBig(r.d) ? undefined : r;
+  return g > 1n ? { n: n / g, d: d / g } : { n, d };
+}
+
+/** The integer value of `a`, or undefined when it is not an integer. */
+export function intValue(a: Rational): bigint | undefined {
+  if (a.d === 1n) return a.n;
+  return a.n % a.d === 0n ? a.n / a.d : undefined;
 }
 
 export const ZERO: Rational = { n: 0n, d: 1n };
@@ -50,8 +63,7 @@ export const sub = (a: Rational, b: Rational) => rat(a.n * b.d - b.n * a.d, a.d 
 export const mul = (a: Rational, b: Rational) => rat(a.n * b.n, a.d * b.d);
 export const div = (a: Rational, b: Rational) => (b.n === 0n ? undefined : rat(a.n * b.d, a.d * b.n));
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
-export const eq = (a: Rational, b: Rational) => a.n === b.n && a.d === b.d;
-export const isInt = (a: Rational) => a.d === 1n;
+export const eq = (a: Rational, b: Rational) => (a.n === b.n && a.d === b.d) || a.n * b.d === b.n * a.d;
 
 /** a^k for an integer k, refused when the result would pass MAX_BITS (estimated before computing). */
 export function powInt(a: Rational, k: bigint): Rational | undefined {
@@ -65,23 +77,34 @@ export function powInt(a: Rational, k: bigint): Rational | undefined {
   return r && k < 0n ? div(ONE, r) : r;
 }
 
-/** n! for 0 <= n <= 5000 (about 55 000 bits); larger is refused. */
+/** n! for 0 <= n <= 3000 (about 30 000 bits, about a millisecond); larger is refused. */
 export function factorial(a: Rational): Rational | undefined {
-  if (!isInt(a) || a.n < 0n || a.n > 5000n) return undefined;
+  const n = intValue(a);
+  if (n === undefined || n < 0n || n > 3000n) return undefined;
+  const cached = factorials.get(n);
+  if (cached) return cached;
   let p = 1n;
-  for (let i = 2n; i <= a.n; i++) p *= i;
-  return { n: p, d: 1n };
+  for (let i = 2n; i <= n; i++) p *= i;
+  const r = { n: p, d: 1n };
+  if (n > 200n) {
+    // the same gold (1/2004!) is verified against many rollouts: keep a few large factorials
+    if (factorials.size >= 16) factorials.delete(factorials.keys().next().value!);
+    factorials.set(n, r);
+  }
+  return r;
 }
+const factorials = new Map<bigint, Rational>();
 
-/** C(n, k) for integers with n <= 100 000 and a result under MAX_BITS. */
-export function binomial(n: Rational, k: Rational): Rational | undefined {
-  if (!isInt(n) || !isInt(k) || n.n < 0n || n.n > 100_000n) return undefined;
-  if (k.n < 0n || k.n > n.n) return ZERO;
-  let kk = k.n > n.n - k.n ? n.n - k.n : k.n;
-  if (kk > 20_000n) return undefined;
+/** C(n, k) for integers with n <= 10^6 and min(k, n - k) <= 1000; larger is refused. */
+export function binomial(nr: Rational, kr: Rational): Rational | undefined {
+  const n = intValue(nr);
+  const k = intValue(kr);
+  if (n === undefined || k === undefined || n < 0n || n > 1_000_000n) return undefined;
+  if (k < 0n || k > n) return ZERO;
+  const kk = k > n - k ? n - k : k;
+  if (kk > 1000n) return undefined;
   let r = 1n;
-  for (let i = 1n; i <= kk; i++) r = (r * (n.n - kk + i)) / i;
-  kk = 0n;
+  for (let i = 1n; i <= kk; i++) r = (r * (n - kk + i)) / i;
   return tooBig(r) ? undefined : { n: r, d: 1n };
 }
 
@@ -104,8 +127,4 @@ export function toNumber(a: Rational): number {
   const shift = BigInt(Math.max(0, Math.max(nb, db) - 900));
   const v = Number(a.n >> shift) / Number(a.d >> shift);
   return Number.isFinite(v) && v !== 0 ? v : Number(a.n) / Number(a.d);
-}
-
-export function formatRational(a: Rational): string {
-  return a.d === 1n ? a.n.toString() : `${a.n}/${a.d}`;
 }

@@ -1,0 +1,140 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RewardContext, Sample } from '../../../src/core/types.js';
+import { parseSpec, Runtime, Scorer } from '../../../src/index.js';
+import { extractDetailed, math, mathEquivalent } from '../../../src/verifiers/math/index.js';
+
+const ctx = (seed = 0): RewardContext => ({
+  deadline: Date.now() + 60_000,
+  signal: new AbortController().signal,
+  seed,
+});
+const reward = (args: Record<string, unknown> = {}) => math.create(math.args.parse(args));
+
+describe('extraction stage', () => {
+  it('prefers the most explicit source', () => {
+    const text = 'Answer: 3\n**4**\n$5$\n\\boxed{6}\n<answer>7</answer>';
+    expect(extractDetailed(text)).toMatchObject({ answer: '7', from: 'answer_tag' });
+    expect(extractDetailed(text.replace('<answer>7</answer>', ''))).toMatchObject({
+      answer: '6',
+      from: 'boxed',
+    });
+    expect(extractDetailed('Answer: 3\n**4**\n$5$')).toMatchObject({ answer: '3', from: 'phrase' });
+    expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
+    expect(extractDetailed('so **4** and 9')).toMatchObject({ answer: '4', from: 'bold' });
+    expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '9', from: 'number' });
+  });
+
+  it('follows a configured source order and reports every distinct boxed answer', () => {
+    expect(extractDetailed('\\boxed{1} \\boxed{ 1 } \\boxed{2}')).toMatchObject({
+      answer: '2',
+      distinctBoxed: 2,
+    });
+    expect(extractDetailed('Answer: 3 \\boxed{6}', ['phrase', 'boxed'])).toMatchObject({
+      answer: '3 \\boxed{6}',
+      from: 'phrase',
+    });
+    expect(extractDetailed('no marker 5', ['boxed'])).toBeUndefined();
+  });
+
+  it('nested and truncated boxes', () => {
+    expect(extractDetailed('\\boxed{\\frac{1}{\\sqrt{2}}}')?.answer).toBe('\\frac{1}{\\sqrt{2}}');
+    expect(extractDetailed('\\boxed{3} then \\boxed{\\frac{1}{2')?.answer).toBe('3');
+    expect(extractDetailed('\\boxed{\\{1, 2\\}}')?.answer).toBe('\\{1, 2\\}');
+  });
+});
+
+describe('the math reward', () => {
+  it('scores 1 / 0 with the extracted answer, the gold and the rule in detail', () => {
+    const r = reward()({ response: 'So $\\boxed{\\dfrac{1}{2}}$.', reference: '0.5' }, ctx());
+    expect(r).toMatchObject({
+      status: 'ok',
+      score: 1,
+      detail: { extracted: '\\dfrac{1}{2}', from: 'boxed', gold: '0.5' },
+    });
+    expect(r.reason).toMatch(/equivalent/);
+    const w = reward()({ response: 'So $\\boxed{3}$.', reference: '$\\boxed{4}$' }, ctx());
+    expect(w).toMatchObject({ status: 'ok', score: 0, detail: { extracted: '3', gold: '4' } });
+    expect(reward()({ response: 'I give up.', reference: '4' }, ctx())).toMatchObject({
+      score: 0,
+      reason: 'no final answer found',
+    });
+  });
+
+  it('accepts any of a list of references and numbers as references', () => {
+    expect(reward()({ response: '\\boxed{0.5}', reference: ['1/3', '\\frac12'] }, ctx())).toMatchObject({
+      score: 1,
+    });
+    expect(reward()({ response: '\\boxed{12}', reference: 12 }, ctx())).toMatchObject({ score: 1 });
+  });
+
+  it('an unusable reference is an error, not a zero', () => {
+    for (const reference of [undefined, null, '', '   ', [], [1, {}], { a: 1 }, Number.NaN]) {
+      const r = reward()({ response: '\\boxed{1}', reference } as Sample, ctx());
+      expect(r.status).toBe('error');
+      expect(r.reason).toMatch(/reference/);
+    }
+  });
+
+  it('rounding, tolerance and variable naming are options', () => {
+    const pi = { response: '\\boxed{3.14}', reference: '\\pi' };
+    expect(reward()(pi, ctx())).toMatchObject({ score: 0 });
+    expect(reward({ allow_rounded: true })(pi, ctx())).toMatchObject({ score: 1 });
+    expect(
+      reward({ allow_rounded: true })({ response: '\\boxed{3.15}', reference: '\\pi' }, ctx()),
+    ).toMatchObject({ score: 0 });
+    expect(
+      reward({ allow_rounded: true })({ response: '\\boxed{3}', reference: '\\pi' }, ctx()),
+    ).toMatchObject({ score: 0 });
+    const third = { response: '\\boxed{0.33}', reference: '1/3' };
+    expect(reward()(third, ctx())).toMatchObject({ score: 0 });
+    expect(reward({ rel_tol: 0.02 })(third, ctx())).toMatchObject({ score: 1 });
+    const names = { response: '\\boxed{2b+1}', reference: '2a+1' };
+    expect(reward()(names, ctx())).toMatchObject({ score: 0 });
+    expect(reward({ variables: 'rename' })(names, ctx())).toMatchObject({ score: 1 });
+    expect(
+      reward({ variables: 'rename' })({ response: '\\boxed{2b+1}', reference: '2a-1' }, ctx()),
+    ).toMatchObject({ score: 0 });
+  });
+
+  it('candidate listing: more than max_boxed different boxed answers scores 0', () => {
+    const many = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
+    expect(reward()(many, ctx())).toMatchObject({ score: 0, reason: expect.stringMatching(/candidate/) });
+    expect(reward({ max_boxed: 0 })(many, ctx())).toMatchObject({ score: 1 });
+    expect(reward()({ response: '\\boxed{5} and again \\boxed{5}', reference: '5' }, ctx())).toMatchObject({
+      score: 1,
+    });
+  });
+
+  it('rejects bad args with the path', () => {
+    expect(() => parseSpec({ reward: { use: 'math', args: { rel_tol: -1 } } })).toThrow(/args\.rel_tol/);
+    expect(() => parseSpec({ reward: { use: 'math', args: { extract: ['boxed', 'psychic'] } } })).toThrow(
+      /args\.extract/,
+    );
+    expect(() => parseSpec({ reward: { use: 'math', args: { bogus: 1 } } })).toThrow(/bogus/);
+  });
+
+  it('is deterministic for a seed and independent of it on ordinary answers', () => {
+    const s = { response: '\\boxed{(x+1)^2}', reference: 'x^2+2x+1' };
+    for (const seed of [0, 1, 99, 123456]) expect(reward()(s, ctx(seed))).toEqual(reward()(s, ctx(seed)));
+    for (const seed of [0, 1, 99, 123456]) expect(reward()(s, ctx(seed))).toMatchObject({ score: 1 });
+    expect(mathEquivalent('\\sin x', '\\cos x', { seed: 5 })).toBe(false);
+  });
+});
+
+describe('through the worker pool', () => {
+  const rt = new Runtime({ threads: 2 });
+  afterAll(() => rt.close());
+
+  it('scores a batch, pathological answers included, within the deadline', async () => {
+    const scorer = new Scorer(parseSpec({ reward: { use: 'math' } }), rt);
+    const samples: Sample[] = [
+      { response: 'Thus $\\boxed{\\frac{\\sqrt{2}}{2}}$.', reference: '\\frac{1}{\\sqrt2}' },
+      { response: '\\boxed{5^{5^{5^{5^5}}}}', reference: '5^{5^{5^{5^4}}}' },
+      { response: `${'{'.repeat(100_000)}\\boxed{${'('.repeat(10_000)}`, reference: '1' },
+      { response: '\\boxed{1}', reference: { wrong: true } },
+    ];
+    const out = await scorer.score(samples, { timeoutMs: 10_000 });
+    expect(out.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'error']);
+    expect(out.map((r) => r.score)).toEqual([1, 0, 0, null]);
+  });
+});

@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RewardContext } from '../../../src/core/types.js';
+import { extractMathAnswer, math, mathEquivalent } from '../../../src/verifiers/math/index.js';
+
+const ctx: RewardContext = {
+  deadline: Date.now() + 3_600_000,
+  signal: new AbortController().signal,
+  seed: 7,
+};
+const score = math.create(math.args.parse({}));
+const outcome = (response: string, reference: unknown) => score({ response, reference }, ctx);
+
+/** Each of these must come back (vitest's 5 s test timeout is the backstop) with a verdict, never a throw. */
+const PATHOLOGICAL: [string, string][] = [
+  ['5^{5^{5^{5^5}}}', '5'],
+  ['5^{5^{5^{5^5}}}', '5^{5^{5^{5^4}}}'],
+  ['2^{2^{2^{2^{2^{2^{2}}}}}}', '2'],
+  ['(10^{100000})!', '1'],
+  ['10^{10^{10}}!', '10^{10^{10}}!+1'],
+  ['\\binom{10^{9}}{5 \\cdot 10^{8}}', '1'],
+  ['\\frac{3^{100000}}{2^{100000}}', '\\frac{3^{100000}+1}{2^{100000}}'],
+  ['\\frac{3^{20000}}{7^{20000}}', '\\frac{3^{20000}}{7^{20000}}+1'],
+  ['9^{9^{9}}', '9^{9^{9}}'],
+  ['1.5e999999', '1'],
+  ['0.' + '3'.repeat(1500), '1/3'],
+  ['x^{10^{10}}', 'x^{10^{10}}+1'],
+  ['('.repeat(5000) + '1' + ')'.repeat(5000), '1'],
+  ['\\frac{'.repeat(3000) + '1' + '}{2}'.repeat(3000), '1'],
+  ['\\sqrt{'.repeat(5000) + '2' + '}'.repeat(5000), '2'],
+  ['-'.repeat(10000) + '1', '1'],
+  ['2^'.repeat(5000) + '2', '4'],
+  ['{'.repeat(10000) + '1' + '}'.repeat(10000), '1'],
+  ['\\pm 1'.repeat(500), '1'],
+  ['1,'.repeat(3000) + '1', '1'],
+  ['x'.repeat(10000), 'x'],
+  ['\\left('.repeat(2000), '1'],
+  ['\\text{' + 'a'.repeat(100000) + '}', 'a'],
+];
+
+describe('math never hangs, never throws', () => {
+  for (const [a, b] of PATHOLOGICAL) {
+    it(`answers ${JSON.stringify(a.slice(0, 40))}${a.length > 40 ? '…' : ''}`, () => {
+      expect(typeof mathEquivalent(a, b)).toBe('boolean');
+      expect(typeof mathEquivalent(b, a)).toBe('boolean');
+      const r = outcome(`The answer is $\\boxed{${a}}$.`, b);
+      expect(r.status ?? 'ok').toBe('ok');
+    });
+  }
+
+  it('keeps power towers and huge factorials apart instead of calling two infinities equal', () => {
+    expect(mathEquivalent('5^{5^{5^{5^5}}}', '5^{5^{5^{5^4}}}')).toBe(false);
+    expect(mathEquivalent('5^{5^{5^{5^5}}}', '5^{5^{5^{5^5}}}')).toBe(true);
+    expect(mathEquivalent('10^{400}', '10^{401}')).toBe(false);
+    expect(mathEquivalent('10^{400}\\sqrt{2}', '10^{401}\\sqrt{2}')).toBe(false);
+    expect(mathEquivalent('\\infty', '10^{400}\\sqrt{2}')).toBe(false);
+  });
+
+  it('handles megabyte responses', () => {
+    const filler = 'Consider the sum $1 + 2 + 3$ and keep going. '.repeat(25_000); // ~1.1 MB
+    expect(outcome(`${filler}\nThe answer is $\\boxed{6}$.`, '6')).toMatchObject({ score: 1 });
+    expect(outcome(`${'\\boxed{'.repeat(150_000)}7`, '7')).toMatchObject({ status: 'ok' });
+    expect(outcome('{'.repeat(1_000_000), '7')).toMatchObject({ status: 'ok', score: 0 });
+    expect(outcome('$'.repeat(1_000_000), '7')).toMatchObject({ status: 'ok', score: 0 });
+    expect(outcome('**'.repeat(500_000), '7')).toMatchObject({ status: 'ok', score: 0 });
+    expect(outcome('9'.repeat(1_000_000), '7')).toMatchObject({ status: 'ok', score: 0 });
+    expect(outcome(`${'answer: '.repeat(100_000)}7`, '7')).toMatchObject({ status: 'ok', score: 1 });
+    expect(outcome(`<think>${'x'.repeat(1_000_000)}`, '7')).toMatchObject({ status: 'ok', score: 0 });
+  });
+
+  it('never throws on random LaTeX-ish input (property)', () => {
+    const token = fc.constantFrom(
+      '1',
+      '23',
+      '.5',
+      'x',
+      'y',
+      'e',
+      'i',
+      '\\pi',
+      '+',
+      '-',
+      '*',
+      '/',
+      '^',
+      '_',
+      '!',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '\\{',
+      '\\}',
+      ',',
+      '=',
+      '<',
+      '\\le',
+      '|',
+      '\\frac',
+      '\\sqrt',
+      '\\sin',
+      '\\log',
+      '\\text{cm}',
+      '\\pm',
+      '\\cup',
+      '\\infty',
+      '\\begin{pmatrix}',
+      '\\end{pmatrix}',
+      '&',
+      '\\\\',
+      ' ',
+      '%',
+      '\\$',
+      '^\\circ',
+      '\\binom',
+      '\\left(',
+      '\\right)',
+      '\\boxed{',
+      '$',
+      'or',
+      '\\cdot',
+      '0',
+      '2,000',
+      '\\',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), fc.array(token, { maxLength: 40 }), (a, b) => {
+        const x = a.join('');
+        const y = b.join('');
+        expect(typeof mathEquivalent(x, y)).toBe('boolean');
+        expect(mathEquivalent(x, x) || x.trim() === '' || true).toBe(true);
+        const r = outcome(`so \\boxed{${x}}`, y.trim() === '' ? '1' : y);
+        expect(r.status ?? 'ok').toBe('ok');
+        extractMathAnswer(x);
+      }),
+      { numRuns: 1500, seed: 42 },
+    );
+  });
+
+  it('is reflexive on every well-formed answer of the property run', () => {
+    const atom = fc.constantFrom('1', '2', 'x', '\\pi', '\\frac{1}{3}', '\\sqrt{2}', 'y', '0.5', 'e');
+    const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        atom,
+        fc
+          .tuple(tie('e'), fc.constantFrom('+', '-', '\\cdot ', '/'), tie('e'))
+          .map(([l, o, r]) => `(${l})${o}(${r})`),
+        tie('e').map((x) => `\\sqrt{${x}}`),
+      ),
+    })).e;
+    fc.assert(
+      fc.property(expr, (x) => {
+        expect(mathEquivalent(x, x)).toBe(true);
+      }),
+      { numRuns: 500, seed: 1 },
+    );
+  });
+});
