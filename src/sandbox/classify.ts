@@ -26,10 +26,14 @@ export function classify(raw: RawReport, limits: Limits): { status: RunStatus; m
   if (sig === 'SIGXCPU' || (sig === 'SIGKILL' && raw.cpuMs >= limits.cpuMs - 50)) {
     return { status: 'timeout', message: `CPU-time limit of ${limits.cpuMs} ms reached` };
   }
-  if (sig === 'SIGXFSZ')
+  // Python ignores SIGXFSZ, so its writes fail with EFBIG ("File too large") instead.
+  const tooLarge = raw.exitCode !== 0 && /File too large/.test(raw.stderr.slice(-2000));
+  if (sig === 'SIGXFSZ' || tooLarge)
     return { status: 'output_limit', message: `file size limit of ${limits.fileBytes} bytes reached` };
   const failed = raw.exitCode !== 0;
-  if (failed && OOM_PATTERNS.some((re) => re.test(raw.stderr.slice(-4000)))) {
+  // Near the address-space limit, a crash is almost always a failed allocation (malloc returned NULL).
+  const nearLimit = raw.maxRssKb >= limits.memoryMb * 1024 * 0.85;
+  if (failed && (nearLimit || OOM_PATTERNS.some((re) => re.test(raw.stderr.slice(-4000))))) {
     return { status: 'memory', message: `memory limit of ${limits.memoryMb} MiB reached` };
   }
   if (failed && raw.stderr.includes('sandbox: cannot start'))

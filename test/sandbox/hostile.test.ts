@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BwrapSandbox, type RunRequest, type RunResult } from '../../src/sandbox/index.js';
+
+/**
+ * Hostile programs: each must be contained, reported with the right status, and leave the host and
+ * the other executions untouched.
+ */
+const sandbox = new BwrapSandbox({ concurrency: 2 });
+const TIGHT = {
+  wallMs: 2000,
+  cpuMs: 1500,
+  memoryMb: 256,
+  outputBytes: 64 << 10,
+  fileBytes: 4 << 20,
+  diskBytes: 16 << 20,
+};
+const run = (language: string, code: string, extra: Partial<RunRequest> = {}): Promise<RunResult> =>
+  sandbox.run({ language, code, limits: TIGHT, ...extra });
+
+const hostMarker = join(tmpdir(), `assay-hostile-${process.pid}`);
+let server: Server;
+let port = 0;
+let connections = 0;
+
+beforeAll(async () => {
+  server = createServer((s) => {
+    connections++;
+    s.end('secret-from-host\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  server.close();
+  rmSync(hostMarker, { force: true });
+  await sandbox.close();
+});
+
+/** Processes on the host whose command line contains a marker (a daemon that escaped would show). */
+function hostProcesses(marker: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo'));
+}
+
+describe.concurrent('resource bombs are stopped with the right status', () => {
+  it('python fork bomb', async () => {
+    const r = await run(
+      'python',
+      'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass',
+    );
+    expect(['timeout', 'runtime_error']).toContain(r.status);
+    expect(r.wallMs).toBeLessThan(10_000);
+  });
+  it('bash fork bomb', async () => {
+    const r = await run('bash', ':(){ :|:& };:\nwait');
+    expect(['timeout', 'runtime_error', 'ok']).toContain(r.status);
+    expect(r.status).not.toBe('sandbox_error');
+  });
+  it('C fork bomb hits the process limit', async () => {
+    const r = await run(
+      'c',
+      '#include <unistd.h>\n#include <stdio.h>\nint main(){int n=0; for(int i=0;i<10000;i++){ if(fork()<0){printf("limited after %d\\n", n); return 3;} n++; } return 0;}',
+    );
+    expect(r.status).toBe('runtime_error');
+    expect(r.stdout).toMatch(/limited after \d+/);
+    expect(Number(r.stdout.match(/\d+/)![0])).toBeLessThan(64);
+  });
+  it('python memory bomb', async () => {
+    const r = await run('python', 'x = []\nwhile True:\n    x.append(bytearray(10**7))');
+    expect(r.status).toBe('memory');
+  });
+  it('C memory bomb', async () => {
+    const r = await run(
+      'c',
+      '#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char* p = malloc(1<<20); memset(p, 1, 1<<20); } }',
+    );
+    expect(r.status).toBe('memory');
+  });
+  it('javascript memory bomb', async () => {
+    const r = await run('javascript', 'const a = []; for (;;) a.push(new Array(1e6).fill(1.5));');
+    expect(r.status).toBe('memory');
+  });
+  it('python infinite loop', async () => {
+    const r = await run('python', 'while True: pass');
+    expect(r.status).toBe('timeout');
+  });
+  it('C infinite loop (CPU limit)', async () => {
+    const r = await run('c', 'int main(){ volatile unsigned long i = 0; for(;;) i++; }');
+    expect(r.status).toBe('timeout');
+  });
+  it('typescript infinite loop', async () => {
+    const r = await run('typescript', 'let i: number = 0; while (true) { i++; }');
+    expect(r.status).toBe('timeout');
+  });
+  it('sleep forever', async () => {
+    const r = await run('bash', 'sleep 100000');
+    expect(r.status).toBe('timeout');
+    expect(r.wallMs).toBeLessThan(6000);
+  });
+  it('huge output from python', async () => {
+    const r = await run('python', 'while True: print("x" * 1000)');
+    expect(r.status).toBe('output_limit');
+    expect(r.stdout.length).toBeLessThanOrEqual(TIGHT.outputBytes);
+  });
+  it('huge output from C on stderr', async () => {
+    const r = await run('c', '#include <stdio.h>\nint main(){ for(;;) fputs("yyyyyyyyyyyyyyyy", stderr); }');
+    expect(r.status).toBe('output_limit');
+  });
+  it('one huge file hits the file-size cap', async () => {
+    const r = await run('python', 'f = open("big", "wb")\nwhile True: f.write(b"0" * 2**20)');
+    expect(r.status).toBe('output_limit');
+    expect(r.message).toMatch(/file size/);
+  });
+  it('many files fill only the size-limited tmpfs', async () => {
+    const r = await run(
+      'python',
+      'i = 0\nwhile True:\n    open(f"f{i}", "wb").write(b"0" * 2**20)\n    i += 1',
+    );
+    expect(r.status).toBe('runtime_error');
+    expect(r.stderr).toMatch(/No space left on device/);
+  });
+});
+
+describe.concurrent('the host is out of reach', () => {
+  it('cannot write outside the working directory', async () => {
+    const r = await run(
+      'python',
+      `import os\nfor p in ["/usr/evil", ${JSON.stringify(hostMarker)}, "/etc/evil"]:\n    try:\n        open(p, "w").write("x"); print("wrote", p)\n    except OSError as e:\n        print("denied", p, e.errno)`,
+    );
+    expect(r.stdout).not.toContain('wrote /usr/evil');
+    expect(r.stdout).not.toContain('wrote /etc/evil');
+    expect(existsSync(hostMarker)).toBe(false);
+    expect(existsSync('/usr/evil')).toBe(false);
+  });
+  it('C cannot write to /usr', async () => {
+    const r = await run(
+      'c',
+      '#include <stdio.h>\nint main(){ FILE* f = fopen("/usr/bin/evil", "w"); if (f) { puts("wrote"); return 0; } puts("denied"); return 1; }',
+    );
+    expect(r.stdout.trim()).toBe('denied');
+    expect(existsSync('/usr/bin/evil')).toBe(false);
+  });
+  it('cannot read /etc/shadow, the home directory or the project source', async () => {
+    const r = await run(
+      'python',
+      'import os\nfor p in ["/etc/shadow", "/etc/passwd", "/root/.bashrc", "/work/main/package.json", os.path.expanduser("~/.ssh/id_rsa")]:\n    try:\n        print("read", p, len(open(p).read()))\n    except OSError as e:\n        print("denied", p)\nprint(sorted(os.listdir("/")))',
+    );
+    expect(r.stdout).not.toMatch(/^read /m);
+    expect(r.stdout).toContain("['bin', 'dev', 'lib', 'lib64', 'proc', 'sbin', 'tmp', 'usr', 'work']");
+  });
+  it('javascript cannot read host files either', async () => {
+    const r = await run(
+      'javascript',
+      'const fs = require("fs"); for (const p of ["/etc/shadow", "/root", process.cwd() + "/../main"]) { try { fs.readdirSync(p); console.log("read", p) } catch (e) { console.log("denied", p) } }',
+    );
+    expect(r.stdout).not.toContain('read ');
+  });
+  it('symlinks do not escape', async () => {
+    const r = await run(
+      'bash',
+      'ln -s /etc/passwd p; ln -s /proc/1/root/etc/shadow s; ln -s ../../root r; cat p s r/.bashrc 2>&1; echo done',
+    );
+    expect(r.stdout).toContain('done');
+    expect(r.stdout).not.toMatch(/root:x:0/);
+  });
+  it('no network: not the internet', async () => {
+    const r = await run(
+      'python',
+      'import socket\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1); print("connected")\nexcept OSError as e:\n    print("blocked", e)',
+    );
+    expect(r.stdout).toContain('blocked');
+  });
+  it("no network: not the host's loopback", async () => {
+    const before = connections;
+    const r = await run(
+      'python',
+      `import socket\ntry:\n    s = socket.create_connection(("127.0.0.1", ${port}), timeout=1); print("connected", s.recv(100))\nexcept OSError as e:\n    print("blocked", e)`,
+    );
+    expect(r.stdout).toContain('blocked');
+    const sh = await run('bash', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected || echo blocked`);
+    expect(sh.stdout).toContain('blocked');
+    expect(connections).toBe(before);
+  });
+  it('environment variables of the host do not leak', async () => {
+    process.env.ASSAY_TEST_SECRET = 'hunter2-secret';
+    const r = await run('python', 'import os\nprint(dict(os.environ))');
+    const sh = await run('bash', 'env');
+    expect(r.stdout + sh.stdout).not.toContain('hunter2-secret');
+    expect(r.stdout).not.toContain('ASSAY_TEST_SECRET');
+  });
+  it('runs as an unprivileged user with no capabilities', async () => {
+    const r = await run('bash', 'id -u; grep CapEff /proc/self/status');
+    expect(r.stdout).toMatch(/CapEff:\s*0+\n/);
+  });
+});
+
+describe('processes are contained', () => {
+  it('kill -9 -1 only kills the program itself, never the host or other executions', async () => {
+    const neighbour = run('python', 'import time\ntime.sleep(1.2)\nprint("survived")', {
+      limits: { ...TIGHT, wallMs: 5000 },
+    });
+    const neighbourCold = run('bash', 'sleep 1.2; echo survived', { limits: { ...TIGHT, wallMs: 5000 } });
+    await new Promise((r) => setTimeout(r, 200));
+    const [a, b] = await Promise.all([
+      run('bash', 'kill -9 -1; echo after'),
+      run('python', 'import os, signal\nos.kill(-1, signal.SIGKILL)\nprint("after")'),
+    ]);
+    expect(a.status).not.toBe('sandbox_error');
+    expect(b.status).not.toBe('sandbox_error');
+    expect((await neighbour).stdout).toContain('survived');
+    expect((await neighbourCold).stdout).toContain('survived');
+    expect(process.pid).toBeGreaterThan(0);
+  });
+
+  it('a daemon that outlives its parent is killed with the sandbox', async () => {
+    const marker = String(31_000 + (process.pid % 997));
+    const sh = await run(
+      'bash',
+      `(setsid sleep ${marker} &) ; nohup sleep ${marker}.5 >/dev/null 2>&1 & echo started`,
+    );
+    const py = await run(
+      'python',
+      `import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv("/bin/sleep", ["sleep", "${marker}.25"])\n    os._exit(0)\nprint("parent done")`,
+    );
+    expect(sh.stdout).toContain('started');
+    expect(py.stdout).toContain('parent done');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hostProcesses(`sleep ${marker}`)).toEqual([]);
+  });
+
+  it('concurrent executions cannot see each other: files, processes, sockets', async () => {
+    const secretHolder = run(
+      'python',
+      'import time, socket\nopen("secret.txt", "w").write("mine")\ns = socket.socket(socket.AF_UNIX)\ns.bind("\\0assay-secret")\ns.listen()\ntime.sleep(1.5)',
+      { limits: { ...TIGHT, wallMs: 5000 } },
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    const spy = await run(
+      'python',
+      'import os, socket\nprint("files", os.listdir("."))\nprint("pids", sorted(p for p in os.listdir("/proc") if p.isdigit()))\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect("\\0assay-secret"); print("connected")\nexcept OSError:\n    print("no socket")',
+    );
+    expect(spy.stdout).toContain("files ['main.py']");
+    expect(spy.stdout).toContain("pids ['1', '2']");
+    expect(spy.stdout).toContain('no socket');
+    await secretHolder;
+  });
+
+  it('a warm execution cannot find an earlier execution’s code in the memory it inherited', async () => {
+    const secret = `SECRET_${Date.now()}_${process.pid}`;
+    await run('python', `x = "${secret}"\nprint(len(x))`);
+    // Search the whole inherited heap for the earlier secret, without ever building it in this program:
+    // look for its two halves side by side.
+    const [head, rest] = [secret.slice(0, 7), secret.slice(7)];
+    const code = [
+      `head, rest = b"${head}", b"${rest}"`,
+      'control = head + b"CONTROL"  # built at run time: proves the search finds what is there',
+      'def count(tail):',
+      '    found = 0',
+      '    for line in open("/proc/self/maps"):',
+      '        parts = line.split()',
+      '        if "rw" not in parts[1]: continue',
+      '        a, b = (int(x, 16) for x in parts[0].split("-"))',
+      '        try:',
+      '            with open("/proc/self/mem", "rb") as m:',
+      '                m.seek(a); data = m.read(b - a)',
+      '        except (OSError, OverflowError, ValueError):',
+      '            continue',
+      '        i = data.find(head)',
+      '        while i >= 0:',
+      '            if data[i + len(head):i + len(head) + len(tail)] == tail: found += 1',
+      '            i = data.find(head, i + 1)',
+      '    return found',
+      'print(count(rest), count(b"CONTROL") > 0)',
+    ].join('\n');
+    const r = await run('python', code, { limits: { ...TIGHT, memoryMb: 512 } });
+    expect(r.stdout.trim()).toBe('0 True');
+  });
+});

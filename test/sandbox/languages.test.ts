@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BwrapSandbox } from '../../src/sandbox/index.js';
+
+const sandbox = new BwrapSandbox();
+afterAll(() => sandbox.close());
+
+describe.concurrent('language profiles run real programs', () => {
+  const echo: [string, string][] = [
+    ['python', 'import sys\nprint("py", sys.stdin.read().strip(), sys.argv[1:], open("data.txt").read())'],
+    [
+      'javascript',
+      'const fs = require("fs"); console.log("js", fs.readFileSync(0, "utf8").trim(), process.argv.slice(2), fs.readFileSync("data.txt", "utf8"))',
+    ],
+    [
+      'typescript',
+      'import * as fs from "fs";\nconst x: string = fs.readFileSync(0, "utf8").trim();\nconsole.log("ts", x, process.argv.slice(2), fs.readFileSync("data.txt", "utf8"));',
+    ],
+    [
+      'c',
+      '#include <stdio.h>\nint main(int c, char** v){char b[64]; scanf("%63s", b); FILE* f = fopen("data.txt", "r"); char d[64]; fscanf(f, "%63s", d); printf("c %s %s %s\\n", b, v[1], d); return 0;}',
+    ],
+    [
+      'cpp',
+      '#include <iostream>\n#include <fstream>\nint main(int c, char** v){std::string s, d; std::cin >> s; std::ifstream f("data.txt"); f >> d; std::cout << "cpp " << s << " " << v[1] << " " << d << std::endl;}',
+    ],
+    ['bash', 'read x; echo "bash $x $1 $(cat data.txt)"'],
+  ];
+  for (const [language, code] of echo) {
+    it(`${language}: stdin, args and files reach the program`, async () => {
+      const r = await sandbox.run({
+        language,
+        code,
+        stdin: 'hello\n',
+        args: ['arg1'],
+        files: { 'data.txt': 'file1' },
+      });
+      expect(r.status, r.stderr + (r.compile?.stderr ?? '')).toBe('ok');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('hello');
+      expect(r.stdout).toContain('arg1');
+      expect(r.stdout).toContain('file1');
+      expect(r.wallMs).toBeGreaterThanOrEqual(0);
+      expect(r.maxRssKb).toBeGreaterThan(0);
+    });
+  }
+
+  it('python runs on the warm fork server, others cold; both report usage', async () => {
+    const py = await sandbox.run({ language: 'python', code: 'print(sum(i * i for i in range(200000)))' });
+    expect(py.engine).toBe('warm');
+    expect(py.stdout.trim()).toBe(String([...Array(200000).keys()].reduce((a, i) => a + i * i, 0)));
+    const sh = await sandbox.run({ language: 'bash', code: 'echo hi' });
+    expect(sh.engine).toBe('cold');
+  });
+
+  it('a C compile error is reported with the compiler output; the program does not run', async () => {
+    const r = await sandbox.run({ language: 'c', code: 'int main() { return nope; }' });
+    expect(r.status).toBe('runtime_error');
+    expect(r.message).toBe('compilation failed');
+    expect(r.compile?.status).toBe('runtime_error');
+    expect(r.compile?.stderr).toContain('nope');
+  });
+
+  it('compiled artifacts are cached by content hash', async () => {
+    const code = '#include <stdio.h>\nint main(){puts("cached");}';
+    const first = await sandbox.run({ language: 'c', code: `${code}\n// ${Math.random()}` });
+    expect(first.compile?.cached).toBe(false);
+    const again = await sandbox.run({ language: 'c', code: `${code}\n// ${first.wallMs}x` });
+    const same = await sandbox.run({ language: 'c', code: `${code}\n// ${first.wallMs}x` });
+    expect(again.compile?.cached).toBe(false);
+    expect(same.compile?.cached).toBe(true);
+    expect(same.stdout).toBe('cached\n');
+  });
+
+  it('a TypeScript syntax error is a compile failure', async () => {
+    const r = await sandbox.run({ language: 'typescript', code: 'const x: = 1;' });
+    expect(r.compile?.status).toBe('runtime_error');
+    expect(r.status).toBe('runtime_error');
+  });
+
+  it('exit codes and uncaught errors are runtime_error with stderr', async () => {
+    const py = await sandbox.run({ language: 'python', code: 'raise ValueError("boom")' });
+    expect(py).toMatchObject({ status: 'runtime_error', exitCode: 1 });
+    expect(py.stderr).toContain('ValueError: boom');
+    expect(py.stderr).toContain('/work/main.py');
+    const sh = await sandbox.run({ language: 'bash', code: 'exit 7' });
+    expect(sh).toMatchObject({ status: 'runtime_error', exitCode: 7 });
+    const seg = await sandbox.run({ language: 'c', code: 'int main(){ int* p = 0; return *p; }' });
+    expect(seg).toMatchObject({ status: 'runtime_error', signal: 'SIGSEGV' });
+  });
+
+  it('python programs see a fresh interpreter: __main__, argv, no state from earlier runs', async () => {
+    await sandbox.run({ language: 'python', code: 'import math\nmath.leak = 1\nleak = 2' });
+    const r = await sandbox.run({
+      language: 'python',
+      code: 'import math, sys\nprint(__name__, hasattr(math, "leak"), "leak" in globals(), sys.argv[0])',
+    });
+    expect(r.stdout.trim()).toBe('__main__ False False main.py');
+  });
+
+  it('refuses unknown languages and paths outside the working directory', async () => {
+    expect((await sandbox.run({ language: 'cobol', code: '' })).status).toBe('sandbox_error');
+    const r = await sandbox.run({ language: 'python', code: '', files: { '../x': 'y' } });
+    expect(r.status).toBe('sandbox_error');
+    expect(r.message).toContain('../x');
+  });
+
+  it('an aborted run is killed and reported as timeout', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('caller gave up')), 300);
+    const r = await sandbox.run({ language: 'bash', code: 'sleep 30', signal: ac.signal });
+    expect(r.status).toBe('timeout');
+  });
+});

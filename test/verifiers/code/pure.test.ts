@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../../src/sandbox/classify.js';
+import { sandboxFailure } from '../../../src/sandbox/job.js';
+import { DEFAULT_LIMITS } from '../../../src/sandbox/types.js';
+import { outputsMatch } from '../../../src/verifiers/code/compare.js';
+import { extractProgram } from '../../../src/verifiers/code/extract.js';
+import { parseReference } from '../../../src/verifiers/code/reference.js';
+import { parseReports } from '../../../src/verifiers/code/run-suite.js';
+import { verpoWeights, weightedScore } from '../../../src/verifiers/code/verpo.js';
+
+describe('extractProgram', () => {
+  it('takes the last fenced block of the language', () => {
+    const r = '```python\nold()\n```\ntext\n```js\nconsole.log(1)\n```\n```py\nnew()\n```\nbye';
+    expect(extractProgram(r, 'python', 'auto')).toEqual({ code: 'new()', from: 'fence', tag: 'py' });
+    expect(extractProgram(r, 'javascript', 'auto')?.code).toBe('console.log(1)');
+  });
+  it('falls back to an untagged block, then to the whole response in auto mode only', () => {
+    expect(extractProgram('```\nx = 1\n```', 'python', 'auto')?.code).toBe('x = 1');
+    expect(extractProgram('    return a + b\n', 'python', 'auto')).toEqual({
+      code: '    return a + b',
+      from: 'whole',
+    });
+    expect(extractProgram('x = 1', 'python', 'fence')).toBeUndefined();
+    expect(extractProgram('```cpp\nint main(){}\n```', 'python', 'auto')).toBeUndefined();
+    expect(extractProgram('```python\nx\n```', 'python', 'whole')?.code).toBe('```python\nx\n```');
+  });
+  it('ignores code inside <think>', () => {
+    expect(
+      extractProgram('<think>```python\nbad()\n```</think>```python\ngood()\n```', 'python', 'auto')?.code,
+    ).toBe('good()');
+  });
+});
+
+describe('outputsMatch', () => {
+  it('tolerates trailing whitespace and trailing blank lines, nothing else by default', () => {
+    expect(outputsMatch('1 2  \n3\n\n\n', '1 2\n3')).toBe(true);
+    expect(outputsMatch('1 2\r\n3', '1 2\n3\n')).toBe(true);
+    expect(outputsMatch(' 1 2\n3', '1 2\n3')).toBe(false);
+    expect(outputsMatch('1 2', '1 2\n3')).toBe(false);
+    expect(outputsMatch('0.3333333', '0.333333333')).toBe(false);
+  });
+  it('compares numbers with a tolerance when configured', () => {
+    expect(outputsMatch('0.3333333 x', '0.333333333 x', 1e-6)).toBe(true);
+    expect(outputsMatch('0.34', '0.333333333', 1e-6)).toBe(false);
+    expect(outputsMatch('abc', 'abd', 1e-6)).toBe(false);
+    expect(outputsMatch('1e9', '1000000000.5', 1e-6)).toBe(true);
+  });
+});
+
+describe('parseReference', () => {
+  it('reads HumanEval', () => {
+    const r = parseReference({ test: 'def check(c): pass', entry_point: 'f', prompt: 'def f():\n' });
+    expect(r).toMatchObject({
+      ok: true,
+      suite: { kind: 'humaneval', entryPoint: 'f', prompt: 'def f():\n' },
+    });
+  });
+  it('reads MBPP with setup and imports', () => {
+    const r = parseReference({
+      test_list: ['assert f(1) == 2'],
+      test_setup_code: 'x = 1',
+      test_imports: ['import math'],
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      suite: { kind: 'asserts', tests: ['assert f(1) == 2'], setup: 'import math\nx = 1' },
+    });
+  });
+  it('reads APPS stdin/stdout, call-based and the input_output JSON string', () => {
+    expect(parseReference({ inputs: ['1\n'], outputs: [['2']] })).toMatchObject({
+      ok: true,
+      suite: { kind: 'stdio', tests: [{ input: '1\n', output: '2' }] },
+    });
+    expect(
+      parseReference({ input_output: JSON.stringify({ inputs: [[1, 2]], outputs: [[3]], fn_name: 'add' }) }),
+    ).toMatchObject({
+      ok: true,
+      suite: { kind: 'calls', tests: [{ fn: 'add', args: [1, 2], expected: [3] }] },
+    });
+  });
+  it('reads LiveCodeBench stdin and functional cases', () => {
+    expect(
+      parseReference({ public_test_cases: JSON.stringify([{ input: '1', output: '1', testtype: 'stdin' }]) }),
+    ).toMatchObject({ ok: true, suite: { kind: 'stdio' } });
+    const fn = parseReference({
+      public_test_cases: [{ input: '[1,2]\n3', output: '4', testtype: 'functional' }],
+      metadata: '{"func_name": "g"}',
+    });
+    expect(fn).toMatchObject({
+      ok: true,
+      suite: { kind: 'calls', tests: [{ fn: 'g', args: [[1, 2], 3], expected: 4 }] },
+    });
+  });
+  it('reads the explicit form with weights and a checker', () => {
+    const r = parseReference({
+      tests: [{ input: 'a', output: 'b', weight: 2 }],
+      checker: { language: 'python', code: 'pass' },
+      float_tolerance: 1e-3,
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      suite: { kind: 'stdio', tests: [{ weight: 2 }], checker: { language: 'python' }, tol: 1e-3 },
+    });
+    expect(
+      parseReference({ tests: [{ type: 'assert', code: 'assert 1' }], setup: 'import x' }),
+    ).toMatchObject({ ok: true, suite: { kind: 'asserts', setup: 'import x' } });
+  });
+  it('names what is wrong', () => {
+    expect(parseReference('nope')).toMatchObject({ ok: false });
+    expect(parseReference({ tests: [{ input: 'a', output: 'b', weight: -1 }] })).toEqual({
+      ok: false,
+      error: 'tests[0].weight must be a number >= 0',
+    });
+    expect(parseReference({ inputs: ['1'], outputs: [] })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('same length'),
+    });
+    expect(parseReference({ tests: [{ type: 'assert', code: 'x' }, { type: 'stdio' }] })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('mix'),
+    });
+    expect(
+      parseReference({ public_test_cases: [{ input: '1', output: '1', testtype: 'functional' }] }),
+    ).toMatchObject({ ok: false, error: expect.stringContaining('func_name') });
+  });
+});
+
+describe('parseReports', () => {
+  const n = 'abc123';
+  it('counts only reports with the nonce, in order, once each', () => {
+    const out = `noise\n${n} count 3\n${n} pass 0\nfake pass 1\n${n} pass 2\n${n} fail 1 wrong_answer expected 2\n${n} pass 1\n`;
+    const r = parseReports(out, n);
+    expect(r.count).toBe(3);
+    expect([...r.results.entries()]).toEqual([
+      [0, { status: 'pass' }],
+      [1, { status: 'wrong_answer', message: 'expected 2' }],
+    ]);
+  });
+  it('ignores reports before the count', () => {
+    expect(parseReports(`${n} pass 0\n${n} count 1\n`, n).results.size).toBe(0);
+  });
+});
+
+describe('VeRPO weights', () => {
+  it('weigh tests by how few rollouts pass them', () => {
+    const passes = [
+      [true, true, false],
+      [true, false, false],
+      [true, false, true],
+      [true, false, false],
+    ];
+    const w = verpoWeights(passes, [1, 1, 1], 0.1);
+    expect(w.map((x) => Math.round(x * 100) / 100)).toEqual([0.1, 0.85, 0.85]);
+    expect(weightedScore([true, false, false], w)).toBeCloseTo(0.1 / 1.8);
+    expect(weightedScore([false, true, true], w)).toBeCloseTo(1.7 / 1.8);
+    expect(weightedScore([true], [0])).toBe(0);
+  });
+});
+
+describe('classify', () => {
+  const base = { ...sandboxFailure(''), sandboxError: undefined, exitCode: 0 };
+  it('maps raw facts to statuses', () => {
+    expect(classify(base, DEFAULT_LIMITS).status).toBe('ok');
+    expect(classify({ ...base, exitCode: 1 }, DEFAULT_LIMITS).status).toBe('runtime_error');
+    expect(classify({ ...base, exitCode: null, signal: 24 }, DEFAULT_LIMITS).status).toBe('timeout');
+    expect(classify({ ...base, exitCode: null, signal: 25 }, DEFAULT_LIMITS).status).toBe('output_limit');
+    expect(classify({ ...base, exitCode: 1, stderr: 'MemoryError\n' }, DEFAULT_LIMITS).status).toBe('memory');
+    expect(classify({ ...base, timedOut: true }, DEFAULT_LIMITS).status).toBe('timeout');
+    expect(classify({ ...base, outputExceeded: true, timedOut: true }, DEFAULT_LIMITS).status).toBe(
+      'output_limit',
+    );
+    expect(classify(sandboxFailure('x'), DEFAULT_LIMITS)).toEqual({ status: 'sandbox_error', message: 'x' });
+  });
+});
