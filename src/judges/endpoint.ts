@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RewardEnv } from '../core/reward.js';
 import type { TokenLogprob } from '../core/types.js';
@@ -57,7 +57,7 @@ export class JudgeCallError extends Error {
  * ours release the concurrency slot while backing off, honour the sample's deadline and count attempts.
  */
 export class Endpoint {
-  readonly client: OpenAI;
+  private client: Promise<OpenAI> | undefined;
   readonly cache: ResponseCache<unknown>;
   private readonly limit: LimitFunction;
   private readonly requests: RateGate;
@@ -67,17 +67,25 @@ export class Endpoint {
   readonly stats = { calls: 0, attempts: 0, retries: 0, failures: 0 };
 
   constructor(readonly opts: EndpointOptions) {
-    this.client = new OpenAI({
-      baseURL: opts.baseURL,
-      apiKey: process.env[opts.apiKeyEnv] || 'EMPTY',
-      maxRetries: 0,
-      timeout: opts.timeoutMs,
-    });
     this.limit = pLimit(opts.maxConcurrency);
     this.requests = new RateGate(opts.rpm);
     this.tokens = new RateGate(opts.tpm);
     this.retry = { maxRetries: opts.maxRetries, baseDelayMs: opts.retryBaseMs ?? 500, maxDelayMs: 30_000 };
     this.cache = new ResponseCache(opts.cacheSize);
+  }
+
+  /** The SDK client, loaded on first use (CPU worker threads that import the built-ins never load it). */
+  private sdk(): Promise<OpenAI> {
+    this.client ??= import('openai').then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          baseURL: this.opts.baseURL,
+          apiKey: process.env[this.opts.apiKeyEnv] || 'EMPTY',
+          maxRetries: 0,
+          timeout: this.opts.timeoutMs,
+        }),
+    );
+    return this.client;
   }
 
   /** A chat completion (non-streaming), cached by the full request. */
@@ -90,7 +98,8 @@ export class Endpoint {
       Math.ceil(JSON.stringify(body.messages).length / 4) +
       (body.max_tokens ?? body.max_completion_tokens ?? 0);
     return this.call(['chat', body], estimate, signal, deadline, async (attemptSignal) => {
-      const completion = await this.client.chat.completions.create(
+      const client = await this.sdk();
+      const completion = await client.chat.completions.create(
         { ...body, stream: false },
         { signal: attemptSignal, timeout: this.opts.timeoutMs, maxRetries: 0 },
       );

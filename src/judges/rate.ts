@@ -1,28 +1,35 @@
 /**
- * Requests-per-minute and tokens-per-minute limits as evenly spaced admissions (the generic cell rate
- * algorithm): each admission moves the earliest next start by cost × 60 s / limit, so no 60-second
- * window ever holds more than the limit and there is no burst at the top of each minute. Hand-written:
- * p-limit bounds concurrency only, and a window counter would allow a full minute's burst.
+ * Requests-per-minute and tokens-per-minute limits as evenly spaced admissions: after an admission of
+ * cost c, the next may start c × 60 s / limit later, counted from when it actually started. Admissions
+ * queue in order, so a stalled event loop never releases a burst, and no 60-second window ever holds
+ * more than the limit. Hand-written: p-limit bounds concurrency only, and a per-minute counter would
+ * allow a whole minute's requests in one burst.
  */
 export class RateGate {
-  private next = 0;
+  private nextAt = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   /** @param perMinute the limit, in units of cost per minute (undefined: unlimited). */
   constructor(private readonly perMinute: number | undefined) {}
 
-  /** Wait until `cost` units may start; rejects with the signal's reason when it aborts first. */
-  async admit(cost: number, signal?: AbortSignal): Promise<void> {
-    if (this.perMinute === undefined || cost <= 0) return;
-    const now = Date.now();
-    const start = Math.max(now, this.next);
-    this.next = start + (cost * 60_000) / this.perMinute;
-    if (start > now) await sleep(start - now, signal);
+  /** Wait for this admission's turn; rejects with the signal's reason when it aborts first. */
+  admit(cost: number, signal?: AbortSignal): Promise<void> {
+    if (this.perMinute === undefined || cost <= 0) return Promise.resolve();
+    const perMinute = this.perMinute;
+    const turn = this.queue.then(async () => {
+      const wait = this.nextAt - Date.now();
+      if (wait > 0) await sleep(wait, signal);
+      signal?.throwIfAborted();
+      this.nextAt = Date.now() + (cost * 60_000) / perMinute;
+    });
+    this.queue = turn.catch(() => undefined); // an aborted waiter leaves the queue without using a turn
+    return turn;
   }
 
-  /** Correct a reservation once the true cost is known (tokens used versus tokens estimated). */
+  /** Correct the last reservation once the true cost is known (tokens used versus tokens estimated). */
   adjust(delta: number): void {
     if (this.perMinute === undefined) return;
-    this.next = Math.max(Date.now(), this.next + (delta * 60_000) / this.perMinute);
+    this.nextAt += (delta * 60_000) / this.perMinute;
   }
 }
 

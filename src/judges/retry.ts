@@ -1,4 +1,8 @@
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+/**
+ * Retry policy for judge calls. Errors are classified by shape (status, headers, class names), not with
+ * `instanceof` against the SDK's classes, so importing this module does not load the OpenAI SDK (every
+ * CPU worker thread imports the built-ins; the SDK is loaded only when a judge first calls).
+ */
 
 /** An HTTP failure from a raw fetch (reward-model servers), shaped like the SDK's errors. */
 export class HttpError extends Error {
@@ -12,6 +16,26 @@ export class HttpError extends Error {
   }
 }
 
+/** Class names along the prototype chain (`APIConnectionTimeoutError`, `APIConnectionError`, `APIError`…). */
+function classNames(err: unknown): string[] {
+  const names: string[] = [];
+  for (let p = err as object | null; p && names.length < 8; p = Object.getPrototypeOf(p)) {
+    const name = (p as { constructor?: { name?: string } }).constructor?.name;
+    if (name && name !== 'Object') names.push(name);
+  }
+  return names;
+}
+
+const statusOf = (err: unknown): number | undefined => {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+const headersOf = (err: unknown): Headers | undefined => {
+  const headers = (err as { headers?: unknown } | null)?.headers;
+  return headers instanceof Headers ? headers : undefined;
+};
+
 export interface RetryPolicy {
   maxRetries: number;
   /** First backoff; doubles each attempt, with full jitter. */
@@ -21,17 +45,18 @@ export interface RetryPolicy {
 
 /** Retry only what may succeed later: 429, 5xx and connection failures (timeouts included), never aborts or 4xx. */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof APIUserAbortError) return false;
-  if (err instanceof APIConnectionError) return true;
-  const status = err instanceof APIError || err instanceof HttpError ? err.status : undefined;
+  const names = classNames(err);
+  if (names.includes('APIUserAbortError')) return false;
+  if (names.includes('APIConnectionError')) return true;
+  const status = statusOf(err);
   if (status !== undefined) return status === 429 || status >= 500;
-  // fetch() itself: network errors are TypeErrors ("fetch failed"); aborts are AbortErrors.
-  return err instanceof TypeError;
+  // fetch() itself: network errors are TypeErrors ("fetch failed"), a per-attempt timeout a TimeoutError.
+  return err instanceof TypeError || (err instanceof Error && err.name === 'TimeoutError');
 }
 
 /** Seconds or an HTTP date in Retry-After (or retry-after-ms, which OpenAI-style servers send), in ms. */
 export function retryAfterMs(err: unknown, now = Date.now()): number | undefined {
-  const headers = err instanceof APIError || err instanceof HttpError ? err.headers : undefined;
+  const headers = headersOf(err);
   if (!headers) return undefined;
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms;
@@ -53,9 +78,10 @@ export function backoffMs(attempt: number, policy: RetryPolicy, err: unknown, ra
 
 /** A short description of an error for a reason string: status and message. */
 export function describeError(err: unknown): string {
-  if (err instanceof APIError || err instanceof HttpError) {
-    const status = err.status === undefined ? '' : `HTTP ${err.status}: `;
-    return `${status}${err.message}`.slice(0, 300);
-  }
-  return (err instanceof Error ? err.message : String(err)).slice(0, 300);
+  const status = statusOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return `${status === undefined || message.startsWith(String(status)) ? '' : `HTTP ${status}: `}${message}`.slice(
+    0,
+    300,
+  );
 }
