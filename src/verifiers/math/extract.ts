@@ -19,27 +19,45 @@ export interface Extracted {
   distinctBoxed: number;
 }
 
-/** The contents of every complete \boxed{…} / \fbox{…}, in order, nested braces included. */
+/** The contents of every complete \\boxed{…} / \\fbox{…}, in order, nested braces included. */
 export function allBoxed(text: string): string[] {
-  const match = matchBraces(text);
+  const starts: number[] = [];
+  for (const cmd of ['\\boxed', '\\fbox']) {
+    for (let at = text.indexOf(cmd); at >= 0; at = text.indexOf(cmd, at + 1)) starts.push(at);
+  }
+  if (!starts.length) return [];
+  starts.sort((a, b) => a - b);
+  // few boxes: scan from each (no allocation); many: match every brace in one pass (linear either way)
+  const match = starts.length > 8 ? matchBraces(text) : undefined;
   const out: string[] = [];
-  for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 1)) {
-    let i: number;
-    if (text.startsWith('\\boxed', at)) i = at + 6;
-    else if (text.startsWith('\\fbox', at)) i = at + 5;
-    else continue;
+  for (const at of starts) {
+    let i = at + (text[at + 1] === 'b' ? 6 : 5);
     while (text[i] === ' ') i++;
     if (text[i] === '{') {
-      const close = match[i]!;
+      const close = match ? match[i]! : closingBrace(text, i);
       if (close > 0) out.push(text.slice(i + 1, close).trim());
     } else if (/[0-9a-zA-Z]/.test(text[i] ?? '') && text[at + 6] === ' ') {
-      // `\boxed 5`: one token
+      // `\\boxed 5`: one token
       let j = i;
       while (j < text.length && /[0-9a-zA-Z.]/.test(text[j]!)) j++;
       out.push(text.slice(i, j));
     }
   }
   return out;
+}
+
+/** Index of the `}` closing the `{` at `open`, or 0 when it never closes. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \\ */) {
+      const n = text.charCodeAt(i + 1);
+      if (n === 123 || n === 125) i++;
+    } else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i;
+  }
+  return 0;
 }
 
 /** For each `{`, the index of its matching `}` (0 when unmatched), in one pass. */

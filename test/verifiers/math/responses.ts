@@ -27,9 +27,9 @@ export function reasoning(index: number, bytes: number): string {
   return parts.join('\n\n');
 }
 
-/** A full response giving `answer` in style `index % 6`, after 0.5–3.5 KB of reasoning. */
+/** A full response giving `answer` in style `index % 6`, after 1–4 KB of reasoning. */
 export function wrap(answer: string, index: number): string {
-  const body = reasoning(index, 500 + ((index * 997) % 3000));
+  const body = reasoning(index, 1000 + ((index * 997) % 3000));
   switch (index % 6) {
     case 0:
       return `${body}\n\nTherefore, the answer is $\\boxed{${answer}}$.`;
