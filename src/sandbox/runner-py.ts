@@ -328,6 +328,9 @@ def reaper(job, pipes, status_w):
     """PID 1 of the execution's namespace: fresh /proc, then the program as its only child."""
     try:
         die_with_parent()
+        # Own session and process group: kill(0) from the program must not reach the fork server,
+        # whose process group spans the PID namespaces.
+        os.setsid()
         if libc.mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV, None) != 0:
             # Never leave the outer /proc (other executions' processes) in view.
             if libc.mount(b'tmpfs', b'/proc', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=4k,mode=0555') != 0:
@@ -335,6 +338,7 @@ def reaper(job, pipes, status_w):
         prog = os.fork()
         if prog == 0:
             try:
+                os.setsid()
                 child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
                 drop_caps()
                 set_limits(job['limits'])
