@@ -1,0 +1,252 @@
+/**
+ * bench:server — `assay serve` under load on loopback, next to in-process `Scorer.score` of the same
+ * batches, measured in the same run on the same machine with the same worker threads.
+ *
+ *   npm run bench:server                      # 3 rounds of 10 s per side, batches of 64, 8 connections
+ *   npm run bench:server -- --duration 30 --batch 128 --connections 16 --threads 2
+ *   npm run bench:server -- --soak 300        # then a 5-minute soak: memory sampled every 30 s
+ *
+ * Load generator: autocannon (HTTP/1.1 keep-alive), POST /v1/score, batches alternating exact-match and
+ * math samples. The server runs as a child process (`assay serve`, cache off so every sample is really
+ * scored, run store on as by default); the in-process side runs the same number of concurrent batches.
+ * The two sides alternate for several rounds and the ratio is taken per round, so load from other
+ * processes on a shared machine hits both sides alike; the median round is reported.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import '../src/builtins.js';
+import { getReward } from '../src/core/registry.js';
+import { Runtime, Scorer } from '../src/core/scorer.js';
+import { loadSpecFile } from '../src/core/spec/load.js';
+import type { Sample } from '../src/core/types.js';
+
+interface CannonResult {
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latency: { p50: number; p99: number; average: number };
+  requests: { average: number; total: number };
+}
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(argv[i + 1]);
+  return Number.isFinite(value) ? value : fallback;
+};
+const DURATION = arg('duration', 10);
+const ROUNDS = arg('rounds', 3);
+const BATCH = arg('batch', 64);
+const CONNECTIONS = arg('connections', 8);
+const THREADS = arg('threads', availableParallelism());
+const SOAK = argv.includes('--soak') ? arg('soak', 300) : 0;
+const ROOT = resolve(import.meta.dirname, '..');
+const HAS_MATH = getReward('math') !== undefined;
+
+/** Deterministic batches: tagged, boxed and bare answers, half right. */
+function exactBatch(b: number): Sample[] {
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+  return Array.from({ length: BATCH }, (_, j) => {
+    const i = b * BATCH + j;
+    const answer = `${words[i % 8]} ${i % 97}`;
+    const given = i % 2 === 0 ? answer.toUpperCase() : `${words[(i + 1) % 8]} ${i % 89}`;
+    const reasoning = `Let me think about item ${i}. `.repeat(1 + (i % 6));
+    const response =
+      i % 3 === 0
+        ? `<think>${reasoning}</think><answer>${given}</answer>`
+        : `${reasoning} so \\boxed{${given}}`;
+    return { id: `e${i}`, response, reference: answer, source: 'exact' };
+  });
+}
+
+function mathBatch(b: number): Sample[] {
+  return Array.from({ length: BATCH }, (_, j) => {
+    const i = b * BATCH + j;
+    const n = (i % 50) + 2;
+    const forms = [
+      `\\frac{1}{${n}}`,
+      `${(1 / n).toFixed(6)}`,
+      `1/${n}`,
+      `\\frac{2}{${2 * n}}`,
+      `\\frac{1}{${n + 1}}`,
+    ];
+    const reasoning = `We compute the probability for case ${i}. `.repeat(1 + (i % 4));
+    return {
+      id: `m${i}`,
+      response: `${reasoning}The answer is $\\boxed{${forms[i % 5]}}$.`,
+      reference: `1/${n}`,
+      source: 'math',
+    };
+  });
+}
+
+const KINDS = HAS_MATH ? ['exact', 'math'] : ['exact'];
+const batches = Array.from({ length: 16 }, (_, b) => ({
+  spec: KINDS[b % KINDS.length]!,
+  samples: KINDS[b % KINDS.length] === 'math' ? mathBatch(b) : exactBatch(b),
+}));
+
+const dir = mkdtempSync(join(tmpdir(), 'assay-bench-server-'));
+const specFiles = KINDS.map((k) => {
+  const file = join(dir, `${k}.yaml`);
+  writeFileSync(file, `name: ${k}\nreward: { use: ${k === 'exact' ? 'exact_match' : 'math'} }\n`);
+  return file;
+});
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** The in-process side: one runtime, CONNECTIONS concurrent loops over the batches, like autocannon's connections. */
+async function inProcessScorer() {
+  const runtime = new Runtime({ threads: THREADS });
+  const scorers = new Map<string, Scorer>();
+  for (const file of specFiles) {
+    const spec = await loadSpecFile(file);
+    scorers.set(spec.name, new Scorer(spec, runtime));
+  }
+  const run = async (until: number, latencies: number[]) => {
+    let samples = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, c) => {
+        for (let k = c; Date.now() < until; k++) {
+          const batch = batches[k % batches.length]!;
+          const t = performance.now();
+          const results = await scorers.get(batch.spec)!.score(batch.samples);
+          latencies.push(performance.now() - t);
+          samples += results.length;
+        }
+      }),
+    );
+    return samples;
+  };
+  await run(Date.now() + 2000, []); // warm-up: workers started, code compiled
+  return {
+    async measure(seconds: number) {
+      const latencies: number[] = [];
+      const started = performance.now();
+      const samples = await run(Date.now() + seconds * 1000, latencies);
+      const elapsed = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      return {
+        samplesPerSec: samples / elapsed,
+        p50: quantile(latencies, 0.5),
+        p99: quantile(latencies, 0.99),
+      };
+    },
+    close: () => runtime.close(),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...specFiles.flatMap((f) => ['--spec', f])];
+  args.push('--port', String(port), '--threads', String(THREADS), '--cache-size', '0', '--log-level', 'warn');
+  args.push('--store', join(dir, 'runs.sqlite'), '--max-pending', '1000000');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  while (!err.includes('listening on')) {
+    if (child.exitCode !== null) throw new Error(`assay serve exited: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
+}
+
+function load(url: string, seconds: number): Promise<CannonResult> {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: batches.map((b) => ({
+      method: 'POST',
+      path: '/v1/score',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ spec: b.spec, samples: b.samples }),
+    })),
+  });
+}
+
+async function memory(url: string): Promise<{ rss: number; heap: number }> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const read = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    rss: read('assay_process_process_resident_memory_bytes'),
+    heap: read('assay_process_nodejs_heap_size_used_bytes'),
+  };
+}
+
+console.log(
+  `bench:server — batches of ${BATCH} (${KINDS.join(' + ')}), ${CONNECTIONS} concurrent, ${THREADS} worker threads, ${DURATION} s per side, ${availableParallelism()} cores`,
+);
+
+const inProcess = await inProcessScorer();
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const server = await startServer(port);
+try {
+  await load(url, 2); // warm-up
+  const rounds: { base: number; served: number; ratio: number }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const base = await inProcess.measure(DURATION);
+    console.log(
+      `round ${round} in-process Scorer.score: ${fmt(base.samplesPerSec).padStart(7)} samples/s   batch latency p50 ${fmt(base.p50, 1)} ms  p99 ${fmt(base.p99, 1)} ms`,
+    );
+    const r = await load(url, DURATION);
+    const served = (r['2xx'] * BATCH) / r.duration;
+    console.log(
+      `round ${round} assay serve /v1/score:   ${fmt(served).padStart(7)} samples/s   request latency p50 ${fmt(r.latency.p50, 1)} ms  p99 ${fmt(r.latency.p99, 1)} ms  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+    );
+    rounds.push({ base: base.samplesPerSec, served, ratio: served / base.samplesPerSec });
+  }
+  const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+  console.log(
+    `ratio server / in-process (median of ${ROUNDS} rounds): ${fmt(median.ratio, 3)}  (${fmt(median.served)} vs ${fmt(median.base)} samples/s; server overhead ${fmt((1 - median.ratio) * 100, 1)} %; aim ≤ 15 %)`,
+  );
+  await inProcess.close();
+
+  if (SOAK > 0) {
+    console.log(`\nsoak: ${SOAK} s of the same load; server memory after each window`);
+    const window = 30;
+    const samples: { t: number; rss: number; heap: number; rate: number }[] = [];
+    for (let t = 0; t < SOAK; t += window) {
+      const w = await load(url, Math.min(window, SOAK - t));
+      const m = await memory(url);
+      const rate = (w['2xx'] * BATCH) / w.duration;
+      samples.push({ t: t + Math.min(window, SOAK - t), ...m, rate });
+      console.log(
+        `  t=${String(t + Math.min(window, SOAK - t)).padStart(4)} s  rss ${fmt(m.rss / 2 ** 20, 1)} MiB  heap ${fmt(m.heap / 2 ** 20, 1)} MiB  ${fmt(rate)} samples/s  non-2xx ${w.non2xx}  errors ${w.errors}`,
+      );
+    }
+    const first = samples[0]!;
+    const last = samples.at(-1)!;
+    const maxRss = Math.max(...samples.map((s) => s.rss));
+    console.log(
+      `soak: rss ${fmt(first.rss / 2 ** 20, 1)} → ${fmt(last.rss / 2 ** 20, 1)} MiB (max ${fmt(maxRss / 2 ** 20, 1)}), heap ${fmt(first.heap / 2 ** 20, 1)} → ${fmt(last.heap / 2 ** 20, 1)} MiB, throughput ${fmt(first.rate)} → ${fmt(last.rate)} samples/s`,
+    );
+  }
+} finally {
+  server.kill('SIGTERM');
+  await once(server, 'exit');
+}
