@@ -4,6 +4,7 @@ import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { EquivalenceOptions } from './equivalence.js';
 import { extractDetailed, SOURCES } from './extract.js';
+import { unsimplified } from './simplified.js';
 import { compareParsed, type ParsedAnswer, parseMath } from './verify.js';
 
 const args = z
@@ -19,6 +20,8 @@ const args = z
     allow_rounded: z.boolean().default(false),
     /** `strict`: variable names must agree; `rename`: `2a+1` matches `2b+1`. */
     variables: z.enum(['strict', 'rename']).default('strict'),
+    /** Refuse a right value left unsimplified (`\\frac{6}{8}`, `2+3`, `\\sqrt{8}`); off by default. */
+    require_simplified: z.boolean().default(false),
     /** A response with more than this many different \boxed{} answers scores 0 (0 turns the guard off). */
     max_boxed: z.number().int().min(0).default(4),
   })
@@ -78,7 +81,16 @@ export const math: CpuReward<Args> = {
       let last = '';
       for (const g of parsedGolds) {
         const v = compareParsed(g, pred, opts);
-        if (v.equal) return ok(1, `equivalent (${v.rule})`, detail(found.answer, found.from, pred, g.text));
+        if (v.equal) {
+          const why = a.require_simplified ? pred.items?.map(unsimplified).find(Boolean) : undefined;
+          if (why)
+            return ok(
+              0,
+              `equivalent but not simplified: ${why}`,
+              detail(found.answer, found.from, pred, g.text),
+            );
+          return ok(1, `equivalent (${v.rule})`, detail(found.answer, found.from, pred, g.text));
+        }
         last = v.rule;
       }
       return ok(

@@ -138,3 +138,28 @@ describe('through the worker pool', () => {
     expect(out.map((r) => r.score)).toEqual([1, 0, 0, null]);
   });
 });
+
+describe('require_simplified', () => {
+  const strict = reward({ require_simplified: true });
+  const cases: [string, string, number][] = [
+    ['\\frac{3}{4}', '\\frac{6}{8}', 0],
+    ['\\frac{3}{4}', '\\frac{3}{4}', 1],
+    ['2', '\\frac{4}{2}', 0],
+    ['5', '2+3', 0],
+    ['2\\sqrt{2}', '\\sqrt{8}', 0],
+    ['2\\sqrt{2}', '2\\sqrt{2}', 1],
+    ['\\sqrt{2}', '\\sqrt{2}', 1],
+    ['\\frac{8}{3}', '2\\frac{2}{3}', 1],
+    ['120', '5!', 0],
+    ['1024', '2^{10}', 1],
+    ['x+1', 'x+1', 1],
+    ['\\frac{\\sqrt{2}}{2}', '\\frac{\\sqrt{2}}{2}', 1],
+  ];
+  it.each(cases)('%s vs %s → %d', (gold, pred, expected) => {
+    expect(strict({ response: `\\boxed{${pred}}`, reference: gold }, ctx())).toMatchObject({
+      status: 'ok',
+      score: expected,
+    });
+    expect(reward()({ response: `\\boxed{${pred}}`, reference: gold }, ctx())).toMatchObject({ score: 1 });
+  });
+});
