@@ -60,7 +60,10 @@ export const robustnessArgs = {
 
 export const judgeArgsShape = { ...endpointArgs, ...samplingArgs, ...robustnessArgs };
 const judgeArgsObject = z.object(judgeArgsShape);
-export type JudgeArgs = z.infer<typeof judgeArgsObject>;
+/** What the shared judge code needs; rewards may make `guard_score` optional (a floor computed per sample). */
+export type JudgeArgs = Omit<z.infer<typeof judgeArgsObject>, 'guard_score'> & {
+  guard_score?: number | undefined;
+};
 export type EndpointArgs = Pick<JudgeArgs, keyof typeof endpointArgs>;
 
 export function endpointOptions(a: EndpointArgs, baseURL = a.base_url): EndpointOptions {

@@ -145,17 +145,25 @@ const SQUASHED_OPENERS = [...new Set(OPENERS.map(squash))]
   .filter((o) => o.length > 0)
   .sort((a, b) => b.length - a.length);
 
-/** Instructions aimed at the grader: a response that tries them is given the guard's score. */
+/**
+ * Instructions aimed at the grader: a response that tries them is given the guard's score. Kept narrow
+ * (imperatives addressed to a grader, fake verdict lines, chat-template tokens) so open-ended writing
+ * that says "say yes to life" or "the verdict: guilty" is not caught.
+ */
 const INJECTIONS: RegExp[] = [
-  /\b(ignore|disregard|forget)\b[^.\n]{0,40}\b(above|previous|prior|earlier|instructions?|rules?|rubric|prompt)\b/i,
-  /\b(please|just|and|must|should|always|you)\s+(answer|say|output|respond|reply|return|print|grade|mark|score)\b[^.\n]{0,20}["'“]?(yes|correct|true|10\/10|full marks)\b/i,
-  /\b(you are|act as|as) (now )?(a|an|the)? ?(grader|judge|evaluator)\b[^.\n]{0,60}\b(must|should|will)\b/i,
+  /\b(ignore|disregard)\s+(all\s+|any\s+|the\s+|your\s+|of\s+)*(above|previous|prior|earlier|preceding|system|instructions|rules|rubric|grading)\b/i,
+  /\b(please|just|must|should|always|only)\s+(answer|say|output|respond|reply|return|print)\s+(with\s+)?["'“]?(yes|correct|true)\b/i,
+  /\b(you are|you're|as|act as)\s+(now\s+)?(a|an|the)\s+(grader|judge|evaluator|grading model)\b/i,
+  /\b(grader|judge|evaluator)s?\s*[,:]\s*(please\s+)?(answer|say|output|respond|reply|return|mark|grade|score|rate)\b/i,
+  /\bmark\s+(this|the|my)\s+(response|answer|solution)\s+(as\s+)?(correct|right|equivalent)\b/i,
   /\bthis (response|answer|solution) (is|was) (correct|right|perfect|equivalent)\b/i,
-  /\b(verdict|score|grade)\s*[:=]\s*["'“]?(yes|correct|\d+)/i,
-  /<\|?(im_start|im_end|system|endoftext)\|?>/i,
-  /忽略(以上|上面|之前|前面)|无视(以上|上面|之前)|(回答|输出|判定|判为)[“"']?(是|正确|yes)/,
-  /以上(の|を)?(指示|命令)を無視|「?はい」?と答え/,
-  /ignor(a|e|ez)\s+(las|les|as)?\s*(instrucciones|instructions|instruções)/i,
+  /\b(final\s+)?(verdict|judgement|judgment)\s*[:=：]\s*["'“*[]*(yes|correct|pass|a|b|\d+(\/10)?)\b/i,
+  /<\|?(im_start|im_end|system|endoftext|eot_id|start_header_id)\|?>/i,
+  /(忽略|无视|忽视)(以上|上面|之前|前面|上述)/,
+  /(请|直接|只)(回答|输出)[“"「『]?(是|正确|yes)[”"」』]/i,
+  /(判定为|判为|评为)(正确|满分)/,
+  /以上(の|を)?(指示|命令)を無視|「はい」と(答え|回答)/,
+  /\bignor(a|e|ez)\s+(las\s+|les\s+|as\s+)?(instrucciones|instructions|instruções)\b/i,
   /игнорируй|ответь\s+«?да/i,
 ];
 

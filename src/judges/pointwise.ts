@@ -205,7 +205,7 @@ export async function runJudged(
   }
   const prepared = prepareResponse(sample, a);
   if (prepared.guarded)
-    return ok(a.guard_score, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+    return ok(a.guard_score ?? 0, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
   const tally = new Tally();
   try {
     const judged = await judge(prepared, tally);

@@ -27,13 +27,22 @@ const rmArgs = z
     url: z.url().optional(),
     body: z.unknown().optional(),
     score_path: z.string().optional(),
-    /** none: the raw value; sigmoid: squashed to (0, 1). */
-    normalize: z.enum(['none', 'sigmoid']).default('none'),
+    /** sigmoid: squashed to (0, 1), so the guard's 0 is below every real score; none: the raw value. */
+    normalize: z.enum(['none', 'sigmoid']).default('sigmoid'),
+    guard_score: z.number().optional(),
     // Robustness options that only apply to judges reading text.
     delimit: z.boolean().default(false),
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (a.guard && a.normalize === 'none' && a.guard_score === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['guard_score'],
+        message:
+          "raw reward-model scores have no known floor: set guard_score below the model's range (e.g. -10), or normalize: sigmoid, or guard: false",
+      });
+    }
     if (a.api !== 'generic') return;
     for (const key of ['url', 'body', 'score_path'] as const) {
       if (a[key] === undefined)
@@ -126,7 +135,7 @@ export const rewardModel: AsyncReward<RmArgs> = {
     return async (sample, ctx): Promise<Outcome> => {
       const prepared = prepareResponse(sample, a as never);
       if (prepared.guarded)
-        return ok(a.guard_score, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+        return ok(a.guard_score ?? 0, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
       const { url, body } = request(a, sample, prepared.text);
       try {
         const { value, cached, attempts } = await endpoint.postJson(url, body, ctx.signal, ctx.deadline);

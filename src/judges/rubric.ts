@@ -63,6 +63,8 @@ const rubricArgs = z
     ...judgeArgsShape,
     /** Several criteria in one call are read best from structured output. */
     structured: z.boolean().default(true),
+    /** Default: the lowest score the sample's rubric allows (every pitfall, nothing met), so no answer never beats a bad one. */
+    guard_score: z.number().optional(),
     /** weighted: Σ wᵢcᵢ / Σ positive w (pitfalls can take it below 0); strict: 1 when every required criterion holds. */
     aggregate: z.enum(['weighted', 'strict']).default('weighted'),
     template: z
@@ -121,6 +123,14 @@ export function weightedScore(criteria: Pick<Criterion, 'weight'>[], met: number
   const positive = criteria.reduce((s, c) => s + Math.max(0, c.weight), 0);
   if (positive === 0) return 0;
   return criteria.reduce((s, c, i) => s + c.weight * met[i]!, 0) / positive;
+}
+
+/** The lowest weighted score a rubric allows: every pitfall present, no criterion met. */
+export function lowestScore(criteria: Pick<Criterion, 'weight'>[]): number {
+  return weightedScore(
+    criteria,
+    criteria.map((c) => (c.weight < 0 ? 1 : 0)),
+  );
 }
 
 /** Strict completion: every required criterion met (required pitfalls avoided); with none required, all of them. */
@@ -199,8 +209,13 @@ export const rubric: AsyncReward<RubricArgs> = {
         return failed(`invalid rubric in reference: ${formatIssues(parsed.error, ['reference']).join('; ')}`);
       const criteria = parsed.data;
       const prepared = prepareResponse(sample, a);
-      if (prepared.guarded)
-        return ok(a.guard_score, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+      if (prepared.guarded) {
+        const floor = a.aggregate === 'strict' ? 0 : lowestScore(criteria);
+        return ok(a.guard_score ?? floor, `guard: ${prepared.guarded}`, {
+          guarded: prepared.guarded,
+          calls: 0,
+        });
+      }
       const judgedIdx = criteria.flatMap((c, i) => (c.check ? [] : [i]));
       const tally = new Tally();
       const met: (number | undefined)[] = new Array(criteria.length).fill(undefined);

@@ -172,6 +172,14 @@ describe('rubric', () => {
       await runtime.close();
     }
   });
+  it('a response with no answer gets the lowest score its rubric allows, without a call', async () => {
+    const before = server.chatRequests.length;
+    const [r] = await scoreOnce({ use: 'rubric', args: base() }, [
+      { response: 'Thought process:', reference: rubricRef },
+    ]);
+    expect(r!.score).toBeCloseTo(-1 / 4);
+    expect(server.chatRequests.length - before).toBe(0);
+  });
   it('reads a final verdict line without structured output, and rejects a bad rubric', async () => {
     server.opts.chat = () => 'Checked.\nVERDICT: no, yes';
     const ref = [{ criterion: 'a' }, { criterion: 'b', weight: 3 }];
@@ -202,7 +210,10 @@ describe('reward_model', () => {
     server.opts.other = (path, body) =>
       path === '/score' ? { result: { reward: body.text.length } } : undefined;
     const args = { base_url: server.url, model: 'rm', cache_size: 0 };
-    const [pool] = await scoreOnce({ use: 'reward_model', args }, [{ prompt: 'p', response: 'r' }]);
+    const [pool] = await scoreOnce(
+      { use: 'reward_model', args: { ...args, normalize: 'none', guard_score: -10 } },
+      [{ prompt: 'p', response: 'r' }],
+    );
     expect(pool!.score).toBe(2);
     expect(server.log.at(-1)!.body).toEqual({
       model: 'rm',
@@ -212,11 +223,16 @@ describe('reward_model', () => {
       ],
     });
     const [cls] = await scoreOnce(
-      { use: 'reward_model', args: { ...args, api: 'classify', label_index: 0 } },
+      {
+        use: 'reward_model',
+        args: { ...args, api: 'classify', label_index: 0, normalize: 'none', guard: false },
+      },
       [{ response: 'r' }],
     );
     expect(cls!.score).toBe(0.9);
     const generic = {
+      normalize: 'none',
+      guard_score: -1,
       ...args,
       api: 'generic',
       url: `${server.url}/score`,
@@ -225,10 +241,12 @@ describe('reward_model', () => {
     };
     const [gen] = await scoreOnce({ use: 'reward_model', args: generic }, [{ prompt: 'ab', response: 'cd' }]);
     expect(gen!.score).toBe(5);
-    const [sig] = await scoreOnce({ use: 'reward_model', args: { ...args, normalize: 'sigmoid' } }, [
+    const [sig, guarded] = await scoreOnce({ use: 'reward_model', args }, [
       { response: 'r' },
+      { response: 'Solution:' },
     ]);
-    expect(sig!.score).toBeCloseTo(1 / (1 + Math.exp(-1)));
+    expect(sig!.score).toBeCloseTo(1 / (1 + Math.exp(-1))); // sigmoid by default
+    expect(guarded).toMatchObject({ score: 0, detail: { guarded: expect.any(String) } });
   });
   it('a reply without the score is an error', async () => {
     server.opts.pooling = () => ({ data: [] });
@@ -252,6 +270,11 @@ describe('spec validation', () => {
     expect(() =>
       parseSpec({ reward: { use: 'judge', args: { ...base(), template: 'no placeholder' } } }),
     ).toThrow(/\{\{response\}\}/);
+    expect(() =>
+      parseSpec({
+        reward: { use: 'reward_model', args: { base_url: server.url, model: 'm', normalize: 'none' } },
+      }),
+    ).toThrow(/reward\.args\.guard_score: raw reward-model scores/);
     expect(() =>
       parseSpec({
         reward: { use: 'reward_model', args: { base_url: server.url, model: 'm', api: 'generic' } },
