@@ -10,3 +10,4 @@ import './verifiers/length/index.js';
 import './judges/index.js';
 import './verifiers/math/index.js';
 import './verifiers/code/index.js';
+import './credit/shaping/index.js';
