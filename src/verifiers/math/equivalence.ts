@@ -159,14 +159,21 @@ function sameSequence(a: Ast[], b: Ast[], ctx: Ctx): boolean {
   return a.length === b.length && a.every((x, i) => item(x, b[i]!, ctx).equal);
 }
 
-/** Units and other words multiplied onto a value (`5\text{ cm}`) are dropped. */
+/**
+ * A unit written after a value (`5\\text{ cm}`, `12 \\text{ dollars}^2`) is dropped. Only after the value,
+ * at most two words, and never a negation: `\\text{not } 5` and `5 \\text{ is not right}` keep their words.
+ */
 function dropWords(a: Ast): Ast {
   if (a.t !== 'mul') return a;
   const l = dropWords(a.a);
-  const r = dropWords(a.b);
-  if (isWordy(r) && !isWordy(l)) return l;
-  if (isWordy(l) && !isWordy(r)) return r;
-  return l === a.a && r === a.b ? a : { t: 'mul', a: l, b: r };
+  if (isUnit(a.b) && !isWordy(l)) return l;
+  return l === a.a ? a : { t: 'mul', a: l, b: a.b };
+}
+const UNIT_LIKE = /^[a-zA-Z.]+(?: [a-zA-Z.]+)?$/;
+const NEGATION = /\b(?:not|no|never|isn'?t|wrong|incorrect)\b/i;
+function isUnit(a: Ast): boolean {
+  const w = a.t === 'pow' ? a.a : a;
+  return w.t === 'word' && UNIT_LIKE.test(w.text.trim()) && !NEGATION.test(w.text);
 }
 const isWordy = (a: Ast): boolean => a.t === 'word' || (a.t === 'pow' && a.a.t === 'word');
 
@@ -198,8 +205,8 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
     return { equal: sameIntervals(gi, pi, ctx), rule: 'interval' };
   }
   // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`: an assignment compares by its right-hand side
-  if (isEquation(g) && p.t !== 'rel' && g.items[0]!.t === 'sym') return item(g.items[1]!, p, ctx);
-  if (isEquation(p) && g.t !== 'rel' && p.items[0]!.t === 'sym') return item(g, p.items[1]!, ctx);
+  if (isEquation(g) && p.t !== 'rel' && isName(g.items[0]!)) return item(g.items[1]!, p, ctx);
+  if (isEquation(p) && g.t !== 'rel' && isName(p.items[0]!)) return item(g, p.items[1]!, ctx);
   if (g.t === 'set' && p.t === 'set') return { equal: sameSet(g.items, p.items, ctx), rule: 'set' };
   if (g.t === 'tuple' && p.t === 'tuple') {
     const equal = g.open === p.open && g.close === p.close && sameSequence(g.items, p.items, ctx);
@@ -208,6 +215,12 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
   if (g.t === 'matrix' || p.t === 'matrix') return { equal: sameMatrix(g, p, ctx), rule: 'matrix' };
   if (isScalar(g) && isScalar(p)) return scalar(g, p, ctx);
   return { equal: false, rule: `different kinds (${g.t} vs ${p.t})` };
+}
+
+/** The left side of an assignment: `x`, `a_1`, or a function value such as `f(x)`, `P(2)`. */
+function isName(a: Ast): boolean {
+  if (a.t === 'sym') return true;
+  return a.t === 'mul' && a.a.t === 'sym' && (a.b.t === 'sym' || a.b.t === 'num' || a.b.t === 'tuple');
 }
 
 function text(a: Ast): string | undefined {

@@ -17,6 +17,8 @@ const DOLLAR = /\\\$|\$/g;
 const FRAC_ALIASES = /\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])/g;
 const BINOM_ALIASES = /\\[dt]binom(?![a-zA-Z])/g;
 const BRACED_COMMA = /\{,\}/g;
+const REALS = /\\mathbb\s*\{?\s*R\s*\}?|ℝ/g;
+const FRAC_DIGITS = /\\frac\s*(\d)\s*(\d)/g;
 const THOUSANDS = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=$|\s|[a-zA-Z\\])/;
 const SPACE_THOUSANDS = /^(\d{1,3})((?: \d{3})+)$/;
 const UNIT_WORDS = new Set(
@@ -73,6 +75,7 @@ export function cleanAnswer(raw: string): Cleaned {
   s = s.replace(DEGREES, '').replace(DOLLAR, '');
   const percent = s.includes('%');
   if (percent) s = s.replace(PERCENT, '');
+  s = s.replace(REALS, '(-\\infty, \\infty)');
   s = s.replace(FRAC_ALIASES, '\\frac').replace(BINOM_ALIASES, '\\binom').replace(BRACED_COMMA, ',');
   s = s.trim();
   const th = THOUSANDS.exec(s);
@@ -91,7 +94,9 @@ function stripTrailingUnit(s: string): string {
     );
   if (!m) return s;
   const word = (m[2] ?? m[3])!.toLowerCase();
-  if (m[2] !== undefined || UNIT_WORDS.has(word)) return m[1]!;
+  const textUnit =
+    m[2] !== undefined && m[2].split(' ').length <= 2 && !/\b(?:not|no|never|wrong|incorrect)\b/i.test(m[2]);
+  if (textUnit || UNIT_WORDS.has(word)) return m[1]!;
   return s;
 }
 
@@ -100,6 +105,7 @@ const MIXED_PLAIN = /^(-?)(\d+)\s+(\d+)\s*\/\s*(\d+)$/;
 
 /** `2\frac{2}{3}` and `2 2/3` are mixed numbers (2 + 2/3), the school convention, not products. */
 function mixedNumber(s: string): string {
+  s = s.replace(FRAC_DIGITS, '\\frac{$1}{$2}'); // \frac12 → \frac{1}{2}
   const m = MIXED_LATEX.exec(s) ?? MIXED_PLAIN.exec(s);
   if (!m || BigInt(m[3]!) >= BigInt(m[4]!)) return s;
   return `${m[1]}(${m[2]}+${m[3]}/${m[4]})`;
