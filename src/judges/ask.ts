@@ -116,7 +116,16 @@ export async function ask(
       },
     }),
   };
-  const { value: reply, cached, attempts } = await endpoint.chat(body, ctx.signal, ctx.deadline);
+  const {
+    value: reply,
+    cached,
+    attempts,
+  } = await endpoint.chat(body, {
+    signal: ctx.signal,
+    deadline: ctx.deadline,
+    timeoutMs: a.timeout_s * 1000,
+    maxRetries: a.max_retries,
+  });
   tally.add(reply, cached, attempts);
   return { verdict: readVerdict(reply.content, a, q.schema.field), reply };
 }

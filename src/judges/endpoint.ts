@@ -34,6 +34,16 @@ export interface ChatReply {
   finish_reason?: string;
 }
 
+/** Per call: the caller's signal and deadline, and the spec's own timeout and retry budget. */
+export interface CallOptions {
+  signal: AbortSignal;
+  /** Absolute (ms since epoch): no retry is started that would end after it. */
+  deadline: number;
+  /** Per attempt; defaults to the endpoint's. */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
 export interface Called<V> {
   value: V;
   cached: boolean;
@@ -89,19 +99,15 @@ export class Endpoint {
   }
 
   /** A chat completion (non-streaming), cached by the full request. */
-  chat(
-    body: OpenAI.ChatCompletionCreateParamsNonStreaming,
-    signal: AbortSignal,
-    deadline: number,
-  ): Promise<Called<ChatReply>> {
+  chat(body: OpenAI.ChatCompletionCreateParamsNonStreaming, call: CallOptions): Promise<Called<ChatReply>> {
     const estimate =
       Math.ceil(JSON.stringify(body.messages).length / 4) +
       (body.max_tokens ?? body.max_completion_tokens ?? 0);
-    return this.call(['chat', body], estimate, signal, deadline, async (attemptSignal) => {
+    return this.call(['chat', body], estimate, call, async (attemptSignal) => {
       const client = await this.sdk();
       const completion = await client.chat.completions.create(
         { ...body, stream: false },
-        { signal: attemptSignal, timeout: this.opts.timeoutMs, maxRetries: 0 },
+        { signal: attemptSignal, timeout: call.timeoutMs ?? this.opts.timeoutMs, maxRetries: 0 },
       );
       const choice = completion.choices[0];
       if (!choice) throw new JudgeCallError('the judge returned no choices', 1);
@@ -124,15 +130,15 @@ export class Endpoint {
   }
 
   /** POST JSON to a URL on this endpoint's limits (reward-model servers), cached by URL and body. */
-  postJson(url: string, body: unknown, signal: AbortSignal, deadline: number): Promise<Called<unknown>> {
+  postJson(url: string, body: unknown, call: CallOptions): Promise<Called<unknown>> {
     const estimate = Math.ceil(JSON.stringify(body).length / 4);
-    return this.call(['post', url, body], estimate, signal, deadline, async (attemptSignal) => {
+    return this.call(['post', url, body], estimate, call, async (attemptSignal) => {
       const key = process.env[this.opts.apiKeyEnv];
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key && { authorization: `Bearer ${key}` }) },
         body: JSON.stringify(body),
-        signal: AbortSignal.any([attemptSignal, AbortSignal.timeout(this.opts.timeoutMs)]),
+        signal: AbortSignal.any([attemptSignal, AbortSignal.timeout(call.timeoutMs ?? this.opts.timeoutMs)]),
       });
       const text = await res.text();
       if (!res.ok) throw new HttpError(res.status, text.slice(0, 200) || res.statusText, res.headers);
@@ -147,11 +153,13 @@ export class Endpoint {
   private async call<V>(
     keyParts: unknown[],
     estimate: number,
-    signal: AbortSignal,
-    deadline: number,
+    call: CallOptions,
     attempt: (signal: AbortSignal) => Promise<{ value: V; tokens?: number | undefined }>,
   ): Promise<Called<V>> {
     this.stats.calls++;
+    const { signal, deadline } = call;
+    const policy =
+      call.maxRetries === undefined ? this.retry : { ...this.retry, maxRetries: call.maxRetries };
     let attempts = 0;
     const run = async (): Promise<V> => {
       for (;;) {
@@ -168,12 +176,12 @@ export class Endpoint {
           });
         } catch (err) {
           if (signal.aborted || err instanceof JudgeCallError) throw err;
-          if (!isRetryable(err) || attempts > this.retry.maxRetries) {
+          if (!isRetryable(err) || attempts > policy.maxRetries) {
             this.stats.failures++;
             const tail = attempts > 1 ? ` (after ${attempts} attempts)` : '';
             throw new JudgeCallError(`${describeError(err)}${tail}`, attempts);
           }
-          const wait = backoffMs(attempts, this.retry, err);
+          const wait = backoffMs(attempts, policy, err);
           if (Date.now() + wait >= deadline) {
             this.stats.failures++;
             throw new JudgeCallError(
@@ -204,7 +212,10 @@ export class Endpoint {
   }
 }
 
-/** The endpoint shared by every spec naming this base URL (the first spec to name it sets its limits). */
+/**
+ * The endpoint shared by every spec naming this base URL: the first spec to name it sets the shared
+ * limits (concurrency, rpm, tpm, cache size); timeouts and retries are each spec's own, per call.
+ */
 export function endpointFor(env: RewardEnv, opts: EndpointOptions): Endpoint {
   return env.service(`judges:${opts.baseURL}`, () => new Endpoint(opts));
 }

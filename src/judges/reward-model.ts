@@ -138,7 +138,12 @@ export const rewardModel: AsyncReward<RmArgs> = {
         return ok(a.guard_score ?? 0, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
       const { url, body } = request(a, sample, prepared.text);
       try {
-        const { value, cached, attempts } = await endpoint.postJson(url, body, ctx.signal, ctx.deadline);
+        const { value, cached, attempts } = await endpoint.postJson(url, body, {
+          signal: ctx.signal,
+          deadline: ctx.deadline,
+          timeoutMs: a.timeout_s * 1000,
+          maxRetries: a.max_retries,
+        });
         const raw = readScore(a, value);
         if (typeof raw === 'string') return failed(`the reward model's reply could not be read: ${raw}`);
         const score = a.normalize === 'sigmoid' ? 1 / (1 + Math.exp(-raw)) : raw;

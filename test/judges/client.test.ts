@@ -139,6 +139,36 @@ describe('cache', () => {
   });
 });
 
+describe('shared calls', () => {
+  it('a caller whose shared call was aborted by another caller’s deadline asks again', async () => {
+    const runtime = new Runtime({ inThread: true });
+    try {
+      server.inject({ delayMs: 1500 });
+      const before = server.chatRequests.length;
+      const [short, long] = await Promise.all([
+        scoreOnce(spec({ cache_size: 100 }), [ref('shared')], { runtime, timeoutMs: 300 }),
+        scoreOnce(spec({ cache_size: 100 }), [ref('shared')], { runtime, timeoutMs: 10_000 }),
+      ]);
+      expect(short[0]!.status).toBe('timeout');
+      expect(long[0]).toMatchObject({ status: 'ok', score: 1 });
+      expect(server.chatRequests.length - before).toBe(2);
+    } finally {
+      await runtime.close();
+    }
+  });
+  it('timeouts and retries are per spec even on a shared endpoint', async () => {
+    const runtime = new Runtime({ inThread: true });
+    try {
+      await scoreOnce(spec({ max_retries: 0 }), [ref('first')], { runtime }); // creates the endpoint
+      server.inject({ status: 500 });
+      const [r] = await scoreOnce(spec({ max_retries: 2 }), [ref('second')], { runtime });
+      expect(r).toMatchObject({ status: 'ok', detail: { attempts: 2 } });
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
 describe('keys', () => {
   it('reads the key from the named environment variable, EMPTY when unset', async () => {
     process.env.ASSAY_TEST_JUDGE_KEY = 'sk-test-123';
@@ -158,8 +188,7 @@ describe('keys', () => {
     });
     await endpoint.chat(
       { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
-      new AbortController().signal,
-      Date.now() + 5000,
+      { signal: new AbortController().signal, deadline: Date.now() + 5000 },
     );
     expect(server.chatRequests.at(-1)!.authorization).toBe('Bearer EMPTY');
   });
