@@ -34,6 +34,8 @@ export interface Cleaned {
   text: string;
   /** The answer carried a percent sign (kept as the number: 50% is 50). */
   percent: boolean;
+  /** The answer carried a degree sign outside trigonometry (kept as the number: 30° is 30). */
+  degrees: boolean;
 }
 
 /** Strip a wrapper that covers the whole string: `$…$`, `\(…\)`, `\[…\]`, `\boxed{…}`. */
@@ -72,7 +74,10 @@ export function cleanAnswer(raw: string): Cleaned {
   s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
   if (TRIG.test(s)) s = s.replace(DEGREE_ANGLE, '($1\\pi/180)'); // \cos 60^\circ: degrees inside trig are radians
+  const degrees = DEGREES.test(s);
+  DEGREES.lastIndex = 0;
   s = s.replace(DEGREES, '').replace(DOLLAR, '');
+  s = repeatingDecimal(s);
   const percent = s.includes('%');
   if (percent) s = s.replace(PERCENT, '');
   s = s.replace(REALS, '(-\\infty, \\infty)');
@@ -82,7 +87,7 @@ export function cleanAnswer(raw: string): Cleaned {
   if (th && !/[()[\]{}]/.test(s)) s = th[0].replace(/,/g, '') + s.slice(th[0].length);
   const sp = SPACE_THOUSANDS.exec(s);
   if (sp) s = sp[1]! + sp[2]!.replace(/ /g, '');
-  return { text: mixedNumber(stripTrailingUnit(s)), percent };
+  return { text: mixedNumber(stripTrailingUnit(s)), percent, degrees };
 }
 
 /** `12 cm`, `5 \text{ dollars}`, `3 apples`: a number followed by a unit word keeps only the number. */
@@ -98,6 +103,20 @@ function stripTrailingUnit(s: string): string {
     m[2] !== undefined && m[2].split(' ').length <= 2 && !/\b(?:not|no|never|wrong|incorrect)\b/i.test(m[2]);
   if (textUnit || UNIT_WORDS.has(word)) return m[1]!;
   return s;
+}
+
+const REPEATING = /^(-?)(\d*)\.(\d*)\\overline\s*\{(\d{1,30})\}$/;
+
+/** `0.\\overline{3}` → `\\frac{1}{3}`; `1.2\\overline{34}` → its exact fraction. */
+function repeatingDecimal(s: string): string {
+  const m = REPEATING.exec(s);
+  if (!m || m[3]!.length > 30) return s;
+  const [, sign, whole, fixed, rep] = m as unknown as [string, string, string, string, string];
+  const scale = 10n ** BigInt(fixed.length);
+  const period = 10n ** BigInt(rep.length) - 1n;
+  // x = whole.fixed + rep / (period · scale)
+  const num = (BigInt(whole || '0') * scale + BigInt(fixed || '0')) * period + BigInt(rep);
+  return `${sign}\\frac{${num}}{${scale * period}}`;
 }
 
 const MIXED_LATEX = /^(-?)(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}$/;

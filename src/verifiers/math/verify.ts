@@ -13,19 +13,21 @@ export interface ParsedAnswer {
   text: string;
   items?: Ast[];
   percent: boolean;
+  degrees: boolean;
   /** Why it did not parse. */
   error?: string;
 }
 
 export function parseMath(raw: string): ParsedAnswer {
   if (raw.length > MAX_ANSWER * 4)
-    return { text: raw.slice(0, MAX_ANSWER), percent: false, error: 'answer too long' };
-  const { text, percent } = cleanAnswer(raw);
-  if (text.length > MAX_ANSWER) return { text, percent, error: 'answer too long' };
+    return { text: raw.slice(0, MAX_ANSWER), percent: false, degrees: false, error: 'answer too long' };
+  const { text, percent, degrees } = cleanAnswer(raw);
+  if (text.length > MAX_ANSWER) return { text, percent, degrees, error: 'answer too long' };
   try {
-    return { text, percent, items: parseAnswer(text) };
+    return { text, percent, degrees, items: parseAnswer(text) };
   } catch (err) {
-    if (err instanceof ParseError || err instanceof RangeError) return { text, percent, error: err.message };
+    if (err instanceof ParseError || err instanceof RangeError)
+      return { text, percent, degrees, error: err.message };
     throw err;
   }
 }
@@ -46,15 +48,33 @@ export function compareParsed(
     };
   }
   const v = equivalent(gold.items, pred.items, opts);
-  if (v.equal || gold.percent === pred.percent) return v;
-  // 50% and 0.5 name the same quantity: retry with the percent side divided by 100
-  const hundredth = (items: Ast[]): Ast[] =>
-    items.map((a) => ({ t: 'div', a, b: { t: 'num', v: { n: 100n, d: 1n }, dec: false } }) as Ast);
-  const retry = gold.percent
-    ? equivalent(hundredth(gold.items), pred.items, opts)
-    : equivalent(gold.items, hundredth(pred.items), opts);
-  return retry.equal ? { equal: true, rule: `${retry.rule} (percent)` } : v;
+  if (v.equal) return v;
+  // 50% and 0.5 name the same quantity, as do 30° and π/6: retry with the marked side rescaled
+  for (const [flag, factor, name] of RESCALES) {
+    if (gold[flag] === pred[flag]) continue;
+    const retry = gold[flag]
+      ? equivalent(scaled(gold.items, factor), pred.items, opts)
+      : equivalent(gold.items, scaled(pred.items, factor), opts);
+    if (retry.equal) return { equal: true, rule: `${retry.rule} (${name})` };
+  }
+  return v;
 }
+
+const HUNDREDTH: Ast = {
+  t: 'div',
+  a: { t: 'num', v: { n: 1n, d: 1n }, dec: false },
+  b: { t: 'num', v: { n: 100n, d: 1n }, dec: false },
+};
+const RADIANS_PER_DEGREE: Ast = {
+  t: 'div',
+  a: { t: 'const', name: 'pi' },
+  b: { t: 'num', v: { n: 180n, d: 1n }, dec: false },
+};
+const RESCALES = [
+  ['percent', HUNDREDTH, 'percent'],
+  ['degrees', RADIANS_PER_DEGREE, 'degrees'],
+] as const;
+const scaled = (items: Ast[], factor: Ast): Ast[] => items.map((a) => ({ t: 'mul', a, b: factor }) as Ast);
 
 /** Are two raw answer strings (with or without $…$ or \boxed{}) the same mathematical answer? */
 export function mathEquivalent(a: string, b: string, options: Partial<EquivalenceOptions> = {}): boolean {
