@@ -32,6 +32,8 @@ describe('guard', () => {
       '42',
       'Yes.',
       'No',
+      'First',
+      'Well',
       'Solution: x = 3',
       "Let's solve this step by step. 2+2 = 4, so the answer is 4.",
       '答案是 7',
