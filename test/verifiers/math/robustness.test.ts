@@ -159,3 +159,49 @@ describe('math never hangs, never throws', () => {
     );
   });
 });
+
+describe('no false positives on near misses (property)', () => {
+  const atom = fc.constantFrom(
+    'x',
+    'y',
+    '\\pi',
+    '\\frac{1}{3}',
+    '\\sqrt{2}',
+    '2',
+    'e',
+    'x^2',
+    '\\sin x',
+    '\\ln 3',
+  );
+  const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small' },
+      atom,
+      fc
+        .tuple(tie('e'), fc.constantFrom('+', '-', '\\cdot '), tie('e'))
+        .map(([l, o, r]) => `(${l})${o}(${r})`),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => `\\frac{${l}}{1+(${r})^2}`),
+    ),
+  })).e;
+
+  it('E is never equivalent to E + c or E · 2 (for E not identically 0)', () => {
+    fc.assert(
+      fc.property(expr, fc.constantFrom('1', '10^{-6}', '\\frac{1}{1000}', '2'), (e, c) => {
+        expect(mathEquivalent(e, `(${e}) + ${c}`)).toBe(false);
+        if (!mathEquivalent(e, '0')) expect(mathEquivalent(e, `2(${e})`)).toBe(false);
+      }),
+      { numRuns: 400, seed: 3 },
+    );
+  });
+
+  it('E is equivalent to its rewritten forms', () => {
+    fc.assert(
+      fc.property(expr, expr, (a, b) => {
+        expect(mathEquivalent(`(${a}) + (${b})`, `(${b}) + (${a})`)).toBe(true);
+        expect(mathEquivalent(`(${a}) \\cdot (${b})`, `(${b})(${a})`)).toBe(true);
+        expect(mathEquivalent(`(${a})^2`, `(${a})(${a})`)).toBe(true);
+      }),
+      { numRuns: 300, seed: 4 },
+    );
+  });
+});
