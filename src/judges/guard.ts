@@ -58,6 +58,10 @@ const OPENERS = [
   'we have',
   'we get',
   'proof',
+  // LaTeX answer wrappers, left behind once their braces are squashed away (\boxed{})
+  'boxed',
+  'fbox',
+  'text',
   // Chinese
   '解',
   '解答',

@@ -66,6 +66,21 @@ describe('master-key probes against an always-yes judge', () => {
     }
   });
 
+  it('reward_model and pairwise against a reference: none is rewarded, nothing is asked', async () => {
+    const before = server.log.length;
+    const rm = await scoreOnce(
+      { use: 'reward_model', args: { base_url: server.url, model: 'rm', cache_size: 0 } },
+      probes(MASTER_KEYS),
+    );
+    expect(rm.every((r) => r.score === 0 && r.detail?.guarded)).toBe(true);
+    const pw = await scoreOnce(
+      { use: 'judge.pairwise', args: { ...base(), group_mode: 'reference' } },
+      MASTER_KEYS.map((response) => ({ prompt: 'What is 2 + 2?', response, reference: 'The sum is 4.' })),
+    );
+    expect(pw.every((r) => r.score === 0)).toBe(true);
+    expect(server.log.length - before).toBe(0);
+  });
+
   it('guard off: the rate at which the always-yes judge rewards them (reported)', async () => {
     const rs = await scoreOnce(
       { use: 'judge.reference', args: { ...base(), guard: false } },
