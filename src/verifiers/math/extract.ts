@@ -17,6 +17,8 @@ export interface Extracted {
   from: Source;
   /** How many different \boxed{} contents the response holds (the candidate-listing guard reads it). */
   distinctBoxed: number;
+  /** The different \\boxed{} contents, in the order of their last appearance. */
+  boxes: string[];
 }
 
 /** The contents of every complete \\boxed{…} / \\fbox{…}, in order, nested braces included. */
@@ -187,7 +189,14 @@ export function extractDetailed(
   let text = stripThinking(response);
   if (text.length > RESPONSE_TAIL) text = text.slice(-RESPONSE_TAIL);
   const boxed = allBoxed(text);
-  const distinctBoxed = new Set(boxed.map((b) => b.replace(/\s+/g, ''))).size;
+  const byKey = new Map<string, string>();
+  for (const b of boxed) {
+    const k = b.replace(/\s+/g, '');
+    byKey.delete(k); // re-insert: Map order becomes the order of last appearance
+    byKey.set(k, b);
+  }
+  const boxes = [...byKey.values()];
+  const distinctBoxed = boxes.length;
   for (const from of sources) {
     let answer: string | undefined;
     if (from === 'answer_tag') {
@@ -199,7 +208,8 @@ export function extractDetailed(
     else if (from === 'latex') answer = lastMath(text);
     else if (from === 'bold') answer = lastBold(text);
     else answer = lastNumber(text);
-    if (answer !== undefined && answer.trim() !== '') return { answer: answer.trim(), from, distinctBoxed };
+    if (answer !== undefined && answer.trim() !== '')
+      return { answer: answer.trim(), from, distinctBoxed, boxes };
   }
   return undefined;
 }

@@ -53,11 +53,22 @@ export const math: CpuReward<Args> = {
     '1 if the final answer in the response is mathematically equivalent to the reference (a string or a list of acceptable answers), else 0',
   args,
   create(a) {
+    // The rollouts of one prompt share its gold: parse each gold once (per worker, bounded).
+    const golds = new Map<string, ParsedAnswer>();
+    const parseGold = (g: string): ParsedAnswer => {
+      let parsed = golds.get(g);
+      if (!parsed) {
+        if (golds.size >= 1024) golds.clear();
+        parsed = parseMath(g);
+        golds.set(g, parsed);
+      }
+      return parsed;
+    };
     return (sample, ctx) => {
-      const golds = goldStrings(sample.reference);
-      if (!golds)
+      const references = goldStrings(sample.reference);
+      if (!references)
         return failed('reference must be a non-empty answer string, a number, or a non-empty list of them');
-      const parsedGolds: ParsedAnswer[] = golds.map(parseMath);
+      const parsedGolds: ParsedAnswer[] = references.map(parseGold);
       const found = extractDetailed(responseText(sample), a.extract);
       const gold = parsedGolds.map((g) => g.text);
       if (!found) return ok(0, 'no final answer found', { extracted: null, gold });
@@ -80,16 +91,27 @@ export const math: CpuReward<Args> = {
       };
       let last = '';
       for (const g of parsedGolds) {
-        const v = compareParsed(g, pred, opts);
+        let v = compareParsed(g, pred, opts);
+        let answer = found.answer;
+        let judged = pred;
+        const k = g.items?.length ?? 1;
+        if (
+          !v.equal &&
+          found.from === 'boxed' &&
+          k > 1 &&
+          found.boxes.length >= k &&
+          (pred.items?.length ?? 1) === 1
+        ) {
+          // several answers boxed one by one (`\\boxed{2}` and `\\boxed{3}` for "2, 3"): the last k boxes together
+          answer = found.boxes.slice(-k).join(', ');
+          judged = parseMath(answer);
+          v = compareParsed(g, judged, opts);
+        }
         if (v.equal) {
-          const why = a.require_simplified ? pred.items?.map(unsimplified).find(Boolean) : undefined;
+          const why = a.require_simplified ? judged.items?.map(unsimplified).find(Boolean) : undefined;
           if (why)
-            return ok(
-              0,
-              `equivalent but not simplified: ${why}`,
-              detail(found.answer, found.from, pred, g.text),
-            );
-          return ok(1, `equivalent (${v.rule})`, detail(found.answer, found.from, pred, g.text));
+            return ok(0, `equivalent but not simplified: ${why}`, detail(answer, found.from, judged, g.text));
+          return ok(1, `equivalent (${v.rule})`, detail(answer, found.from, judged, g.text));
         }
         last = v.rule;
       }

@@ -561,6 +561,11 @@ export const responses: Record<string, Case[]> = {
     ['\\frac{\\pi}{3}', 'The angle is $\\boxed{\\dfrac{\\pi}{6}}$ radians.', false],
   ],
   adversarial: [
+    ['2, 3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', true],
+    ['2, 3', 'The roots are $\\boxed{3}$ and $\\boxed{2}$.', true],
+    ['2, 3', 'Maybe $\\boxed{1}$, $\\boxed{2}$, $\\boxed{4}$.', false],
+    ['2, 3', 'The roots are $\\boxed{2}$ and $\\boxed{2}$.', false],
+    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', true],
     [
       '3',
       'The answer is one of $\\boxed{1}$, $\\boxed{2}$, $\\boxed{3}$, $\\boxed{4}$, $\\boxed{5}$.',
