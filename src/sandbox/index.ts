@@ -6,6 +6,7 @@ export { checkBwrap, INSTALL_HINT } from './bwrap.js';
 export { findProfile, type LanguageProfile, languageNames, PROFILES } from './profiles.js';
 export { BwrapSandbox, type SandboxOptions } from './sandbox.js';
 export * from './types.js';
+export { registerWarmProgram } from './warm.js';
 
 /**
  * The process-wide sandbox of a runtime: every spec compiled against the same RewardEnv shares one

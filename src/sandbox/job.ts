@@ -6,6 +6,8 @@ export interface Job {
   /** argv to exec (cold path); absent on the warm path, which runs `main` in-process. */
   cmd?: string[];
   main?: string;
+  /** sha256 of `main` when it is a registered warm program (the server has it compiled). */
+  sha?: string;
   args?: string[];
   stdin: string;
   limits: Limits & { asBytes: number };

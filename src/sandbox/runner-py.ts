@@ -8,7 +8,8 @@
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
  * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
- * job it forks an executor that unshares fresh user, mount, PID, IPC, UTS and network namespaces,
+ * job it forks an executor that unshares fresh user, mount, PID, IPC and UTS namespaces (the network
+ * namespace is the server's own, and a server runs one execution at a time),
  * mounts a fresh size-limited tmpfs as /work and a fresh /proc, then forks the program as a child of a
  * PID-1 reaper, with every capability dropped, so one execution never sees another's files, processes,
  * sockets or memory. The server reads each job into a buffer it zeroes right after the fork, so a
@@ -220,7 +221,8 @@ def launch():
         view = view[os.write(3, view):]
 
 # ---- warm path: fork server for Python ----
-PRELOAD = ['collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
+PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
+PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
            'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib']
 
@@ -243,9 +245,11 @@ def run_python_inprocess(job):
     sys.modules['__main__'] = mod
     code = 0
     try:
-        with open(main, 'rb') as f:
-            src = f.read()
-        exec(compile(src, '/work/' + main, 'exec'), mod.__dict__)
+        compiled = PRECOMPILED.get(job.get('sha'))
+        if compiled is None:
+            with open(main, 'rb') as f:
+                compiled = compile(f.read(), '/work/' + main, 'exec')
+        exec(compiled, mod.__dict__)
     except SystemExit as e:
         c = e.code
         if c is None:
@@ -274,7 +278,8 @@ def run_python_inprocess(job):
     os._exit(code)
 
 def isolate(uid, gid, disk_bytes):
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET) != 0:
+    # No CLONE_NEWNET: the server's sandbox has its own network namespace and runs one execution at a time.
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS) != 0:
         raise OSError(ctypes.get_errno(), 'unshare')
     with open('/proc/self/uid_map', 'w') as f:
         f.write('%d %d 1\n' % (uid, uid))
@@ -359,49 +364,32 @@ def reaper(job, pipes, status_w):
     os._exit(0)
 
 def serve():
+    """One execution at a time: the next job is read only after the previous executor, and with it
+    every process of that execution, is gone. Concurrency comes from several servers, each in its
+    own bwrap sandbox (so each has its own network namespace, which is costly to create per run)."""
     for m in PRELOAD:
         try:
             __import__(m)
         except ImportError:
             pass
+    n = int(read_line(0))
+    for sha, src in json.loads(read_exact(0, n)).items():
+        PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
     import gc
     gc.collect()
     gc.freeze()  # keep the collector from touching (and copying) the server's objects in every fork
     lockfd = os.open('/tmp/.assay-lock', os.O_CREAT | os.O_RDWR, 0o600)
-    running = {}
     os.write(1, b'READY\n')
     while True:
-        try:
-            r, _, _ = select.select([0], [], [], 0.5)
-        except InterruptedError:
-            r = []
-        while running:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            running.pop(pid, None)
-        if not r:
-            continue
         line = read_line(0).split()
-        if line[0] == 'R':
-            job_id, n = line[1].encode(), int(line[2])
-            buf = read_exact(0, n)
-            pid = os.fork()
-            if pid == 0:
-                executor(job_id, buf, lockfd)
-            buf[:] = bytes(n)
-            del buf
-            running[pid] = job_id
-        elif line[0] == 'K':
-            for pid, jid in list(running.items()):
-                if jid == line[1].encode():
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+        job_id, n = line[1].encode(), int(line[2])
+        buf = read_exact(0, n)
+        pid = os.fork()
+        if pid == 0:
+            executor(job_id, buf, lockfd)
+        buf[:] = bytes(n)
+        del buf
+        os.waitpid(pid, 0)
 
 if __name__ == '__main__':
     try:

@@ -8,7 +8,7 @@ import { type Job, type JobFile, type RawReport, safeRelativePath, sandboxFailur
 import { findProfile, type LanguageProfile, languageNames } from './profiles.js';
 import type { CompileResult, Limits, RunRequest, RunResult, Sandbox } from './types.js';
 import { DEFAULT_LIMITS } from './types.js';
-import { ForkServer } from './warm.js';
+import { isWarmProgram, sha256, WarmPool } from './warm.js';
 
 export interface SandboxOptions {
   /** Executions at once; defaults to the number of cores. */
@@ -41,14 +41,15 @@ type CompileOutcome =
 export class BwrapSandbox implements Sandbox {
   private readonly limit: LimitFunction;
   private readonly defaults: Limits;
-  private readonly warm: ForkServer | undefined;
+  private readonly warm: WarmPool | undefined;
   private readonly compiled = new Map<string, Promise<CompileOutcome>>();
   private closed = false;
 
   constructor(private readonly opts: SandboxOptions = {}) {
-    this.limit = pLimit(opts.concurrency ?? availableParallelism());
+    const concurrency = opts.concurrency ?? availableParallelism();
+    this.limit = pLimit(concurrency);
     this.defaults = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new ForkServer();
+    this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new WarmPool(concurrency);
     if (opts.UNSAFE_noIsolation) {
       process.emitWarning(
         'Assay sandbox: UNSAFE_noIsolation is set, programs run on the host without isolation',
@@ -136,7 +137,10 @@ export class BwrapSandbox implements Sandbox {
     const useWarm = profile.warm && this.warm !== undefined;
     const raw = await this.limit(() => {
       if (req.signal?.aborted) return Promise.resolve(aborted());
-      if (useWarm) return this.warm!.run({ ...job, main: profile.main }, req.signal);
+      if (useWarm) {
+        const sha = sha256(code);
+        return this.warm!.run({ ...job, main: profile.main, ...(isWarmProgram(sha) && { sha }) }, req.signal);
+      }
       return runCold(
         { ...job, cmd: profile.run(job.args ?? [], limits.memoryMb) },
         this.coldOpts(req.signal),

@@ -1,30 +1,47 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { bwrapCommand } from './bwrap.js';
-import { type Job, type RawReport, sandboxFailure } from './job.js';
+import { frame, type Job, type RawReport, sandboxFailure } from './job.js';
 import { RUNNER_PY } from './runner-py.js';
 
 const HOST_GRACE_MS = 3000;
-/** The server's own tmpfs; each execution mounts its own /work inside its namespaces. */
-const SERVER_DISK = 1 << 20;
 
-interface Pending {
-  resolve: (r: RawReport) => void;
-  timer: NodeJS.Timeout;
-  started: number;
-}
+/** Well-known Python programs (test harnesses) by sha256, compiled once by each warm server. */
+const warmPrograms = new Map<string, string>();
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
- * A warm Python interpreter inside one bubblewrap sandbox, forking an isolated executor per job
- * (see runner-py.ts for what each executor unshares). Saves the interpreter start and the imports,
- * the dominant cost of short programs. Restarts itself after a crash.
+ * Declare a Python program that will run often (a test harness): warm servers started afterwards
+ * compile it once, and runs whose code is exactly this source skip the compile.
  */
-export class ForkServer {
+export function registerWarmProgram(source: string): void {
+  warmPrograms.set(sha256(source), source);
+}
+
+export const isWarmProgram = (sha: string): boolean => warmPrograms.has(sha);
+/** The server's own /tmp; each execution mounts its own /work inside its namespaces. */
+const SERVER_DISK = 1 << 20;
+
+const killedReport = (started: number): RawReport => ({
+  ...sandboxFailure(''),
+  sandboxError: undefined,
+  timedOut: true,
+  wallMs: performance.now() - started,
+});
+
+/**
+ * A warm Python interpreter inside its own bubblewrap sandbox that runs one job at a time, forking an
+ * isolated executor for it (see runner-py.ts for what the executor unshares). Saves the interpreter
+ * start and the imports, the dominant cost of short programs. When a job overruns its deadline or is
+ * aborted, the whole server is killed (its sandbox with it) and the next job starts a fresh one.
+ */
+class ForkServer {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
-  private readonly pending = new Map<string, Pending>();
-  private nextId = 0;
   private buf: Buffer = Buffer.alloc(0);
-  private closed = false;
+  private current: { resolve: (r: RawReport) => void } | undefined;
+  private nextId = 0;
 
   private start(): Promise<void> {
     const argv = bwrapCommand({
@@ -34,14 +51,17 @@ export class ForkServer {
     });
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
     this.child = child;
+    this.buf = Buffer.alloc(0);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
       if (stderr.length < 8192) stderr += d.toString();
     });
     child.stdin!.on('error', () => {});
-    this.ready = new Promise((resolve, reject) => {
+    child.stdin!.write(frame(Object.fromEntries(warmPrograms)));
+    const ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       child.stdout!.on('data', (d: Buffer) => {
+        if (this.child !== child) return;
         this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
         if (!isReady) {
           const nl = this.buf.indexOf(10);
@@ -58,58 +78,56 @@ export class ForkServer {
       child.on('exit', (code, sig) => {
         const why = `fork server exited (${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
         if (!isReady) reject(new Error(why));
-        if (this.child === child) {
-          this.child = undefined;
-          this.ready = undefined;
-          this.buf = Buffer.alloc(0);
-        }
-        for (const [id, p] of this.pending)
-          this.settle(id, { ...sandboxFailure(why), wallMs: performance.now() - p.started });
+        if (this.child !== child) return;
+        this.child = undefined;
+        this.ready = undefined;
+        this.finish(sandboxFailure(why));
       });
     });
-    this.ready.catch(() => {
+    this.ready = ready;
+    ready.catch(() => {
       if (this.child === child) {
         this.child = undefined;
         this.ready = undefined;
       }
     });
-    return this.ready;
+    return ready;
   }
 
-  /** Parse `D <id> <len>\n<json>` frames from the server. */
+  /** Parse the `D <id> <len>\n<json>` frame of the current job. */
   private drain(): void {
-    for (;;) {
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const [tag, id, lenText] = this.buf.subarray(0, nl).toString().split(' ');
-      const len = Number(lenText);
-      if (tag !== 'D' || !id || !Number.isFinite(len)) {
-        this.child?.kill('SIGKILL');
-        return;
-      }
-      if (this.buf.length < nl + 1 + len) return;
-      const body = this.buf.subarray(nl + 1, nl + 1 + len).toString();
-      this.buf = this.buf.subarray(nl + 1 + len);
-      let report: RawReport;
-      try {
-        report = JSON.parse(body) as RawReport;
-      } catch {
-        report = sandboxFailure('unreadable report from the fork server');
-      }
-      this.settle(id, report);
+    const nl = this.buf.indexOf(10);
+    if (nl < 0) return;
+    const [tag, , lenText] = this.buf.subarray(0, nl).toString().split(' ');
+    const len = Number(lenText);
+    if (tag !== 'D' || !Number.isFinite(len)) {
+      this.kill();
+      return;
+    }
+    if (this.buf.length < nl + 1 + len) return;
+    const body = this.buf.subarray(nl + 1, nl + 1 + len).toString();
+    this.buf = this.buf.subarray(nl + 1 + len);
+    try {
+      this.finish(JSON.parse(body) as RawReport);
+    } catch {
+      this.finish(sandboxFailure('unreadable report from the fork server'));
     }
   }
 
-  private settle(id: string, report: RawReport): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.resolve(report);
+  private finish(report: RawReport): void {
+    const current = this.current;
+    this.current = undefined;
+    current?.resolve(report);
+  }
+
+  private kill(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.ready = undefined;
+    child?.kill('SIGKILL');
   }
 
   async run(job: Job, signal?: AbortSignal): Promise<RawReport> {
-    if (this.closed) return sandboxFailure('sandbox closed');
     const started = performance.now();
     try {
       await (this.ready ?? this.start());
@@ -118,53 +136,73 @@ export class ForkServer {
     }
     const child = this.child;
     if (!child?.stdin) return sandboxFailure('fork server not running');
-    const id = String(this.nextId++);
     const body = Buffer.from(JSON.stringify(job));
     return new Promise<RawReport>((resolve) => {
-      const kill = (report: RawReport) => {
-        child.stdin!.write(`K ${id}\n`);
-        this.settle(id, report);
+      const onAbort = () => {
+        this.kill();
+        this.finish(killedReport(started));
       };
-      const timer = setTimeout(
-        () =>
-          kill({
-            ...sandboxFailure(''),
-            sandboxError: undefined,
-            timedOut: true,
-            wallMs: performance.now() - started,
-          }),
-        job.limits.wallMs + HOST_GRACE_MS,
-      );
-      const onAbort = () =>
-        kill({
-          ...sandboxFailure(''),
-          sandboxError: undefined,
-          timedOut: true,
-          wallMs: performance.now() - started,
-        });
-      this.pending.set(id, {
+      const timer = setTimeout(onAbort, job.limits.wallMs + HOST_GRACE_MS);
+      this.current = {
         resolve: (r) => {
+          clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           resolve(r);
         },
-        timer,
-        started,
-      });
+      };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdin!.write(Buffer.concat([Buffer.from(`R ${id} ${body.length}\n`), body]));
+      child.stdin!.write(Buffer.concat([Buffer.from(`R ${this.nextId++} ${body.length}\n`), body]));
     });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     const child = this.child;
-    this.child = undefined;
-    for (const [id] of this.pending) this.settle(id, sandboxFailure('sandbox closed'));
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+    this.kill();
+    this.finish(sandboxFailure('sandbox closed'));
+    if (child && child.exitCode === null && child.signalCode === null)
+      await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/** Up to `size` warm servers, each serving one execution at a time; started on demand. */
+export class WarmPool {
+  private readonly idle: ForkServer[] = [];
+  private readonly waiting: ((s: ForkServer) => void)[] = [];
+  private readonly all: ForkServer[] = [];
+  private closed = false;
+
+  constructor(private readonly size: number) {}
+
+  async run(job: Job, signal?: AbortSignal): Promise<RawReport> {
+    if (this.closed) return sandboxFailure('sandbox closed');
+    const server = await this.acquire();
+    try {
+      return await server.run(job, signal);
+    } finally {
+      this.release(server);
     }
+  }
+
+  private acquire(): Promise<ForkServer> {
+    const free = this.idle.pop();
+    if (free) return Promise.resolve(free);
+    if (this.all.length < this.size) {
+      const server = new ForkServer();
+      this.all.push(server);
+      return Promise.resolve(server);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(server: ForkServer): void {
+    const next = this.waiting.shift();
+    if (next) next(server);
+    else this.idle.push(server);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.all.map((s) => s.close()));
   }
 }

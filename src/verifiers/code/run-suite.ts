@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CompileResult, Limits, RunResult, Sandbox } from '../../sandbox/types.js';
+import { registerWarmProgram } from '../../sandbox/warm.js';
 import { outputsMatch } from './compare.js';
 import { HARNESS_PY } from './harness-py.js';
 import type { StdioTest, Suite } from './reference.js';
@@ -39,6 +40,8 @@ export interface SuiteOptions {
   deadline: number;
   signal?: AbortSignal;
 }
+
+registerWarmProgram(HARNESS_PY);
 
 /** Room left before the reward's deadline for bookkeeping after the last run. */
 const DEADLINE_MARGIN_MS = 150;

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { Runtime, Scorer } from '../../../src/core/scorer.js';
+import { parseSpec } from '../../../src/core/spec/load.js';
 import type { RewardResult, Sample } from '../../../src/core/types.js';
-import { parseSpec, Runtime, Scorer } from '../../../src/index.js';
+import '../../../src/verifiers/code/index.js';
 
-const runtime = new Runtime({ threads: 1 });
+const runtime = new Runtime({ inThread: true });
 afterAll(() => runtime.close());
 
 const scorer = (args: Record<string, unknown> = {}, use = 'code') =>
