@@ -50,6 +50,9 @@ const BATCH = arg('batch', 64);
 const CONNECTIONS = arg('connections', 8);
 const THREADS = arg('threads', availableParallelism());
 const SOAK = argv.includes('--soak') ? arg('soak', 300) : 0;
+const STORE = !argv.includes('--no-store');
+/** Extra node flags for the server process (e.g. --cpu-prof), for finding where its time goes. */
+const NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const ROOT = resolve(import.meta.dirname, '..');
 const HAS_MATH = getReward('math') !== undefined;
 
@@ -158,9 +161,9 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...specFiles.flatMap((f) => ['--spec', f])];
+  const args = [...NODE_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'serve', ...specFiles.flatMap((f) => ['--spec', f])];
   args.push('--port', String(port), '--threads', String(THREADS), '--cache-size', '0', '--log-level', 'warn');
-  args.push('--store', join(dir, 'runs.sqlite'), '--max-pending', '1000000');
+  args.push(...(STORE ? ['--store', join(dir, 'runs.sqlite')] : ['--no-store']), '--max-pending', '1000000');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => {
@@ -198,7 +201,7 @@ async function memory(url: string): Promise<{ rss: number; heap: number }> {
 }
 
 console.log(
-  `bench:server — batches of ${BATCH} (${KINDS.join(' + ')}), ${CONNECTIONS} concurrent, ${THREADS} worker threads, ${DURATION} s per side, ${availableParallelism()} cores`,
+  `bench:server — batches of ${BATCH} (${KINDS.join(' + ')}), ${CONNECTIONS} concurrent, ${THREADS} worker threads, ${DURATION} s per side, store ${STORE ? 'on' : 'off'}, ${availableParallelism()} cores`,
 );
 
 const inProcess = await inProcessScorer();

@@ -6,7 +6,7 @@ export interface MetricsSources {
   inFlight(): number;
   pool(): { utilization: number; queueSize: number; threads: number; terminatedWorkers: number } | undefined;
   cache(): { hits: number; misses: number; size: number };
-  store(): { pending: number; written: number; dropped: number } | undefined;
+  store(): { pending: number; written: number; dropped: number; failed: number } | undefined;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

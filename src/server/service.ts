@@ -87,6 +87,7 @@ export class ScoringService {
           pending: this.store.pending,
           written: this.store.written,
           dropped: this.store.dropped,
+          failed: this.store.failed,
         },
     });
   }
@@ -170,7 +171,7 @@ export class ScoringService {
   }
 
   async close(): Promise<void> {
-    this.store?.close();
+    await this.store?.close();
     await this.runtime.close();
   }
 }

@@ -59,7 +59,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
     return { app, service, url };
   } catch (err) {
-    store?.close();
+    await store?.close();
     await runtime.close();
     throw err;
   }

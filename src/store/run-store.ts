@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { RewardResult } from '../core/types.js';
+import { openDatabase, type RowTuple } from './schema.js';
+import type { WriterMessage } from './writer.js';
 
 /** One scored sample as the store keeps it. */
 export interface ScoredRow {
@@ -18,90 +20,54 @@ export interface ScoredRow {
 }
 
 export interface RunStoreOptions {
-  /** How often buffered rows are written, in ms. */
+  /** How often buffered rows are sent to the writer thread, in ms. */
   flushMs?: number;
-  /** Rows kept in memory at most when the disk falls behind; beyond it rows are dropped and counted. */
+  /** Rows held (buffered or being written) at most when the disk falls behind; beyond it rows are dropped and counted. */
   maxBuffered?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  run TEXT PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  info TEXT
-);
-CREATE TABLE IF NOT EXISTS samples (
-  id INTEGER PRIMARY KEY,
-  run TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  step INTEGER,
-  spec TEXT NOT NULL,
-  route TEXT NOT NULL,
-  sample_id TEXT,
-  source TEXT,
-  grp TEXT,
-  name TEXT NOT NULL,
-  status TEXT NOT NULL,
-  score REAL,
-  reason TEXT,
-  components TEXT,
-  latency_ms REAL
-);
-CREATE INDEX IF NOT EXISTS samples_run_step ON samples (run, step);
-`;
+const here = new URL(import.meta.url);
+const fromSource = here.pathname.endsWith('.ts');
 
 /**
- * The embedded run store: every scored sample, in SQLite (WAL). Recording only appends to a buffer;
- * rows are written in one transaction per flush, off the request path, so scoring never waits on disk.
+ * The embedded run store: every scored sample, in SQLite (WAL). Recording only appends to a buffer; a timer
+ * hands the buffer to a writer thread that owns the database and writes each batch in one transaction, so
+ * neither inserts nor fsyncs ever run on the event loop that serves requests.
  */
 export class RunStore {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly insertRun: Database.Statement;
-  private readonly writeMany: (rows: ScoredRow[]) => void;
-  private buffer: ScoredRow[] = [];
+  private readonly worker: Worker;
+  private buffer: RowTuple[] = [];
+  private inWriter = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBuffered: number;
-  private closed = false;
+  private closing: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
   written = 0;
   dropped = 0;
+  failed = 0;
+  lastError: string | undefined;
 
   constructor(
     readonly path: string,
     opts: RunStoreOptions = {},
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // WAL with synchronous=NORMAL survives process crashes; only an OS crash can lose the last flush.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    this.insert = this.db.prepare(
-      `INSERT INTO samples (run, ts, step, spec, route, sample_id, source, grp, name, status, score, reason, components, latency_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertRun = this.db.prepare('INSERT OR IGNORE INTO runs (run, started_at, info) VALUES (?, ?, ?)');
-    this.writeMany = this.db.transaction((rows: ScoredRow[]) => {
-      const ts = Date.now();
-      for (const r of rows) {
-        const res = r.result;
-        this.insert.run(
-          r.run,
-          ts,
-          r.step ?? null,
-          r.spec,
-          r.route,
-          r.sampleId ?? null,
-          r.source ?? null,
-          r.group ?? null,
-          res.name,
-          res.status,
-          res.score,
-          res.reason ?? null,
-          res.components ? JSON.stringify(componentScores(res.components)) : null,
-          r.latencyMs,
-        );
+    // Open once here so that a bad path or a corrupt file fails at startup, with its message.
+    openDatabase(path).close();
+    this.worker = new Worker(new URL(fromSource ? './writer-dev.mjs' : './writer.js', here), {
+      workerData: { path },
+    });
+    this.worker.on('message', (msg: { type: string; n?: number; error?: string }) => {
+      if (msg.type === 'written') this.written += msg.n!;
+      if (msg.type === 'failed') {
+        this.failed += msg.n!;
+        this.lastError = msg.error;
       }
+      if (msg.n !== undefined) this.inWriter -= msg.n;
+      if (this.inWriter === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+    this.worker.on('error', (err) => {
+      this.lastError = err.message;
     });
     this.maxBuffered = opts.maxBuffered ?? 200_000;
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 250);
@@ -109,37 +75,80 @@ export class RunStore {
   }
 
   startRun(run: string, info: Record<string, unknown> = {}): void {
-    this.insertRun.run(run, new Date().toISOString(), JSON.stringify(info));
+    this.post({ type: 'run', run, startedAt: new Date().toISOString(), info: JSON.stringify(info) });
   }
 
-  /** Queue rows for the next flush; never touches the disk. */
+  /** Queue rows for the writer thread; never touches the disk. */
   record(rows: ScoredRow[]): void {
-    if (this.closed) return;
-    const room = this.maxBuffered - this.buffer.length;
+    if (this.closing) return;
+    const room = this.maxBuffered - this.buffer.length - this.inWriter;
     if (room < rows.length) this.dropped += rows.length - Math.max(0, room);
-    if (room > 0) for (const r of room >= rows.length ? rows : rows.slice(0, room)) this.buffer.push(r);
+    for (let i = 0; i < Math.min(room, rows.length); i++) this.buffer.push(toTuple(rows[i]!));
   }
 
+  /** Rows recorded and not yet written. */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.inWriter;
   }
 
-  /** Write every buffered row in one transaction. */
+  /** Hand every buffered row to the writer thread. */
   flush(): void {
     if (this.buffer.length === 0) return;
     const rows = this.buffer;
     this.buffer = [];
-    this.writeMany(rows);
-    this.written += rows.length;
+    this.inWriter += rows.length;
+    this.post({ type: 'rows', rows });
   }
 
-  close(): void {
-    if (this.closed) return;
-    clearInterval(this.timer);
+  /** Resolves once every row recorded so far is written. */
+  drain(): Promise<void> {
     this.flush();
-    this.closed = true;
-    this.db.close();
+    if (this.inWriter === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
+
+  /** Write what is left, then close the database and the writer thread. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      await this.drain();
+      const closed = new Promise<void>((resolve) => {
+        const onMessage = (msg: { type: string }) => {
+          if (msg.type === 'closed') resolve();
+        };
+        this.worker.on('message', onMessage);
+        this.worker.once('exit', () => resolve());
+      });
+      this.post({ type: 'close' });
+      await closed;
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+
+  private post(msg: WriterMessage): void {
+    this.worker.postMessage(msg);
+  }
+}
+
+/** A row in the column order of the writer's insert statement (ROW_COLUMNS). */
+function toTuple(r: ScoredRow): RowTuple {
+  const res = r.result;
+  return [
+    r.run,
+    r.step ?? null,
+    r.spec,
+    r.route,
+    r.sampleId ?? null,
+    r.source ?? null,
+    r.group ?? null,
+    res.name,
+    res.status,
+    res.score,
+    res.reason ?? null,
+    res.components ? JSON.stringify(componentScores(res.components)) : null,
+    r.latencyMs,
+  ];
 }
 
 /** Components as `{name: score}` (nested parts as `parent.child`), the shape per-component charts want. */

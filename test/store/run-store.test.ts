@@ -16,7 +16,7 @@ const row = (score: number | null, extra: Partial<ScoredRow> = {}): ScoredRow =>
   result:
     score === null
       ? { name: 'm', status: 'error', score: null, reason: 'bad reference' }
-      : { name: 'm', status: 'ok', score },
+      : { name: 'm', status: 'ok', score, components: [{ name: 'part', status: 'ok', score }] },
   ...extra,
 });
 
@@ -30,22 +30,24 @@ const count = (path: string) => {
 };
 
 describe('RunStore', () => {
-  it('buffers rows without touching the disk until a flush, then writes them in WAL mode', () => {
+  it('creates the database at once, buffers rows, and writes them in WAL mode from its writer thread', async () => {
     const path = file();
     const store = new RunStore(path, { flushMs: 60_000 });
+    expect(count(path)).toBe(0); // schema exists before any row
     store.startRun('r1', { specs: ['default'] });
     store.record([row(1, { step: 3, source: 'math', group: 'g', sampleId: 'a' }), row(null)]);
     expect(store.pending).toBe(2);
     expect(count(path)).toBe(0);
-    store.flush();
+    await store.drain();
     expect(store.pending).toBe(0);
+    expect(store.written).toBe(2);
     expect(count(path)).toBe(2);
-    store.close();
+    await store.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const rows = db
       .prepare(
-        'SELECT step, source, grp, sample_id, status, score, reason, latency_ms FROM samples ORDER BY id',
+        'SELECT step, source, grp, sample_id, status, score, reason, components, latency_ms FROM samples ORDER BY id',
       )
       .all();
     expect(rows).toEqual([
@@ -57,6 +59,7 @@ describe('RunStore', () => {
         status: 'ok',
         score: 1,
         reason: null,
+        components: '{"part":1}',
         latency_ms: 2.5,
       },
       {
@@ -67,6 +70,7 @@ describe('RunStore', () => {
         status: 'error',
         score: null,
         reason: 'bad reference',
+        components: null,
         latency_ms: 2.5,
       },
     ]);
@@ -81,26 +85,34 @@ describe('RunStore', () => {
     const path = file();
     const store = new RunStore(path, { flushMs: 20 });
     store.record([row(0.5)]);
-    for (let i = 0; i < 200 && count(path) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && count(path) === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(count(path)).toBe(1);
-    store.close();
+    await store.close();
   });
 
-  it('drops and counts rows beyond its buffer instead of growing without bound', () => {
+  it('drops and counts rows beyond its bound instead of growing without limit', async () => {
     const store = new RunStore(file(), { flushMs: 60_000, maxBuffered: 3 });
     store.record([row(1), row(1)]);
     store.record([row(1), row(1), row(1)]);
     expect(store.pending).toBe(3);
     expect(store.dropped).toBe(2);
-    store.close();
+    await store.close();
     expect(store.written).toBe(3);
   });
 
-  it('ignores records after close', () => {
-    const store = new RunStore(file());
-    store.close();
+  it('writes what is left on close and ignores records after it', async () => {
+    const path = file();
+    const store = new RunStore(path, { flushMs: 60_000 });
+    store.record([row(1), row(0)]);
+    await store.close();
     store.record([row(1)]);
     expect(store.pending).toBe(0);
+    expect(count(path)).toBe(2);
+  });
+
+  it('fails at once, naming the problem, when the file cannot be a database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-store-'));
+    expect(() => new RunStore(dir)).toThrow();
   });
 });
 
