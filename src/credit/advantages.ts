@@ -94,19 +94,15 @@ function scoredOf(scores: (number | null)[]): { idx: number[]; values: number[] 
 }
 
 export function diagnose(group: GroupScores, options: AdvantageOptions = {}): GroupDiagnostics {
-  const o = { ...DEFAULTS, ...options };
-  const { values } = scoredOf(group.scores);
-  if (values.length === 0) {
-    return {
-      id: group.id,
-      n: group.scores.length,
-      scored: 0,
-      mean: null,
-      std: null,
-      passRate: null,
-      zeroVariance: true,
-    };
-  }
+  return diagnoseValues(group.id, group.scores.length, scoredOf(group.scores).values, {
+    ...DEFAULTS,
+    ...stripUndefined(options),
+  });
+}
+
+function diagnoseValues(id: string, n: number, values: number[], o: Resolved): GroupDiagnostics {
+  if (values.length === 0)
+    return { id, n, scored: 0, mean: null, std: null, passRate: null, zeroVariance: true };
   const mu = mean(values);
   let passes = 0;
   let allEqual = true;
@@ -115,8 +111,8 @@ export function diagnose(group: GroupScores, options: AdvantageOptions = {}): Gr
     if (v !== values[0]) allEqual = false;
   }
   return {
-    id: group.id,
-    n: group.scores.length,
+    id,
+    n,
     scored: values.length,
     mean: mu,
     std: std(values, o.std, mu),
@@ -220,7 +216,7 @@ export function computeAdvantages(
       idx.forEach((i, j) => {
         advantages[i] = reshape(adv[j]!, values[j]!, o);
       });
-      return { ...diagnose(g, o), advantages };
+      return { ...diagnoseValues(g.id, g.scores.length, values, o), advantages };
     }),
   };
   if (batch) result.batch = batch;

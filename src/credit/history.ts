@@ -3,6 +3,8 @@
  * (too easy) or never solves (too hard) gives GRPO-style methods no signal and can be dropped or re-weighted.
  * Keeps the last `window` observations per prompt; memory is O(prompts × window).
  */
+import { z } from 'zod';
+
 export type Verdict = 'too_easy' | 'too_hard' | 'learning' | 'unknown';
 
 export interface HistoryOptions {
@@ -101,4 +103,53 @@ export class PassRateHistory {
   get size(): number {
     return this.prompts.size;
   }
+
+  /** A snapshot to persist between calls (JSON-safe). */
+  toJSON(): HistorySnapshot {
+    return {
+      version: 1,
+      prompts: Object.fromEntries(
+        [...this.prompts].map(([p, e]) => [
+          p,
+          { calls: e.calls, obs: e.obs.map((o) => [o.passes, o.samples] as [number, number]) },
+        ]),
+      ),
+    };
+  }
+
+  /** Restore a snapshot; throws with the field at fault when it is not one. */
+  static fromJSON(value: unknown, options: HistoryOptions = {}): PassRateHistory {
+    const parsed = snapshotSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Error(`pass-rate history: ${issue.path.join('.') || 'snapshot'}: ${issue.message}`);
+    }
+    const h = new PassRateHistory(options);
+    for (const [prompt, e] of Object.entries(parsed.data.prompts)) {
+      h.prompts.set(prompt, {
+        calls: e.calls,
+        obs: e.obs.slice(-h.o.window).map(([passes, samples]) => ({ passes, samples })),
+      });
+    }
+    return h;
+  }
 }
+
+export interface HistorySnapshot {
+  version: 1;
+  prompts: Record<string, { calls: number; obs: [number, number][] }>;
+}
+
+const count = z.number().int().nonnegative();
+const snapshotSchema = z.object({
+  version: z.literal(1),
+  prompts: z.record(
+    z.string(),
+    z.object({
+      calls: count,
+      obs: z.array(
+        z.tuple([count, z.number().int().positive()]).refine(([p, n]) => p <= n, 'passes > samples'),
+      ),
+    }),
+  ),
+});

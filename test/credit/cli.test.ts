@@ -68,6 +68,31 @@ describe('assay advantages | select | stats', () => {
       expect.objectContaining({ group: 'p2', n: 3, scored: 2, pass_rate: 0, zero_variance: true }),
     ]);
   });
+  it('advantages --history: pass rates per prompt across calls, with a verdict in the group lines', () => {
+    const history = join(dir, 'history.json');
+    const groupsFile = join(dir, 'groups-h.jsonl');
+    const args = [
+      'advantages',
+      '--input',
+      scored,
+      '--samples',
+      samples,
+      '--history',
+      history,
+      '--groups',
+      groupsFile,
+    ];
+    expect(runCli(args).code).toBe(0);
+    expect(runCli(args).code).toBe(0);
+    const [p1, p2] = jsonl(readFileSync(groupsFile, 'utf8'));
+    // p1: 3 of 4 twice → 6 of 8, enough rollouts for a verdict; p2: 0 of 2 twice → too few
+    expect(p1).toMatchObject({ prompt: 'p1', history: { calls: 2, pass_rate: 0.75, verdict: 'learning' } });
+    expect(p2).toMatchObject({ prompt: 'p2', history: { calls: 2, pass_rate: 0, verdict: 'unknown' } });
+    expect(JSON.parse(readFileSync(history, 'utf8')).prompts.p1.obs).toEqual([
+      [3, 4],
+      [3, 4],
+    ]);
+  });
   it('advantages: step-level credit from step rewards on the line', () => {
     const input = file('steps.jsonl', [
       { id: 's1', group: 'g', response: 'a', score: 1, step_rewards: [0.9, 0.2, 0.7] },

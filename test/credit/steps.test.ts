@@ -115,4 +115,17 @@ describe('pass-rate history', () => {
     expect(h.get('r').calls).toBe(0);
     expect(h.all().map((x) => x.prompt)).toEqual(['p', 'q']);
   });
+  it('survives a JSON round trip and rejects a bad snapshot with the field at fault', () => {
+    const h = new PassRateHistory({ window: 2, minSamples: 1 });
+    h.record('p', 1, 4);
+    h.record('p', 3, 4);
+    h.record('p', 4, 4);
+    const back = PassRateHistory.fromJSON(JSON.parse(JSON.stringify(h)), { window: 2, minSamples: 1 });
+    expect(back.get('p')).toEqual(h.get('p'));
+    expect(back.get('p')).toMatchObject({ calls: 3, passes: 7, samples: 8 });
+    expect(() =>
+      PassRateHistory.fromJSON({ version: 1, prompts: { p: { calls: 1, obs: [[5, 4]] } } }),
+    ).toThrow(/pass-rate history: prompts\.p\.obs\.0: passes > samples/);
+    expect(() => PassRateHistory.fromJSON([])).toThrow(/pass-rate history/);
+  });
 });

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { responseText } from '../../core/sample.js';
+import { promptText, responseText } from '../../core/sample.js';
 import {
   type AdvantageOptions,
   computeAdvantages,
@@ -9,6 +9,7 @@ import {
   OUTCOME_METHODS,
   type OutcomeMethod,
 } from '../../credit/advantages.js';
+import { PassRateHistory } from '../../credit/history.js';
 import type { ScoredRecord } from '../../credit/scored.js';
 import { stepRewardsOf } from '../../credit/scored.js';
 import { type FileProblem, readScored } from '../../credit/scored-file.js';
@@ -43,12 +44,33 @@ export interface AdvantagesCliOptions extends AdvantageOptions {
   normalizeSteps?: boolean;
   stepsAddOutcome?: boolean;
   groups?: string;
+  history?: string;
 }
 
 /** Response length in whitespace tokens, or the line's `length` field. */
 function lengthOf(r: ScoredRecord): number | null {
   if (typeof r.raw.length === 'number') return r.raw.length;
   return r.sample ? countTokens(responseText(r.sample)) : null;
+}
+
+/** Pass-rate history is kept per prompt: the prompt text when the sample has one, else the group id. */
+function historyKey(r: ScoredRecord, group: string): string {
+  const prompt = r.sample ? promptText(r.sample) : '';
+  return prompt === '' ? group : prompt;
+}
+
+/** Record this call's pass rates in the history file (created when missing) and annotate the groups. */
+function updateHistory(file: string, diagnostics: ReturnType<typeof advantageLines>['diagnostics']) {
+  const history = existsSync(file)
+    ? PassRateHistory.fromJSON(JSON.parse(readFileSync(file, 'utf8')))
+    : new PassRateHistory();
+  const annotated = diagnostics.map((d) => {
+    const passes = d.pass_rate === null ? 0 : Math.round(d.pass_rate * d.scored);
+    const h = history.record(d.prompt, passes, d.scored);
+    return { ...d, history: { calls: h.calls, pass_rate: h.passRate, verdict: h.verdict } };
+  });
+  writeFileSync(file, `${JSON.stringify(history)}\n`);
+  return annotated;
 }
 
 /** The output lines (input lines plus `advantage`, maybe `step_advantages`) and per-group diagnostics. */
@@ -99,7 +121,8 @@ export function advantageLines(records: ScoredRecord[], o: AdvantagesCliOptions)
       });
     });
   }
-  const diagnostics = result.groups.map(({ advantages: _, ...d }) => ({
+  const diagnostics = result.groups.map(({ advantages: _, ...d }, k) => ({
+    prompt: historyKey(records[groups[k]!.members[0]!]!, d.id),
     group: d.id,
     n: d.n,
     scored: d.scored,
@@ -166,12 +189,17 @@ export function register(program: Command): void {
     .option('--normalize-steps', 'normalize step rewards by the mean/std of the group')
     .option('--steps-add-outcome', 'add the outcome advantage of --method to every step')
     .option('--groups <file>', 'also write per-group diagnostics (pass rate, zero variance) as JSONL')
+    .option(
+      '--history <file>',
+      'per-prompt pass-rate history (JSON), read and updated: too_easy / too_hard verdicts in --groups',
+    )
     .action((opts: AdvantagesCliOptions) => {
       const { records, problems } = readScored(opts.input, opts.samples);
       reportProblems(problems, records);
       const { lines, diagnostics } = advantageLines(records, opts);
       process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-      if (opts.groups) writeFileSync(opts.groups, diagnostics.map((d) => `${JSON.stringify(d)}\n`).join(''));
+      const groupLines = opts.history ? updateHistory(opts.history, diagnostics) : diagnostics;
+      if (opts.groups) writeFileSync(opts.groups, groupLines.map((d) => `${JSON.stringify(d)}\n`).join(''));
       const zero = diagnostics.filter((d) => d.zero_variance).length;
       process.stderr.write(
         `advantages (${opts.method}): ${records.length} lines in ${diagnostics.length} groups; ` +
