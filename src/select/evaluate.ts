@@ -20,13 +20,16 @@ export interface MajOptions {
   seed?: number;
 }
 
-/** Pascal's triangle up to n: binomials as doubles (exact to 2^53, relative error ~1e-16 beyond). */
-function binomials(n: number): Float64Array[] {
+/**
+ * Pascal's triangle up to row n, columns up to k (all maj@k needs): binomials as doubles, exact to 2^53
+ * and with relative error ~1e-16 beyond. O(n·k) time and memory.
+ */
+function binomials(n: number, k: number): Float64Array[] {
   const rows: Float64Array[] = [];
   for (let i = 0; i <= n; i++) {
-    const row = new Float64Array(i + 1);
-    row[0] = row[i] = 1;
-    for (let j = 1; j < i; j++) row[j] = rows[i - 1]![j - 1]! + rows[i - 1]![j]!;
+    const row = new Float64Array(Math.min(i, k) + 1);
+    row[0] = 1;
+    for (let j = 1; j < row.length; j++) row[j] = rows[i - 1]![j - 1]! + (j < i ? rows[i - 1]![j]! : 0);
     rows.push(row);
   }
   return rows;
@@ -49,7 +52,7 @@ function mulTrunc(a: Float64Array, b: Float64Array, max: number): Float64Array {
  * passes; a subset where nobody gave an answer counts as wrong. Null when k > n or k < 1.
  *
  * Exact: Σ_w correct_w Σ_t C(m_w, t) · [x^{k−t}] Π_{c<w} Σ_{j<t} C(m_c, j) x^j · Π_{c>w} Σ_{j≤t} C(m_c, j) x^j
- * · (1 + x)^{m_∅} / C(n, k), O(clusters² · k³). Past 5·10⁷ steps, a seeded mean over random subsets.
+ * · (1 + x)^{m_∅} / C(n, k), O(clusters² · k³ + n·k). Past 5·10⁷ steps (or n·k > 5·10⁶), a seeded mean over random subsets.
  */
 export function majAtK(
   samples: readonly EvalSample[],
@@ -67,8 +70,8 @@ export function majAtK(
   const correct = clusters.map((c) => passed[c.members[0]!]!);
   const abstained = n - sizes.reduce((a, b) => a + b, 0);
   const C = clusters.length;
-  if (C * C * k * k * k > 5e7) return majAtKSampled(clusters, correct, n, k, o);
-  const binom = binomials(n);
+  if (C * C * k * k * k > 5e7 || n * k > 5e6) return majAtKSampled(clusters, correct, n, k, o);
+  const binom = binomials(n, k);
   const upTo = (m: number, t: number) => binom[m]!.slice(0, Math.min(m, t) + 1);
   let favourable = 0;
   clusters.forEach((_, w) => {

@@ -224,3 +224,20 @@ describe('maj@k and group evaluation', () => {
     expect(all!.groups).toBe(3);
   });
 });
+
+describe('maj@k on large groups', () => {
+  it('stays exact and finite where binomials exceed 2^53, and falls back to seeded sampling past the cost bound', () => {
+    // 600 rollouts, two clusters: 400 correct "a", 200 wrong "b"; C(600, 30) ≈ 1e52
+    const samples = Array.from({ length: 600 }, (_, i) => ({
+      score: i % 3 === 2 ? 0 : 1,
+      answer: i % 3 === 2 ? 'b' : 'a',
+    }));
+    const passed = samples.map((s) => s.score === 1);
+    const exact = majAtK(samples, passed, 30)!;
+    expect(exact).toBeGreaterThan(0.95);
+    expect(exact).toBeLessThanOrEqual(1);
+    const sampled = majAtK(samples, passed, 400, { seed: 3 })!; // 400³ · 4 > 5e7: sampled
+    expect(sampled).toBe(majAtK(samples, passed, 400, { seed: 3 }));
+    expect(sampled).toBe(1); // 2:1 majority over 400 of 600 never loses
+  });
+});
