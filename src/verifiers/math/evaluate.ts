@@ -107,6 +107,19 @@ const csqrt = (x: C): C => (x[1] === 0 && x[0] >= 0 ? [Math.sqrt(x[0]), 0] : cpo
 const csin = (x: C): C => [Math.sin(x[0]) * Math.cosh(x[1]), Math.cos(x[0]) * Math.sinh(x[1])];
 const ccos = (x: C): C => [Math.cos(x[0]) * Math.cosh(x[1]), -Math.sin(x[0]) * Math.sinh(x[1])];
 
+/** Principal branches, so random points outside [-1, 1] still compare: asin z = -i log(iz + sqrt(1 - z²)). */
+function casin(x: C): C {
+  if (x[1] === 0 && Math.abs(x[0]) <= 1) return [Math.asin(x[0]), 0];
+  const w = clog(cadd([-x[1], x[0]], csqrt(csub([1, 0], cmul(x, x)))));
+  return [w[1], -w[0]];
+}
+/** atan z = (i/2) log((i + z) / (i - z)). */
+function catan(x: C): C {
+  if (x[1] === 0) return [Math.atan(x[0]), 0];
+  const w = clog(cdiv([x[0], 1 + x[1]], [-x[0], 1 - x[1]]));
+  return [-w[1] / 2, w[0] / 2];
+}
+
 /** Functions defined here only on the reals: a complex argument gives NaN (the point is then skipped). */
 function real(x: C, f: (v: number) => number): C {
   return Math.abs(x[1]) > 1e-12 ? NAN : [f(x[0]), 0];
@@ -201,17 +214,17 @@ function fnValue(name: string, args: C[]): C {
     case 'csc':
       return cdiv([1, 0], csin(x));
     case 'arcsin':
-      return real(x, Math.asin);
+      return casin(x);
     case 'arccos':
-      return real(x, Math.acos);
+      return csub([Math.PI / 2, 0], casin(x));
     case 'arctan':
-      return real(x, Math.atan);
+      return catan(x);
     case 'sinh':
-      return real(x, Math.sinh);
+      return cmul([0.5, 0], csub(cexp(x), cexp([-x[0], -x[1]])));
     case 'cosh':
-      return real(x, Math.cosh);
+      return cmul([0.5, 0], cadd(cexp(x), cexp([-x[0], -x[1]])));
     case 'tanh':
-      return real(x, Math.tanh);
+      return cdiv(csub(cexp(x), cexp([-x[0], -x[1]])), cadd(cexp(x), cexp([-x[0], -x[1]])));
     case 'exp':
       return cexp(x);
     case 'ln':

@@ -645,10 +645,22 @@ class Parser {
       while (this.startsFactor() && this.peek()?.k !== 'fn') arg = { t: 'mul', a: arg, b: this.parsePower() };
     }
     const canonical = name === 'lg' ? 'log10' : name;
+    if (
+      power &&
+      INVERSE[canonical] &&
+      power.t === 'neg' &&
+      power.a.t === 'num' &&
+      power.a.v.n === 1n &&
+      power.a.v.d === 1n
+    ) {
+      return { t: 'fn', name: INVERSE[canonical]!, args: [arg] }; // \sin^{-1} x is arcsin x
+    }
     const call: Ast = { t: 'fn', name: canonical, args: base ? [arg, base] : [arg] };
     return power ? { t: 'pow', a: call, b: power } : call;
   }
 }
+
+const INVERSE: Record<string, string> = { sin: 'arcsin', cos: 'arccos', tan: 'arctan' };
 
 function subscriptName(a: Ast): string {
   if (a.t === 'num') return a.v.n.toString();

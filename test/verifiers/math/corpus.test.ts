@@ -59,6 +59,19 @@ describe('math corpus', () => {
     expect(wrong.filter((w) => !KNOWN_WRONG.has(w))).toEqual([]);
   });
 
+  it('equivalence stage: the labels do not depend on the seed of the random points', () => {
+    const wrong: string[] = [];
+    for (const seed of [1, 2, 3, 12345]) {
+      for (const [group, list] of Object.entries(answers)) {
+        for (const [gold, pred, expected] of list) {
+          if (mathEquivalent(gold, pred, { seed }) !== expected)
+            wrong.push(`seed ${seed}, ${group}: ${gold} vs ${pred}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('end to end: precision and recall of the reward over the whole corpus', () => {
     const a = run(answers, true);
     const r = run(responses, false);

@@ -168,6 +168,9 @@ export const answers: Record<string, Case[]> = {
     ['\\infty', '10^{10^{10}}', false],
   ],
   trig_log_exp: [
+    ['\\arcsin x', '\\sin^{-1} x', true],
+    ['\\frac{1}{\\sin x}', '\\sin^{-1} x', false],
+    ['\\tan^{-1}(1)', '\\frac{\\pi}{4}', true],
     ['\\frac{\\sqrt{3}}{2}', '\\sin(\\pi/3)', true],
     ['\\frac{1}{2}', '\\cos 60^\\circ', true],
     ['1', '\\sin^2 x + \\cos^2 x', true],
