@@ -42,6 +42,7 @@ export class RunStore {
   private readonly maxBuffered: number;
   private closing: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  private dead = false;
   written = 0;
   dropped = 0;
   failed = 0;
@@ -69,6 +70,14 @@ export class RunStore {
     this.worker.on('error', (err) => {
       this.lastError = err.message;
     });
+    // A writer that died takes its unwritten rows with it: count them, and never leave drain() waiting.
+    this.worker.on('exit', () => {
+      this.failed += this.inWriter + this.buffer.length;
+      this.inWriter = 0;
+      this.buffer = [];
+      this.dead = true;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
     this.maxBuffered = opts.maxBuffered ?? 200_000;
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 250);
     this.timer.unref();
@@ -80,7 +89,7 @@ export class RunStore {
 
   /** Queue rows for the writer thread; never touches the disk. */
   record(rows: ScoredRow[]): void {
-    if (this.closing) return;
+    if (this.closing || this.dead) return;
     const room = this.maxBuffered - this.buffer.length - this.inWriter;
     if (room < rows.length) this.dropped += rows.length - Math.max(0, room);
     for (let i = 0; i < Math.min(room, rows.length); i++) this.buffer.push(toTuple(rows[i]!));
@@ -112,6 +121,7 @@ export class RunStore {
     this.closing ??= (async () => {
       clearInterval(this.timer);
       await this.drain();
+      if (this.dead) return;
       const closed = new Promise<void>((resolve) => {
         const onMessage = (msg: { type: string }) => {
           if (msg.type === 'closed') resolve();
