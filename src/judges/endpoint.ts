@@ -99,12 +99,15 @@ export class Endpoint {
   }
 
   /** A chat completion (non-streaming), cached by the full request. */
-  chat(body: OpenAI.ChatCompletionCreateParamsNonStreaming, call: CallOptions): Promise<Called<ChatReply>> {
+  async chat(
+    body: OpenAI.ChatCompletionCreateParamsNonStreaming,
+    call: CallOptions,
+  ): Promise<Called<ChatReply>> {
     const estimate =
       Math.ceil(JSON.stringify(body.messages).length / 4) +
       (body.max_tokens ?? body.max_completion_tokens ?? 0);
+    const client = await this.sdk(); // loaded before taking a rate or concurrency slot
     return this.call(['chat', body], estimate, call, async (attemptSignal) => {
-      const client = await this.sdk();
       const completion = await client.chat.completions.create(
         { ...body, stream: false },
         { signal: attemptSignal, timeout: call.timeoutMs ?? this.opts.timeoutMs, maxRetries: 0 },

@@ -58,10 +58,6 @@ const OPENERS = [
   'we have',
   'we get',
   'proof',
-  // LaTeX answer wrappers, left behind once their braces are squashed away (\boxed{})
-  'boxed',
-  'fbox',
-  'text',
   // Chinese
   '解',
   '解答',
@@ -134,9 +130,13 @@ const OPENERS = [
   'давайте подумаем шаг за шагом',
 ];
 
+/** LaTeX commands that only wrap an answer: `\boxed{}` holds nothing once they are gone. */
+const LATEX_WRAPPERS = /\\(boxed|fbox|text|textbf|textit|mathrm|mathbf|displaystyle|left|right)(?![a-zA-Z])/g;
+
 /** Lowercase, width-folded, with punctuation, symbols, spaces and markdown removed. */
 export function squash(text: string): string {
   return text
+    .replace(LATEX_WRAPPERS, '')
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{P}\p{S}\p{Z}\s\p{Cc}\p{Cf}]+/gu, '');
