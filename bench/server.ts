@@ -161,7 +161,14 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const args = [...NODE_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'serve', ...specFiles.flatMap((f) => ['--spec', f])];
+  const args = [
+    ...NODE_FLAGS,
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'serve',
+    ...specFiles.flatMap((f) => ['--spec', f]),
+  ];
   args.push('--port', String(port), '--threads', String(THREADS), '--cache-size', '0', '--log-level', 'warn');
   args.push(...(STORE ? ['--store', join(dir, 'runs.sqlite')] : ['--no-store']), '--max-pending', '1000000');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
