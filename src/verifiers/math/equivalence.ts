@@ -6,7 +6,7 @@
  */
 import type { Ast } from './ast.js';
 import { key } from './ast.js';
-import { type C, exact, hasDecimal, numeric, variables } from './evaluate.js';
+import { type C, cdiv, exact, hasDecimal, numeric, variables } from './evaluate.js';
 import * as Q from './rational.js';
 
 export interface EquivalenceOptions {
@@ -342,7 +342,7 @@ function sameEquation(g: Ast & { t: 'rel' }, p: Ast & { t: 'rel' }, ctx: Ctx): b
     const hz = mag(hv) < 1e-12;
     if (fz !== hz) return false;
     if (fz) continue;
-    const r = cdivide(fv, hv);
+    const r = cdiv(fv, hv);
     if (ratio === undefined) ratio = r;
     else if (!close(r, ratio, SYMBOLIC_TOL, 1e-12)) return false;
     used++;
@@ -361,7 +361,10 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
   if (eg && ep) {
     if (!decimal) return { equal: Q.eq(eg, ep), rule: 'exact' };
     return {
-      equal: rounded(g, p, ctx) || close([Q.toNumber(eg), 0], [Q.toNumber(ep), 0], ctx.relTol, 0),
+      equal:
+        rounded(g, p, ctx) ||
+        rounded(p, g, ctx) ||
+        close([Q.toNumber(eg), 0], [Q.toNumber(ep), 0], ctx.relTol, 0),
       rule: 'decimal',
     };
   }
@@ -379,7 +382,10 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
     const a = numeric(g, EMPTY);
     const b = numeric(p, EMPTY);
     if (!finite(a) || !finite(b)) return { equal: false, rule: 'not a finite number' };
-    return { equal: rounded(g, p, ctx) || close(a, b, tol, 1e-14), rule: decimal ? 'decimal' : 'numeric' };
+    return {
+      equal: rounded(g, p, ctx) || rounded(p, g, ctx) || close(a, b, tol, 1e-14),
+      rule: decimal ? 'decimal' : 'numeric',
+    };
   }
   let agree = 0;
   for (const pt of points(vars, ctx)) {
@@ -396,7 +402,7 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
 
 const EMPTY = new Map<string, number>();
 
-/** A decimal answer that is the gold rounded to the decimal's own digits (option allowRounded). */
+/** `p` is a decimal literal equal to `g` rounded to the decimal's own digits (option allowRounded; either side). */
 function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
   if (!ctx.allowRounded) return false;
   const lit = p.t === 'num' ? p : p.t === 'neg' && p.a.t === 'num' ? p.a : undefined;
@@ -458,10 +464,6 @@ function mulberry32(seed: number): () => number {
 
 const finite = (x: C) => Number.isFinite(x[0]) && Number.isFinite(x[1]);
 const mag = (x: C) => Math.hypot(x[0], x[1]);
-function cdivide(x: C, y: C): C {
-  const d = y[0] * y[0] + y[1] * y[1];
-  return [(x[0] * y[0] + x[1] * y[1]) / d, (x[1] * y[0] - x[0] * y[1]) / d];
-}
 function close(a: C, b: C, rel: number, absFloor: number): boolean {
   const d = Math.hypot(a[0] - b[0], a[1] - b[1]);
   return d <= rel * Math.max(mag(a), mag(b)) || d <= absFloor;

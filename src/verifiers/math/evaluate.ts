@@ -67,7 +67,7 @@ const NAN: C = [Number.NaN, Number.NaN];
 const cadd = (x: C, y: C): C => [x[0] + y[0], x[1] + y[1]];
 const csub = (x: C, y: C): C => [x[0] - y[0], x[1] - y[1]];
 const cmul = (x: C, y: C): C => [x[0] * y[0] - x[1] * y[1], x[0] * y[1] + x[1] * y[0]];
-function cdiv(x: C, y: C): C {
+export function cdiv(x: C, y: C): C {
   const d = y[0] * y[0] + y[1] * y[1];
   if (d === 0) return NAN;
   return [(x[0] * y[0] + x[1] * y[1]) / d, (x[1] * y[0] - x[0] * y[1]) / d];

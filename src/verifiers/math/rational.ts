@@ -15,7 +15,7 @@ export const MAX_BITS = 65_536;
 
 const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
-function gcd(a: bigint, b: bigint): bigint {
+export function gcd(a: bigint, b: bigint): bigint {
   a = abs(a);
   b = abs(b);
   while (b !== 0n) [a, b] = [b, a % b];

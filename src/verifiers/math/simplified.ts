@@ -4,6 +4,7 @@
  * `x + 1` and `\frac{\sqrt{2}}{2}` are simplified forms.
  */
 import type { Ast } from './ast.js';
+import { gcd } from './rational.js';
 
 /** Why `a` is not in simplest form, or undefined when it is. */
 export function unsimplified(a: Ast): string | undefined {
@@ -60,13 +61,6 @@ function children(a: Ast): Ast[] {
     default:
       return [a.a, a.b];
   }
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
 }
 
 /** True when n has a square factor other than 1 (trial division on n <= 10^10, so at most 10^5 steps). */

@@ -163,3 +163,14 @@ describe('require_simplified', () => {
     expect(reward()({ response: `\\boxed{${pred}}`, reference: gold }, ctx())).toMatchObject({ score: 1 });
   });
 });
+
+describe('allow_rounded works from either side', () => {
+  it('a rounded gold accepts the exact prediction only when allowed', () => {
+    const s = { response: '\\boxed{\\frac{1}{3}}', reference: '0.33' };
+    expect(reward()(s, ctx())).toMatchObject({ score: 0 });
+    expect(reward({ allow_rounded: true })(s, ctx())).toMatchObject({ score: 1 });
+    expect(
+      reward({ allow_rounded: true })({ response: '\\boxed{\\frac{1}{2}}', reference: '0.33' }, ctx()),
+    ).toMatchObject({ score: 0 });
+  });
+});
