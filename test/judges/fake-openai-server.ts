@@ -32,6 +32,8 @@ export type ScriptReply =
       json?: unknown;
       /** For verdict tokens (yes/no): the probability of "yes" reported in top_logprobs. */
       pYes?: number;
+      /** Leave out log-probabilities even when asked (servers that do not support them). */
+      noLogprobs?: boolean;
     };
 
 export type ChatScript = (req: ChatRequest) => ScriptReply | Promise<ScriptReply>;
@@ -210,7 +212,7 @@ export class FakeOpenAIServer {
       ...(rf?.type === 'json_schema' && rf.json_schema?.schema && { schema: rf.json_schema.schema }),
     };
     const reply = await (this.opts.chat ?? scripts.alwaysYes)(request);
-    const r = typeof reply === 'string' ? { content: reply } : reply;
+    const r: Exclude<ScriptReply, string> = typeof reply === 'string' ? { content: reply } : reply;
     const content = r.json !== undefined ? JSON.stringify(r.json) : (r.content ?? '');
     const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
     const completionTokens = Math.max(1, tokenize(content).length);
@@ -224,7 +226,10 @@ export class FakeOpenAIServer {
           index: 0,
           message: { role: 'assistant', content },
           finish_reason: 'stop',
-          logprobs: body.logprobs ? { content: logprobsFor(content, r.pYes, body.top_logprobs ?? 1) } : null,
+          logprobs:
+            body.logprobs && !r.noLogprobs
+              ? { content: logprobsFor(content, r.pYes, body.top_logprobs ?? 1) }
+              : null,
         },
       ],
       usage: {

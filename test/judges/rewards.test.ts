@@ -84,12 +84,18 @@ describe('judge.reference', () => {
     ]);
     expect(r!.score).toBeCloseTo(0.8);
     expect(server.chatRequests.at(-1)!.body).toMatchObject({ logprobs: true, top_logprobs: 5 });
-    server.opts.chat = (req) => ({ json: { rationale: 'x', verdict: 'yes' }, ...(req.body.logprobs && {}) });
+    server.opts.chat = () => ({ json: { rationale: 'x', verdict: 'yes' }, noLogprobs: true });
     const [s] = await scoreOnce(
       { use: 'judge.reference', args: { ...base(), soft: true, structured: true } },
       [{ response: 'It is 4', reference: '4' }],
     );
     expect(s!.score).toBe(1);
+    expect(s!.detail!.soft).toContain('no log-probabilities');
+    server.opts.chat = () => ({ content: 'Different.\nVERDICT: no', pYes: 0.1 });
+    const [n] = await scoreOnce({ use: 'judge.reference', args: { ...base(), soft: true } }, [
+      { response: 'It is 5', reference: '4' },
+    ]);
+    expect(n!.score).toBeCloseTo(0.1);
   });
 });
 
@@ -134,16 +140,18 @@ describe('rubric', () => {
     ],
   };
   it('grades judged criteria in one structured call, runs checks, and aggregates', async () => {
-    server.opts.chat = (req) => ({
-      json: {
-        criteria: [
-          { id: 1, rationale: '', met: true },
-          { id: 2, rationale: '', met: false },
-          { id: 3, rationale: '', met: true },
-        ],
-      },
-      ...(req.schema ? {} : { content: 'no schema' }),
-    });
+    server.opts.chat = (req) => {
+      if (!req.schema) return 'no schema was asked for';
+      return {
+        json: {
+          criteria: [
+            { id: 1, rationale: '', met: true },
+            { id: 2, rationale: '', met: false },
+            { id: 3, rationale: '', met: true },
+          ],
+        },
+      };
+    };
     const before = server.chatRequests.length;
     const runtime = new Runtime({ threads: 1 });
     try {
