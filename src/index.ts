@@ -12,3 +12,5 @@ export { Runtime, type RuntimeOptions, type ScoreOptions, Scorer } from './core/
 export { registerNodeKind } from './core/spec/kinds.js';
 export { type LoadedSpec, loadSpecFile, parseSpec } from './core/spec/load.js';
 export type * from './core/types.js';
+export * as credit from './credit/index.js';
+export * as select from './select/index.js';
