@@ -181,6 +181,18 @@ function gsm8k(text: string): string | undefined {
   return sentence(text.slice(at + 4, at + 4 + PHRASE_SPAN));
 }
 
+const PROSE_WORD = /(?:^|[^\\a-zA-Z])[a-zA-Z]{3,}/g;
+
+/**
+ * "The answer is the number of ways to choose 2 of 5, which is 10": a phrase followed by prose rather than
+ * a value (three or more plain words) is skipped, so a later source (a formula, the last number) decides.
+ */
+function isProse(s: string): boolean {
+  let words = 0;
+  for (const _ of s.matchAll(PROSE_WORD)) if (++words >= 3) return true;
+  return false;
+}
+
 /** The final answer of a response, trying `sources` in order (default: all, most explicit first). */
 export function extractDetailed(
   response: string,
@@ -208,6 +220,8 @@ export function extractDetailed(
     else if (from === 'latex') answer = lastMath(text);
     else if (from === 'bold') answer = lastBold(text);
     else answer = lastNumber(text);
+    if ((from === 'phrase' || from === 'gsm8k') && answer !== undefined && isProse(answer))
+      answer = undefined;
     if (answer !== undefined && answer.trim() !== '')
       return { answer: answer.trim(), from, distinctBoxed, boxes };
   }
