@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { failed } from '../core/result.js';
+import { failed, ok } from '../core/result.js';
 import { responseText } from '../core/sample.js';
 import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import type { JudgeArgs } from './args.js';
@@ -22,6 +22,11 @@ export function prepareText(
   if (!a.guard) return { text };
   const verdict = checkSubstance(text, { injection: a.guard_injection });
   return verdict.substantive ? { text } : { text, guarded: verdict.reason! };
+}
+
+/** The outcome for a response with no answer: the guard's score, without asking the judge. */
+export function guardedOutcome(guarded: string, score: number): Outcome {
+  return ok(score, `guard: ${guarded}`, { guarded, calls: 0 });
 }
 
 export const prepareResponse = (sample: Sample, a: JudgeArgs): Prepared =>

@@ -7,6 +7,7 @@ import { endpointOf, type JudgeArgs, judgeArgsShape } from './args.js';
 import {
   type Answer,
   ask,
+  guardedOutcome,
   judgeFailure,
   type Prepared,
   prepareResponse,
@@ -204,8 +205,7 @@ export async function runJudged(
     return failed('this judge needs the sample\'s reference answer in "reference"');
   }
   const prepared = prepareResponse(sample, a);
-  if (prepared.guarded)
-    return ok(a.guard_score ?? 0, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+  if (prepared.guarded) return guardedOutcome(prepared.guarded, a.guard_score ?? 0);
   const tally = new Tally();
   try {
     const judged = await judge(prepared, tally);

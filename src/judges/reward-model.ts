@@ -4,7 +4,7 @@ import type { AsyncReward } from '../core/reward.js';
 import { promptText } from '../core/sample.js';
 import type { Outcome, Sample } from '../core/types.js';
 import { endpointArgs, endpointOptions, robustnessArgs } from './args.js';
-import { prepareResponse } from './ask.js';
+import { guardedOutcome, prepareResponse } from './ask.js';
 import { endpointFor, JudgeCallError } from './endpoint.js';
 import { describeError } from './retry.js';
 import { fillTemplate, referenceText } from './text.js';
@@ -134,8 +134,7 @@ export const rewardModel: AsyncReward<RmArgs> = {
     const endpoint = endpointFor(env, endpointOptions(a));
     return async (sample, ctx): Promise<Outcome> => {
       const prepared = prepareResponse(sample, a as never);
-      if (prepared.guarded)
-        return ok(a.guard_score ?? 0, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+      if (prepared.guarded) return guardedOutcome(prepared.guarded, a.guard_score ?? 0);
       const { url, body } = request(a, sample, prepared.text);
       try {
         const { value, cached, attempts } = await endpoint.postJson(url, body, {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CompiledNode } from '../core/engine/node.js';
-import { errorMessage, failed, ok } from '../core/result.js';
+import { errorMessage, failed } from '../core/result.js';
 import type { AsyncReward, RewardEnv } from '../core/reward.js';
 import { promptText } from '../core/sample.js';
 import { formatIssues } from '../core/spec/issues.js';
@@ -8,6 +8,7 @@ import type { Outcome, RewardContext, RewardResult, Sample } from '../core/types
 import { endpointOf, judgeArgsShape } from './args.js';
 import {
   ask,
+  guardedOutcome,
   judgeFailure,
   prepareResponse,
   type Question,
@@ -211,10 +212,7 @@ export const rubric: AsyncReward<RubricArgs> = {
       const prepared = prepareResponse(sample, a);
       if (prepared.guarded) {
         const floor = a.aggregate === 'strict' ? 0 : lowestScore(criteria);
-        return ok(a.guard_score ?? floor, `guard: ${prepared.guarded}`, {
-          guarded: prepared.guarded,
-          calls: 0,
-        });
+        return guardedOutcome(prepared.guarded, a.guard_score ?? floor);
       }
       const judgedIdx = criteria.flatMap((c, i) => (c.check ? [] : [i]));
       const tally = new Tally();

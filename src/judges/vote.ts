@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { failed, ok } from '../core/result.js';
 import type { AsyncReward } from '../core/reward.js';
 import { endpointOf, judgeArgsShape } from './args.js';
-import { judgeFailure, prepareResponse, Tally, unreadable } from './ask.js';
+import { guardedOutcome, judgeFailure, prepareResponse, Tally, unreadable } from './ask.js';
 import { judgePointwise, judgeReference, pointwiseArgs, referenceArgs } from './pointwise.js';
 
 const voteArgs = z
@@ -51,8 +51,7 @@ export const judgeVote: AsyncReward<VoteArgs> = {
         return failed('judge.vote with of: reference needs the sample\'s reference answer in "reference"');
       }
       const prepared = prepareResponse(sample, a);
-      if (prepared.guarded)
-        return ok(a.guard_score, `guard: ${prepared.guarded}`, { guarded: prepared.guarded, calls: 0 });
+      if (prepared.guarded) return guardedOutcome(prepared.guarded, a.guard_score);
       const tally = new Tally();
       try {
         const votes = await Promise.all(
