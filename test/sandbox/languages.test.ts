@@ -111,3 +111,22 @@ describe.concurrent('language profiles run real programs', () => {
     expect(r.status).toBe('timeout');
   });
 });
+
+describe('without isolation (explicit, loudly named option)', () => {
+  it('runs programs on the host in a temporary directory with rlimits only', async () => {
+    const unsafe = new BwrapSandbox({ UNSAFE_noIsolation: true });
+    try {
+      const r = await unsafe.run({
+        language: 'python',
+        code: 'import os\nprint("assay-unsafe-" in os.getcwd())',
+        limits: { wallMs: 5000 },
+      });
+      expect(r).toMatchObject({ status: 'ok', engine: 'cold' });
+      expect(r.stdout.trim()).toBe('True');
+      const slow = await unsafe.run({ language: 'bash', code: 'sleep 30', limits: { wallMs: 500 } });
+      expect(slow.status).toBe('timeout');
+    } finally {
+      await unsafe.close();
+    }
+  });
+});
