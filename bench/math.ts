@@ -12,6 +12,7 @@ import type { RewardContext, Sample } from '../src/core/types.js';
 import { parseSpec, Runtime, Scorer } from '../src/index.js';
 import { math, mathEquivalent } from '../src/verifiers/math/index.js';
 import { answers, responses } from '../test/verifiers/math/corpus.js';
+import { PATHOLOGICAL } from '../test/verifiers/math/pathological.js';
 import { wrap } from '../test/verifiers/math/responses.js';
 
 const arg = (name: string, fallback: number) => {
@@ -116,6 +117,20 @@ singleThread('single thread, mathEquivalent only', () => {
   const [gold, pred] = pairs[next++ % pairs.length]!;
   return mathEquivalent(gold, pred);
 });
+
+// Pathological answers (power towers, (10^{100000})!, 10 000-deep nesting…): each timed once, both orders.
+{
+  const times = PATHOLOGICAL.map(([a, b]) => {
+    const t = performance.now();
+    fn({ response: `The answer is $\\boxed{${a}}$.`, reference: b }, ctx);
+    fn({ response: `The answer is $\\boxed{${b}}$.`, reference: a }, ctx);
+    return [(performance.now() - t) / 2, a] as const;
+  }).sort((x, y) => y[0] - x[0]);
+  const [worst, what] = times[0]!;
+  console.log(
+    `${'pathological answers'.padEnd(38)} ${PATHOLOGICAL.length} inputs, each answered ok; slowest ${fmt(worst)} (${JSON.stringify(what.slice(0, 30))}), median ${fmt(times[Math.floor(times.length / 2)]![0])}`,
+  );
+}
 
 // 2. Through the worker pool: batches of 512 samples, per-sample time as measured inside the worker.
 {

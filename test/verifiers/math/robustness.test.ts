@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RewardContext } from '../../../src/core/types.js';
 import { extractMathAnswer, math, mathEquivalent } from '../../../src/verifiers/math/index.js';
+import { PATHOLOGICAL } from './pathological.js';
 
 const ctx: RewardContext = {
   deadline: Date.now() + 3_600_000,
@@ -10,33 +11,6 @@ const ctx: RewardContext = {
 };
 const score = math.create(math.args.parse({}));
 const outcome = (response: string, reference: unknown) => score({ response, reference }, ctx);
-
-/** Each of these must come back (vitest's 5 s test timeout is the backstop) with a verdict, never a throw. */
-const PATHOLOGICAL: [string, string][] = [
-  ['5^{5^{5^{5^5}}}', '5'],
-  ['5^{5^{5^{5^5}}}', '5^{5^{5^{5^4}}}'],
-  ['2^{2^{2^{2^{2^{2^{2}}}}}}', '2'],
-  ['(10^{100000})!', '1'],
-  ['10^{10^{10}}!', '10^{10^{10}}!+1'],
-  ['\\binom{10^{9}}{5 \\cdot 10^{8}}', '1'],
-  ['\\frac{3^{100000}}{2^{100000}}', '\\frac{3^{100000}+1}{2^{100000}}'],
-  ['\\frac{3^{20000}}{7^{20000}}', '\\frac{3^{20000}}{7^{20000}}+1'],
-  ['9^{9^{9}}', '9^{9^{9}}'],
-  ['1.5e999999', '1'],
-  ['0.' + '3'.repeat(1500), '1/3'],
-  ['x^{10^{10}}', 'x^{10^{10}}+1'],
-  ['('.repeat(5000) + '1' + ')'.repeat(5000), '1'],
-  ['\\frac{'.repeat(3000) + '1' + '}{2}'.repeat(3000), '1'],
-  ['\\sqrt{'.repeat(5000) + '2' + '}'.repeat(5000), '2'],
-  ['-'.repeat(10000) + '1', '1'],
-  ['2^'.repeat(5000) + '2', '4'],
-  ['{'.repeat(10000) + '1' + '}'.repeat(10000), '1'],
-  ['\\pm 1'.repeat(500), '1'],
-  ['1,'.repeat(3000) + '1', '1'],
-  ['x'.repeat(10000), 'x'],
-  ['\\left('.repeat(2000), '1'],
-  ['\\text{' + 'a'.repeat(100000) + '}', 'a'],
-];
 
 describe('math never hangs, never throws', () => {
   for (const [a, b] of PATHOLOGICAL) {

@@ -1,0 +1,32 @@
+/** Answers built to make a verifier hang or blow up: power towers, huge factorials, deep nesting, long inputs. */
+/** Each of these must come back (vitest's 5 s test timeout is the backstop) with a verdict, never a throw. */
+export const PATHOLOGICAL: [string, string][] = [
+  ['5^{5^{5^{5^5}}}', '5'],
+  ['5^{5^{5^{5^5}}}', '5^{5^{5^{5^4}}}'],
+  ['2^{2^{2^{2^{2^{2^{2}}}}}}', '2'],
+  ['(10^{100000})!', '1'],
+  ['10^{10^{10}}!', '10^{10^{10}}!+1'],
+  ['\\binom{10^{9}}{5 \\cdot 10^{8}}', '1'],
+  ['\\frac{3^{100000}}{2^{100000}}', '\\frac{3^{100000}+1}{2^{100000}}'],
+  ['\\frac{3^{20000}}{7^{20000}}', '\\frac{3^{20000}}{7^{20000}}+1'],
+  ['9^{9^{9}}', '9^{9^{9}}'],
+  // at the exact-arithmetic caps: the costliest inputs still computed exactly
+  ['3000!', '2999!'],
+  ['\\binom{1000000}{1000}', '\\binom{1000000}{999}'],
+  ['2^{65000}', '2^{65000}+1'],
+  ['\\frac{3^{20000}-1}{2^{30000}}', '\\frac{3^{20000}}{2^{30000}}'],
+  ['1.5e999999', '1'],
+  ['0.' + '3'.repeat(1500), '1/3'],
+  ['x^{10^{10}}', 'x^{10^{10}}+1'],
+  ['('.repeat(5000) + '1' + ')'.repeat(5000), '1'],
+  ['\\frac{'.repeat(3000) + '1' + '}{2}'.repeat(3000), '1'],
+  ['\\sqrt{'.repeat(5000) + '2' + '}'.repeat(5000), '2'],
+  ['-'.repeat(10000) + '1', '1'],
+  ['2^'.repeat(5000) + '2', '4'],
+  ['{'.repeat(10000) + '1' + '}'.repeat(10000), '1'],
+  ['\\pm 1'.repeat(500), '1'],
+  ['1,'.repeat(3000) + '1', '1'],
+  ['x'.repeat(10000), 'x'],
+  ['\\left('.repeat(2000), '1'],
+  ['\\text{' + 'a'.repeat(100000) + '}', 'a'],
+];
