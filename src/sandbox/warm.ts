@@ -52,6 +52,10 @@ class ForkServer {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
     this.child = child;
     this.buf = Buffer.alloc(0);
+    // An idle server must not keep the process alive (a running job holds its own timer).
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr])
+      (stream as unknown as { unref?: () => void }).unref?.();
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
       if (stderr.length < 8192) stderr += d.toString();
@@ -128,6 +132,16 @@ class ForkServer {
   }
 
   async run(job: Job, signal?: AbortSignal): Promise<RawReport> {
+    // The servers are unref'd; a job in flight keeps the process alive until it is answered.
+    const hold = setInterval(() => {}, 1 << 30);
+    try {
+      return await this.runHeld(job, signal);
+    } finally {
+      clearInterval(hold);
+    }
+  }
+
+  private async runHeld(job: Job, signal?: AbortSignal): Promise<RawReport> {
     const started = performance.now();
     try {
       await (this.ready ?? this.start());
@@ -136,6 +150,8 @@ class ForkServer {
     }
     const child = this.child;
     if (!child?.stdin) return sandboxFailure('fork server not running');
+    // Given up before it started: nothing runs, and the server stays warm for the next job.
+    if (signal?.aborted) return killedReport(started);
     const body = Buffer.from(JSON.stringify(job));
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {

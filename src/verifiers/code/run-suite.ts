@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { CompileResult, Limits, RunResult, Sandbox } from '../../sandbox/types.js';
-import { registerWarmProgram } from '../../sandbox/warm.js';
+import {
+  type CompileResult,
+  type Limits,
+  type RunResult,
+  registerWarmProgram,
+  type Sandbox,
+} from '../../sandbox/index.js';
 import { outputsMatch } from './compare.js';
 import { HARNESS_PY } from './harness-py.js';
 import type { StdioTest, Suite } from './reference.js';
