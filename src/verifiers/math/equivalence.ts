@@ -4,7 +4,7 @@
  * evaluation at seeded random points; equations up to a constant factor; inequalities and intervals as
  * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
  */
-import type { Ast } from './ast.js';
+import type { Ast, RelOp } from './ast.js';
 import { key } from './ast.js';
 import { type C, cdiv, exact, hasDecimal, numeric, variables } from './evaluate.js';
 import * as Q from './rational.js';
@@ -278,7 +278,8 @@ function intervals(a: Ast): Interval[] | undefined {
   return undefined;
 }
 
-function inequality(a: Ast & { t: 'rel' }): Interval[] | undefined {
+function inequality(rel: Ast & { t: 'rel' }): Interval[] | undefined {
+  const a = solveLinear(rel);
   const isVar = (x: Ast) => x.t === 'sym';
   const constant = (x: Ast) => variables(x).size === 0;
   const up = (o: string) => o === '<' || o === '<=';
@@ -315,6 +316,57 @@ function sameIntervals(a: Interval[], b: Interval[], ctx: Ctx): boolean {
     a.every((x) => b.some((y) => same(x, y))) &&
     b.every((y) => a.some((x) => same(x, y)))
   );
+}
+
+const FLIP: Record<string, RelOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+/**
+ * `2x + 1 > 5` → `x > (5 - 1) / 2`: a one-variable inequality whose variable sits in one linear item is
+ * rewritten with the variable alone (ops flipped when the slope is negative), so it becomes an interval.
+ * The slope and intercept stay trees (exact when they can be); linearity is checked at two more points.
+ */
+function solveLinear(a: Ast & { t: 'rel' }): Ast & { t: 'rel' } {
+  const vars = variables(a);
+  if (vars.size !== 1 || a.items.length > 3) return a;
+  const v = [...vars][0]!;
+  const at = a.items.findIndex((x) => variables(x).size > 0);
+  if (a.items.some((x, i) => i !== at && variables(x).size > 0)) return a;
+  if (a.items.length === 3 && at !== 1) return a;
+  const item = a.items[at]!;
+  if (item.t === 'sym') return a;
+  const c = substitute(item, v, 0);
+  const m: Ast = { t: 'sub', a: substitute(item, v, 1), b: c };
+  const mv = numeric(m, EMPTY);
+  const cv = numeric(c, EMPTY);
+  if (!finite(mv) || !finite(cv) || mv[1] !== 0 || cv[1] !== 0 || Math.abs(mv[0]) < 1e-12) return a;
+  for (const t of [2.5, -1.7]) {
+    const y = numeric(item, new Map([[v, t]]));
+    if (!finite(y) || !close(y, [cv[0] + mv[0] * t, 0], 1e-9, 1e-12)) return a;
+  }
+  const solve = (bound: Ast): Ast => ({ t: 'div', a: { t: 'sub', a: bound, b: c }, b: m });
+  const items = a.items.map((x, i) => (i === at ? ({ t: 'sym', name: v } as Ast) : solve(x)));
+  const ops = mv[0] < 0 ? a.ops.map((o) => FLIP[o] ?? o) : a.ops;
+  return { t: 'rel', ops, items };
+}
+
+function substitute(a: Ast, name: string, value: number): Ast {
+  switch (a.t) {
+    case 'sym':
+      return a.name === name ? { t: 'num', v: { n: BigInt(value), d: 1n }, dec: false } : a;
+    case 'neg':
+      return { t: 'neg', a: substitute(a.a, name, value) };
+    case 'fn':
+      return { ...a, args: a.args.map((x) => substitute(x, name, value)) };
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return { t: a.t, a: substitute(a.a, name, value), b: substitute(a.b, name, value) };
+    default:
+      return a;
+  }
 }
 
 /** +1 / -1 for a literal ±\infty, 0 otherwise. Only literals may equal infinity: an overflowing float may not. */

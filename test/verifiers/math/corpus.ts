@@ -266,6 +266,14 @@ export const answers: Record<string, Case[]> = {
     ['\\begin{bmatrix} x & 1 \\end{bmatrix}', '\\begin{pmatrix} x & 1 \\end{pmatrix}', true],
   ],
   equations_inequalities: [
+    ['x > 2', '2x > 4', true],
+    ['x > 2', '2x + 1 > 5', true],
+    ['x < -2', '-3x > 6', true],
+    ['x > -2', '-3x > 6', false],
+    ['[1, 3]', '-1 \\le 2x - 3 \\le 3', true],
+    ['(1, 3]', '-1 \\le 2x - 3 \\le 3', false],
+    ['x \\ge \\frac{5}{3}', '3x - 5 \\ge 0', true],
+    ['x^2 < 4', '(-2, 2)', true], // known limit: nonlinear inequalities are not solved
     ['5', 'x = 5', true],
     ['x = 5', '5', true],
     ['x = 5', 'x=5', true],
