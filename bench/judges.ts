@@ -55,14 +55,15 @@ function busiestWindow(times: number[], ms: number): number {
   await rt.close();
 }
 
-// Baseline: bare SDK calls under p-limit, what this client and server reach without the engine.
-let sdkSeconds: number;
-{
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** Baseline: bare SDK calls under p-limit, what this client and server reach without the engine. */
+async function bareSdk(tag: string): Promise<number> {
   const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'EMPTY', maxRetries: 0 });
   const limit = pLimit(CONCURRENCY);
   const t0 = performance.now();
   await Promise.all(
-    samples(N, 'sdk').map((s) =>
+    samples(N, tag).map((s) =>
       limit(() =>
         client.chat.completions.create({
           model: 'bench-judge',
@@ -71,31 +72,45 @@ let sdkSeconds: number;
       ),
     ),
   );
-  sdkSeconds = (performance.now() - t0) / 1000;
-  console.log(
-    `baseline, bare SDK: ${N} calls @${CONCURRENCY} in ${fmt(sdkSeconds)} s (ideal ${fmt(IDEAL_S)} s, ratio ${fmt(sdkSeconds / IDEAL_S)})`,
-  );
+  return (performance.now() - t0) / 1000;
 }
 
-// 1. Throughput through the engine (guard, prompt, parsing, limits, cache bookkeeping included).
+// 1. Throughput through the engine (guard, prompt, parsing, limits, cache bookkeeping included), alternated
+// with the baseline so both see the same machine load; best and median of the rounds.
 const runtime = new Runtime({ inThread: true });
-await server.reset();
-const run = await scoreAll(base, samples(N, 'fresh'), runtime);
-{
+const sdkTimes: number[] = [];
+const engineTimes: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  sdkTimes.push(await bareSdk(`sdk${round}`));
+  await server.reset();
+  const run = await scoreAll(base, samples(N, `fresh${round}`), runtime);
   const log = await server.log();
   const okCount = run.results.filter((r) => r.status === 'ok').length;
-  const ratio = run.seconds / IDEAL_S;
+  engineTimes.push(run.seconds);
   console.log(
-    `judge.reference: ${N} judgments @${CONCURRENCY}, ${LATENCY_MS} ms latency in ${fmt(run.seconds)} s; ideal ${fmt(IDEAL_S)} s, ` +
-      `ratio ${fmt(ratio)} (${ratio <= 1.1 ? 'within' : 'NOT within'} 10%); vs bare SDK ${fmt(run.seconds / sdkSeconds)}; ` +
-      `ok ${okCount}/${N}, ${log.chatTimes.length} requests, at most ${log.maxInFlight} in flight`,
+    `round ${round + 1}: bare SDK ${fmt(sdkTimes.at(-1)!)} s; judge.reference ${fmt(run.seconds)} s ` +
+      `(ok ${okCount}/${N}, ${log.chatTimes.length} requests, at most ${log.maxInFlight} in flight)`,
+  );
+}
+{
+  const best = (xs: number[]) => Math.min(...xs);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ratio = best(engineTimes) / IDEAL_S;
+  console.log(
+    `judge.reference: ${N} judgments @${CONCURRENCY}, ${LATENCY_MS} ms latency: best ${fmt(best(engineTimes))} s, ` +
+      `median ${fmt(median(engineTimes))} s; ideal ${fmt(IDEAL_S)} s; ratio (best) ${fmt(ratio)} ` +
+      `(${ratio <= 1.1 ? 'within' : 'NOT within'} 10%)`,
+  );
+  console.log(
+    `baseline, bare SDK: best ${fmt(best(sdkTimes))} s, median ${fmt(median(sdkTimes))} s, ratio (best) ${fmt(best(sdkTimes) / IDEAL_S)}; ` +
+      `engine / bare SDK (best) ${fmt(best(engineTimes) / best(sdkTimes))}`,
   );
 }
 
 // 2. Cache: the same 2 000 again, then 2 000 made of 500 distinct samples repeated 4 times.
 {
   await server.reset();
-  const again = await scoreAll(base, samples(N, 'fresh'), runtime);
+  const again = await scoreAll(base, samples(N, 'fresh0'), runtime);
   const againRequests = (await server.log()).chatTimes.length;
   await server.reset();
   const distinct = samples(500, 'repeat');
@@ -113,7 +128,7 @@ const run = await scoreAll(base, samples(N, 'fresh'), runtime);
 }
 await runtime.close();
 
-// 3. RPM: 300 judgments at rpm 6000 (one every 10 ms) need ≥ 2.99 s, never more than 100 starts in a second.
+// 3. RPM: 300 judgments at rpm 6000 (one every 10 ms) need ≥ 2.98 s, never more than 101 starts in a second.
 {
   const rt = new Runtime({ inThread: true });
   const rpm = 6000;
@@ -128,10 +143,12 @@ await runtime.close();
   const worst = busiestWindow(times, 1000);
   const span = (Math.max(...times) - Math.min(...times)) / 1000;
   const perMinute = ((times.length - 1) / span) * 60;
-  const respected = perMinute <= rpm * 1.01 && worst <= rpm / 60 + 1;
+  // The gate guarantees at most `rpm` starts in any 60 s window, and so at most rpm/60 + 1 in any 1 s window.
+  const respected = perMinute <= rpm && worst <= rpm / 60 + 1;
   console.log(
-    `rpm ${rpm}: 300 judgments in ${fmt(limited.seconds)} s (at least ${fmt((299 * 60) / rpm)}); observed ${perMinute.toFixed(0)}/min, ` +
-      `busiest second ${worst} starts (limit ${rpm / 60}): ${respected ? 'respected' : 'VIOLATED'}`,
+    `rpm ${rpm}: 300 judgments in ${fmt(limited.seconds)} s (at least ${fmt((298 * 60) / (rpm - 1))}); observed ${perMinute.toFixed(0)}/min ` +
+      `(${((perMinute / rpm) * 100).toFixed(0)}% of the limit), busiest 1 s window ${worst} starts (bound ${rpm / 60 + 1}): ` +
+      `${respected ? 'respected' : 'VIOLATED'}`,
   );
   await rt.close();
 }

@@ -78,7 +78,7 @@ export class Endpoint {
 
   constructor(readonly opts: EndpointOptions) {
     this.limit = pLimit(opts.maxConcurrency);
-    this.requests = new RateGate(opts.rpm);
+    this.requests = new RateGate(opts.rpm, 1);
     this.tokens = new RateGate(opts.tpm);
     this.retry = { maxRetries: opts.maxRetries, baseDelayMs: opts.retryBaseMs ?? 500, maxDelayMs: 30_000 };
     this.cache = new ResponseCache(opts.cacheSize);

@@ -1,26 +1,40 @@
 /**
- * Requests-per-minute and tokens-per-minute limits as evenly spaced admissions: after an admission of
- * cost c, the next may start c × 60 s / limit later, counted from when it actually started. Admissions
- * queue in order, so a stalled event loop never releases a burst, and no 60-second window ever holds
- * more than the limit. Hand-written: p-limit bounds concurrency only, and a per-minute counter would
- * allow a whole minute's requests in one burst.
+ * Requests-per-minute and tokens-per-minute limits by the generic cell rate algorithm (virtual
+ * scheduling): each admission of cost c moves a theoretical arrival time on by c × interval, and an
+ * admission may come `tolerance` early. Early admissions win back what late timers lose on a loaded
+ * machine; the interval is chosen so that, tolerance included, no 60-second window ever holds more than
+ * the limit (GCRA admits at most (T + tolerance) / interval in any window T). Admissions queue in order,
+ * so a stalled event loop never releases a burst. Hand-written: p-limit bounds concurrency only, and a
+ * per-minute counter would allow a whole minute's requests at once.
  */
 export class RateGate {
-  private nextAt = 0;
+  private tat = 0;
   private queue: Promise<void> = Promise.resolve();
+  private readonly intervalMs: number;
+  private readonly toleranceMs: number;
 
-  /** @param perMinute the limit, in units of cost per minute (undefined: unlimited). */
-  constructor(private readonly perMinute: number | undefined) {}
+  /**
+   * @param perMinute the limit, in units of cost per minute (undefined: unlimited).
+   * @param earlyUnits how many units of cost an admission may come early (1 for requests, 0 for tokens).
+   */
+  constructor(
+    private readonly perMinute: number | undefined,
+    earlyUnits = 0,
+  ) {
+    const early = perMinute !== undefined && perMinute > earlyUnits ? earlyUnits : 0;
+    // (60 s + early × interval) / interval ≤ limit  ⇔  interval ≥ 60 s / (limit − early)
+    this.intervalMs = perMinute === undefined ? 0 : 60_000 / (perMinute - early);
+    this.toleranceMs = early * this.intervalMs;
+  }
 
   /** Wait for this admission's turn; rejects with the signal's reason when it aborts first. */
   admit(cost: number, signal?: AbortSignal): Promise<void> {
     if (this.perMinute === undefined || cost <= 0) return Promise.resolve();
-    const perMinute = this.perMinute;
     const turn = this.queue.then(async () => {
-      const wait = this.nextAt - Date.now();
+      const wait = this.tat - this.toleranceMs - Date.now();
       if (wait > 0) await sleep(wait, signal);
       signal?.throwIfAborted();
-      this.nextAt = Date.now() + (cost * 60_000) / perMinute;
+      this.tat = Math.max(this.tat, Date.now()) + cost * this.intervalMs;
     });
     this.queue = turn.catch(() => undefined); // an aborted waiter leaves the queue without using a turn
     return turn;
@@ -29,7 +43,7 @@ export class RateGate {
   /** Correct the last reservation once the true cost is known (tokens used versus tokens estimated). */
   adjust(delta: number): void {
     if (this.perMinute === undefined) return;
-    this.nextAt += (delta * 60_000) / this.perMinute;
+    this.tat += delta * this.intervalMs;
   }
 }
 

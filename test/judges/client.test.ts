@@ -91,11 +91,12 @@ describe('limits', () => {
     const before = server.chatRequests.length;
     await scoreOnce(
       spec({ rpm: 600 }),
-      Array.from({ length: 6 }, (_, i) => ref(`a${i}`)),
+      Array.from({ length: 8 }, (_, i) => ref(`a${i}`)),
     );
     const times = server.chatRequests.slice(before).map((r) => r.at);
-    // 600 per minute is one every 100 ms: six starts span 500 ms; arrivals may bunch by a little network jitter.
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(400);
+    // 600 per minute is one every ~100 ms, the second may come one interval early: eight starts span ~600 ms
+    // (a lower bound with room for arrival jitter).
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(500);
   });
   it('spaces requests to respect tpm, from estimated then actual tokens', async () => {
     const before = server.chatRequests.length;
