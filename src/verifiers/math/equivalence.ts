@@ -4,9 +4,21 @@
  * evaluation at seeded random points; equations up to a constant factor; inequalities and intervals as
  * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
  */
-import type { Ast, RelOp } from './ast.js';
+import type { Ast } from './ast.js';
 import { key } from './ast.js';
-import { type C, cdiv, exact, hasDecimal, numeric, variables } from './evaluate.js';
+import {
+  type C,
+  cdiv,
+  close,
+  EMPTY,
+  exact,
+  finite,
+  hasDecimal,
+  mag,
+  numeric,
+  variables,
+} from './evaluate.js';
+import { intervalList, intervals, isInequality, isInfinite, isInterval, sameIntervals } from './intervals.js';
 import * as Q from './rational.js';
 
 export interface EquivalenceOptions {
@@ -52,7 +64,7 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
   // `x < 1 or x > 2` vs `(-\infty, 1) \cup (2, \infty)`: both sides as lists of intervals
   const gi = intervalList(g);
   const pi = gi && intervalList(p);
-  if (gi && pi) return { equal: sameIntervals(gi, pi, ctx), rule: 'interval' };
+  if (gi && pi) return { equal: sameIntervals(gi, pi, (x, y) => scalar(x, y, ctx).equal), rule: 'interval' };
   const equal = sameSet(g, p, ctx);
   return {
     equal,
@@ -62,12 +74,6 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
         ? 'answers differ'
         : `${p.length} answers given, ${g.length} expected`,
   };
-}
-
-function intervalList(items: Ast[]): Interval[] | undefined {
-  if (!items.some((a) => isInequality(a) || a.t === 'union' || isInterval(a))) return undefined;
-  const parts = items.map(intervals);
-  return parts.every((x) => x !== undefined) ? parts.flat() : undefined;
 }
 
 function container(c: Ast & { t: 'tuple' | 'set' }, list: Ast[], ctx: Ctx): Verdict {
@@ -177,7 +183,6 @@ function isUnit(a: Ast): boolean {
 }
 const isWordy = (a: Ast): boolean => a.t === 'word' || (a.t === 'pow' && a.a.t === 'word');
 
-const isInequality = (a: Ast) => a.t === 'rel' && a.ops.every((o) => o !== '=' && o !== '!=');
 const isEquation = (a: Ast): a is Ast & { t: 'rel' } =>
   a.t === 'rel' && a.ops.length === 1 && a.ops[0] === '=';
 
@@ -202,7 +207,7 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
       isInterval(g) ||
       isInterval(p))
   ) {
-    return { equal: sameIntervals(gi, pi, ctx), rule: 'interval' };
+    return { equal: sameIntervals(gi, pi, (x, y) => scalar(x, y, ctx).equal), rule: 'interval' };
   }
   // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`: an assignment compares by its right-hand side
   if (isEquation(g) && p.t !== 'rel' && isName(g.items[0]!)) return item(g.items[1]!, p, ctx);
@@ -229,10 +234,6 @@ function text(a: Ast): string | undefined {
   return undefined;
 }
 
-const isInterval = (a: Ast) =>
-  a.t === 'tuple' && a.items.length === 2 && (a.open === '[' || a.close === ']' || hasInf(a));
-const hasInf = (a: Ast & { t: 'tuple' }) => a.items.some((x) => isInfinite(x) !== 0);
-
 function isScalar(a: Ast): boolean {
   return !['rel', 'tuple', 'set', 'union', 'matrix', 'word'].includes(a.t);
 }
@@ -254,126 +255,6 @@ function sameMatrix(a: Ast, b: Ast, ctx: Ctx): boolean {
     fa.length === fb.length &&
     fa.every((r, i) => r.length === fb[i]!.length && r.every((x, j) => item(x, fb[i]![j]!, ctx).equal))
   );
-}
-
-interface Interval {
-  lo: Ast;
-  hi: Ast;
-  loClosed: boolean;
-  hiClosed: boolean;
-}
-const NEG_INF: Ast = { t: 'neg', a: { t: 'const', name: 'inf' } };
-const POS_INF: Ast = { t: 'const', name: 'inf' };
-
-/** An interval, a union of intervals, or a one-variable inequality, as a list of intervals. */
-function intervals(a: Ast): Interval[] | undefined {
-  if (a.t === 'tuple' && a.items.length === 2) {
-    return [{ lo: a.items[0]!, hi: a.items[1]!, loClosed: a.open === '[', hiClosed: a.close === ']' }];
-  }
-  if (a.t === 'union') {
-    const parts = a.items.map(intervals);
-    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
-  }
-  if (isInequality(a) && a.t === 'rel') return inequality(a);
-  return undefined;
-}
-
-function inequality(rel: Ast & { t: 'rel' }): Interval[] | undefined {
-  const a = solveLinear(rel);
-  const isVar = (x: Ast) => x.t === 'sym';
-  const constant = (x: Ast) => variables(x).size === 0;
-  const up = (o: string) => o === '<' || o === '<=';
-  if (a.items.length === 2) {
-    let [l, r] = a.items as [Ast, Ast];
-    let op = a.ops[0]!;
-    if (!isVar(l) && isVar(r)) {
-      [l, r] = [r, l];
-      op = ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const)[op as '<'] ?? op;
-    }
-    if (!isVar(l) || !constant(r)) return undefined;
-    return up(op)
-      ? [{ lo: NEG_INF, hi: r, loClosed: false, hiClosed: op === '<=' }]
-      : [{ lo: r, hi: POS_INF, loClosed: op === '>=', hiClosed: false }];
-  }
-  if (a.items.length === 3 && isVar(a.items[1]!) && constant(a.items[0]!) && constant(a.items[2]!)) {
-    const [o1, o2] = a.ops as [string, string];
-    if (up(o1) !== up(o2)) return undefined;
-    return up(o1)
-      ? [{ lo: a.items[0]!, hi: a.items[2]!, loClosed: o1 === '<=', hiClosed: o2 === '<=' }]
-      : [{ lo: a.items[2]!, hi: a.items[0]!, loClosed: o2 === '>=', hiClosed: o1 === '>=' }];
-  }
-  return undefined;
-}
-
-function sameIntervals(a: Interval[], b: Interval[], ctx: Ctx): boolean {
-  const same = (x: Interval, y: Interval) =>
-    (x.loClosed === y.loClosed || isInfinite(x.lo) !== 0) &&
-    (x.hiClosed === y.hiClosed || isInfinite(x.hi) !== 0) &&
-    scalar(x.lo, y.lo, ctx).equal &&
-    scalar(x.hi, y.hi, ctx).equal;
-  return (
-    a.length === b.length &&
-    a.every((x) => b.some((y) => same(x, y))) &&
-    b.every((y) => a.some((x) => same(x, y)))
-  );
-}
-
-const FLIP: Record<string, RelOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
-
-/**
- * `2x + 1 > 5` → `x > (5 - 1) / 2`: a one-variable inequality whose variable sits in one linear item is
- * rewritten with the variable alone (ops flipped when the slope is negative), so it becomes an interval.
- * The slope and intercept stay trees (exact when they can be); linearity is checked at two more points.
- */
-function solveLinear(a: Ast & { t: 'rel' }): Ast & { t: 'rel' } {
-  const vars = variables(a);
-  if (vars.size !== 1 || a.items.length > 3) return a;
-  const v = [...vars][0]!;
-  const at = a.items.findIndex((x) => variables(x).size > 0);
-  if (a.items.some((x, i) => i !== at && variables(x).size > 0)) return a;
-  if (a.items.length === 3 && at !== 1) return a;
-  const item = a.items[at]!;
-  if (item.t === 'sym') return a;
-  const c = substitute(item, v, 0);
-  const m: Ast = { t: 'sub', a: substitute(item, v, 1), b: c };
-  const mv = numeric(m, EMPTY);
-  const cv = numeric(c, EMPTY);
-  if (!finite(mv) || !finite(cv) || mv[1] !== 0 || cv[1] !== 0 || Math.abs(mv[0]) < 1e-12) return a;
-  for (const t of [2.5, -1.7]) {
-    const y = numeric(item, new Map([[v, t]]));
-    if (!finite(y) || !close(y, [cv[0] + mv[0] * t, 0], 1e-9, 1e-12)) return a;
-  }
-  const solve = (bound: Ast): Ast => ({ t: 'div', a: { t: 'sub', a: bound, b: c }, b: m });
-  const items = a.items.map((x, i) => (i === at ? ({ t: 'sym', name: v } as Ast) : solve(x)));
-  const ops = mv[0] < 0 ? a.ops.map((o) => FLIP[o] ?? o) : a.ops;
-  return { t: 'rel', ops, items };
-}
-
-function substitute(a: Ast, name: string, value: number): Ast {
-  switch (a.t) {
-    case 'sym':
-      return a.name === name ? { t: 'num', v: { n: BigInt(value), d: 1n }, dec: false } : a;
-    case 'neg':
-      return { t: 'neg', a: substitute(a.a, name, value) };
-    case 'fn':
-      return { ...a, args: a.args.map((x) => substitute(x, name, value)) };
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'pm':
-      return { t: a.t, a: substitute(a.a, name, value), b: substitute(a.b, name, value) };
-    default:
-      return a;
-  }
-}
-
-/** +1 / -1 for a literal ±\infty, 0 otherwise. Only literals may equal infinity: an overflowing float may not. */
-function isInfinite(a: Ast): number {
-  if (a.t === 'const' && a.name === 'inf') return 1;
-  if (a.t === 'neg') return -isInfinite(a.a);
-  return 0;
 }
 
 /** Two equations are the same when (lhs - rhs) of one is a constant non-zero multiple of the other's. */
@@ -452,8 +333,6 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
   return { equal: agree >= 3, rule: agree >= 3 ? 'random points' : 'too few points in the domain' };
 }
 
-const EMPTY = new Map<string, number>();
-
 /** `p` is a decimal literal equal to `g` rounded to the decimal's own digits (option allowRounded; either side). */
 function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
   if (!ctx.allowRounded) return false;
@@ -512,11 +391,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-const finite = (x: C) => Number.isFinite(x[0]) && Number.isFinite(x[1]);
-const mag = (x: C) => Math.hypot(x[0], x[1]);
-function close(a: C, b: C, rel: number, absFloor: number): boolean {
-  const d = Math.hypot(a[0] - b[0], a[1] - b[1]);
-  return d <= rel * Math.max(mag(a), mag(b)) || d <= absFloor;
 }

@@ -319,3 +319,14 @@ export function hasDecimal(a: Ast): boolean {
       return hasDecimal(a.a) || hasDecimal(a.b);
   }
 }
+
+export const EMPTY: Point = new Map<string, number>();
+
+/** Both parts finite. */
+export const finite = (x: C) => Number.isFinite(x[0]) && Number.isFinite(x[1]);
+export const mag = (x: C) => Math.hypot(x[0], x[1]);
+/** |a - b| within `rel` of the larger magnitude, or under `absFloor`. */
+export function close(a: C, b: C, rel: number, absFloor: number): boolean {
+  const d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+  return d <= rel * Math.max(mag(a), mag(b)) || d <= absFloor;
+}

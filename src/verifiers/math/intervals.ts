@@ -1,0 +1,142 @@
+/**
+ * Sets of reals: intervals with their open/closed ends, unions of them, and one-variable inequalities
+ * (linear ones solved for the variable) turned into intervals, compared as sets.
+ */
+import type { Ast, RelOp } from './ast.js';
+import { close, EMPTY, finite, numeric, variables } from './evaluate.js';
+
+export function intervalList(items: Ast[]): Interval[] | undefined {
+  if (!items.some((a) => isInequality(a) || a.t === 'union' || isInterval(a))) return undefined;
+  const parts = items.map(intervals);
+  return parts.every((x) => x !== undefined) ? parts.flat() : undefined;
+}
+
+export const isInequality = (a: Ast) => a.t === 'rel' && a.ops.every((o) => o !== '=' && o !== '!=');
+
+export const isInterval = (a: Ast) =>
+  a.t === 'tuple' && a.items.length === 2 && (a.open === '[' || a.close === ']' || hasInf(a));
+
+const hasInf = (a: Ast & { t: 'tuple' }) => a.items.some((x) => isInfinite(x) !== 0);
+
+export interface Interval {
+  lo: Ast;
+  hi: Ast;
+  loClosed: boolean;
+  hiClosed: boolean;
+}
+
+const NEG_INF: Ast = { t: 'neg', a: { t: 'const', name: 'inf' } };
+
+const POS_INF: Ast = { t: 'const', name: 'inf' };
+
+/** An interval, a union of intervals, or a one-variable inequality, as a list of intervals. */
+export function intervals(a: Ast): Interval[] | undefined {
+  if (a.t === 'tuple' && a.items.length === 2) {
+    return [{ lo: a.items[0]!, hi: a.items[1]!, loClosed: a.open === '[', hiClosed: a.close === ']' }];
+  }
+  if (a.t === 'union') {
+    const parts = a.items.map(intervals);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  if (isInequality(a) && a.t === 'rel') return inequality(a);
+  return undefined;
+}
+
+function inequality(rel: Ast & { t: 'rel' }): Interval[] | undefined {
+  const a = solveLinear(rel);
+  const isVar = (x: Ast) => x.t === 'sym';
+  const constant = (x: Ast) => variables(x).size === 0;
+  const up = (o: string) => o === '<' || o === '<=';
+  if (a.items.length === 2) {
+    let [l, r] = a.items as [Ast, Ast];
+    let op = a.ops[0]!;
+    if (!isVar(l) && isVar(r)) {
+      [l, r] = [r, l];
+      op = ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const)[op as '<'] ?? op;
+    }
+    if (!isVar(l) || !constant(r)) return undefined;
+    return up(op)
+      ? [{ lo: NEG_INF, hi: r, loClosed: false, hiClosed: op === '<=' }]
+      : [{ lo: r, hi: POS_INF, loClosed: op === '>=', hiClosed: false }];
+  }
+  if (a.items.length === 3 && isVar(a.items[1]!) && constant(a.items[0]!) && constant(a.items[2]!)) {
+    const [o1, o2] = a.ops as [string, string];
+    if (up(o1) !== up(o2)) return undefined;
+    return up(o1)
+      ? [{ lo: a.items[0]!, hi: a.items[2]!, loClosed: o1 === '<=', hiClosed: o2 === '<=' }]
+      : [{ lo: a.items[2]!, hi: a.items[0]!, loClosed: o2 === '>=', hiClosed: o1 === '>=' }];
+  }
+  return undefined;
+}
+
+/** The same set: each interval of one side equals one of the other's (ends compared with `sameEnd`). */
+export function sameIntervals(a: Interval[], b: Interval[], sameEnd: (x: Ast, y: Ast) => boolean): boolean {
+  const same = (x: Interval, y: Interval) =>
+    (x.loClosed === y.loClosed || isInfinite(x.lo) !== 0) &&
+    (x.hiClosed === y.hiClosed || isInfinite(x.hi) !== 0) &&
+    sameEnd(x.lo, y.lo) &&
+    sameEnd(x.hi, y.hi);
+  return (
+    a.length === b.length &&
+    a.every((x) => b.some((y) => same(x, y))) &&
+    b.every((y) => a.some((x) => same(x, y)))
+  );
+}
+
+const FLIP: Record<string, RelOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+/**
+ * `2x + 1 > 5` → `x > (5 - 1) / 2`: a one-variable inequality whose variable sits in one linear item is
+ * rewritten with the variable alone (ops flipped when the slope is negative), so it becomes an interval.
+ * The slope and intercept stay trees (exact when they can be); linearity is checked at two more points.
+ */
+function solveLinear(a: Ast & { t: 'rel' }): Ast & { t: 'rel' } {
+  const vars = variables(a);
+  if (vars.size !== 1 || a.items.length > 3) return a;
+  const v = [...vars][0]!;
+  const at = a.items.findIndex((x) => variables(x).size > 0);
+  if (a.items.some((x, i) => i !== at && variables(x).size > 0)) return a;
+  if (a.items.length === 3 && at !== 1) return a;
+  const item = a.items[at]!;
+  if (item.t === 'sym') return a;
+  const c = substitute(item, v, 0);
+  const m: Ast = { t: 'sub', a: substitute(item, v, 1), b: c };
+  const mv = numeric(m, EMPTY);
+  const cv = numeric(c, EMPTY);
+  if (!finite(mv) || !finite(cv) || mv[1] !== 0 || cv[1] !== 0 || Math.abs(mv[0]) < 1e-12) return a;
+  for (const t of [2.5, -1.7]) {
+    const y = numeric(item, new Map([[v, t]]));
+    if (!finite(y) || !close(y, [cv[0] + mv[0] * t, 0], 1e-9, 1e-12)) return a;
+  }
+  const solve = (bound: Ast): Ast => ({ t: 'div', a: { t: 'sub', a: bound, b: c }, b: m });
+  const items = a.items.map((x, i) => (i === at ? ({ t: 'sym', name: v } as Ast) : solve(x)));
+  const ops = mv[0] < 0 ? a.ops.map((o) => FLIP[o] ?? o) : a.ops;
+  return { t: 'rel', ops, items };
+}
+
+function substitute(a: Ast, name: string, value: number): Ast {
+  switch (a.t) {
+    case 'sym':
+      return a.name === name ? { t: 'num', v: { n: BigInt(value), d: 1n }, dec: false } : a;
+    case 'neg':
+      return { t: 'neg', a: substitute(a.a, name, value) };
+    case 'fn':
+      return { ...a, args: a.args.map((x) => substitute(x, name, value)) };
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return { t: a.t, a: substitute(a.a, name, value), b: substitute(a.b, name, value) };
+    default:
+      return a;
+  }
+}
+
+/** +1 / -1 for a literal ±\infty, 0 otherwise. Only literals may equal infinity: an overflowing float may not. */
+export function isInfinite(a: Ast): number {
+  if (a.t === 'const' && a.name === 'inf') return 1;
+  if (a.t === 'neg') return -isInfinite(a.a);
+  return 0;
+}
