@@ -7,7 +7,7 @@
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import type { Sample } from '../src/core/types.js';
-import { parseSpec, Runtime, Scorer } from '../src/index.js';
+import { parseSpec, Runtime, Scorer } from '../test/judges/engine.js';
 import { startFakeServerProcess } from '../test/judges/fake-server-process.js';
 import { MASTER_KEYS } from '../test/judges/master-keys.js';
 

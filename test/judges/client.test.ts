@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Runtime } from '../../src/index.js';
 import { Endpoint } from '../../src/judges/endpoint.js';
+import { Runtime } from './engine.js';
 import { type FakeOpenAIServer, startFakeServer } from './fake-openai-server.js';
 import { scoreOnce } from './helpers.js';
 

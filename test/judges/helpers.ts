@@ -1,5 +1,5 @@
 import type { RewardResult, Sample } from '../../src/core/types.js';
-import { parseSpec, Runtime, Scorer } from '../../src/index.js';
+import { parseSpec, Runtime, Scorer } from './engine.js';
 
 /** Score samples with one reward node, on a fresh runtime (its judge clients and caches included). */
 export async function scoreOnce(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSpec, Runtime } from '../../src/index.js';
+import { parseSpec, Runtime } from './engine.js';
 import { type ChatRequest, delimited, type FakeOpenAIServer, startFakeServer } from './fake-openai-server.js';
 import { scoreOnce } from './helpers.js';
 
@@ -153,7 +153,7 @@ describe('rubric', () => {
       };
     };
     const before = server.chatRequests.length;
-    const runtime = new Runtime({ threads: 1 });
+    const runtime = new Runtime({ inThread: true });
     try {
       const [r] = await scoreOnce(
         { use: 'rubric', args: base() },
