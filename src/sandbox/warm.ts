@@ -176,8 +176,10 @@ class ForkServer {
     const child = this.child;
     this.kill();
     this.finish(sandboxFailure('sandbox closed'));
-    if (child && child.exitCode === null && child.signalCode === null)
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.ref(); // unref'd while idle: hold the process until the sandbox is really gone
       await new Promise((r) => child.once('exit', r));
+    }
   }
 }
 
