@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RewardContext } from '../../../src/core/types.js';
-import { extractMathAnswer, math, mathEquivalent } from '../../../src/verifiers/math/index.js';
+import { extractMathAnswer, math, mathEquivalent, parseMath } from '../../../src/verifiers/math/index.js';
 import { PATHOLOGICAL } from './pathological.js';
 
 const ctx: RewardContext = {
@@ -104,7 +104,9 @@ describe('math never hangs, never throws', () => {
         const x = a.join('');
         const y = b.join('');
         expect(typeof mathEquivalent(x, y)).toBe('boolean');
-        expect(mathEquivalent(x, x) || x.trim() === '' || true).toBe(true);
+        // reflexive, except an answer that cleans to nothing or expands past 64 alternatives (\pm chains)
+        if (parseMath(x).text.trim() !== '' && x.split('\\pm').length < 6)
+          expect(mathEquivalent(x, x)).toBe(true);
         const r = outcome(`so \\boxed{${x}}`, y.trim() === '' ? '1' : y);
         expect(r.status ?? 'ok').toBe('ok');
         extractMathAnswer(x);
