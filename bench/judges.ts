@@ -128,27 +128,30 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await runtime.close();
 
-// 3. RPM: 300 judgments at rpm 6000 (one every 10 ms) need ≥ 2.98 s, never more than 101 starts in a second.
+// 3. RPM: 600 judgments at rpm 6000 (one every 10 ms) need ≥ 5.98 s. The gate admits at most rpm starts in
+// any 60 s window, hence at most rpm/60 + 1 in any 1 s window; arrivals at the server may add one more
+// from network and event-loop jitter, which no client controls.
 {
   const rt = new Runtime({ inThread: true });
   const rpm = 6000;
+  const n = 600;
   await server.reset();
   // A distinct base URL string gives a separate endpoint (its own limits) on the same server.
   const limited = await scoreAll(
     { ...base, base_url: `${server.url}//v1`, rpm, cache_size: 0 },
-    samples(300, 'rpm'),
+    samples(n, 'rpm'),
     rt,
   );
   const times = (await server.log()).chatTimes;
   const worst = busiestWindow(times, 1000);
   const span = (Math.max(...times) - Math.min(...times)) / 1000;
   const perMinute = ((times.length - 1) / span) * 60;
-  // The gate guarantees at most `rpm` starts in any 60 s window, and so at most rpm/60 + 1 in any 1 s window.
-  const respected = perMinute <= rpm && worst <= rpm / 60 + 1;
+  const bound = rpm / 60 + 1;
+  const respected = perMinute <= rpm * 1.005 && worst <= bound + 1;
   console.log(
-    `rpm ${rpm}: 300 judgments in ${fmt(limited.seconds)} s (at least ${fmt((298 * 60) / (rpm - 1))}); observed ${perMinute.toFixed(0)}/min ` +
-      `(${((perMinute / rpm) * 100).toFixed(0)}% of the limit), busiest 1 s window ${worst} starts (bound ${rpm / 60 + 1}): ` +
-      `${respected ? 'respected' : 'VIOLATED'}`,
+    `rpm ${rpm}: ${n} judgments in ${fmt(limited.seconds)} s (at least ${fmt(((n - 2) * 60) / (rpm - 1))}); ` +
+      `arrivals ${perMinute.toFixed(0)}/min (${((perMinute / rpm) * 100).toFixed(1)}% of the limit), ` +
+      `busiest 1 s window ${worst} (gate bound ${bound}, +1 for arrival jitter): ${respected ? 'respected' : 'VIOLATED'}`,
   );
   await rt.close();
 }
