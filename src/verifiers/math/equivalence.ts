@@ -18,7 +18,15 @@ import {
   numeric,
   variables,
 } from './evaluate.js';
-import { intervalList, intervals, isInequality, isInfinite, isInterval, sameIntervals } from './intervals.js';
+import {
+  intervalList,
+  intervals,
+  isInequality,
+  isInfinite,
+  isInterval,
+  sameIntervals,
+  sampledInequality,
+} from './intervals.js';
 import * as Q from './rational.js';
 
 export interface EquivalenceOptions {
@@ -65,6 +73,16 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
   const gi = intervalList(g);
   const pi = gi && intervalList(p);
   if (gi && pi) return { equal: sameIntervals(gi, pi, (x, y) => scalar(x, y, ctx).equal), rule: 'interval' };
+  const pl = intervalList(p);
+  const only = (items: Ast[]) =>
+    items.length === 1 && items[0]!.t === 'rel' && isInequality(items[0]!) ? items[0]! : undefined;
+  const gr = only(g);
+  if (gr?.t === 'rel' && !gi && pl)
+    return { equal: sampledInequality(gr, pl) === true, rule: 'interval (sampled)' };
+  const pr = only(p);
+  const gl = intervalList(g);
+  if (pr?.t === 'rel' && !pi && gl)
+    return { equal: sampledInequality(pr, gl) === true, rule: 'interval (sampled)' };
   const equal = sameSet(g, p, ctx);
   return {
     equal,
@@ -209,6 +227,11 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
   ) {
     return { equal: sameIntervals(gi, pi, (x, y) => scalar(x, y, ctx).equal), rule: 'interval' };
   }
+  // `x^2 < 4` vs `(-2, 2)`: an inequality that is not linear is tested point by point against intervals
+  if (gi && !pi && p.t === 'rel' && isInequality(p))
+    return { equal: sampledInequality(p, gi) === true, rule: 'interval (sampled)' };
+  if (pi && !gi && g.t === 'rel' && isInequality(g))
+    return { equal: sampledInequality(g, pi) === true, rule: 'interval (sampled)' };
   // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`: an assignment compares by its right-hand side
   if (isEquation(g) && p.t !== 'rel' && isName(g.items[0]!)) return item(g.items[1]!, p, ctx);
   if (isEquation(p) && g.t !== 'rel' && isName(p.items[0]!)) return item(g, p.items[1]!, ctx);

@@ -140,3 +140,70 @@ export function isInfinite(a: Ast): number {
   if (a.t === 'neg') return -isInfinite(a.a);
   return 0;
 }
+
+/** Grid of test points: irrational offsets so no grid point lands on a typical boundary by accident. */
+const GRID = Array.from({ length: 81 }, (_, k) => -10 + k * 0.25 + 0.0731);
+const FAR = [-1e6, -1e3, -100, 100, 1e3, 1e6];
+
+/**
+ * Does a one-variable inequality (any expressions: `x^2 < 4`, `\\frac{1}{x} > 1`) describe the same set
+ * as `ivs`? Membership is compared on a grid, far out, and at and beside every finite endpoint of `ivs`
+ * (so open and closed ends are told apart). undefined when the inequality has not exactly one variable.
+ * A set that differs only strictly between test points escapes this check (README, known limits).
+ */
+export function sampledInequality(rel: Ast & { t: 'rel' }, ivs: Interval[]): boolean | undefined {
+  const vars = variables(rel);
+  if (vars.size !== 1) return undefined;
+  const v = [...vars][0]!;
+  const ends: number[] = [];
+  const bounds = ivs.map((iv) => {
+    const lo = endValue(iv.lo);
+    const hi = endValue(iv.hi);
+    for (const e of [lo, hi]) if (Number.isFinite(e)) ends.push(e);
+    return { lo, hi, iv };
+  });
+  if (bounds.some((b) => Number.isNaN(b.lo) || Number.isNaN(b.hi))) return undefined;
+  const xs = [...GRID, ...FAR];
+  for (const e of ends) xs.push(e, e - 1e-6 * Math.max(1, Math.abs(e)), e + 1e-6 * Math.max(1, Math.abs(e)));
+  for (const x of xs) {
+    const inSet = bounds.some(
+      ({ lo, hi, iv }) => (x > lo || (iv.loClosed && x === lo)) && (x < hi || (iv.hiClosed && x === hi)),
+    );
+    const holds = chainHolds(rel, new Map([[v, x]]));
+    if (holds === undefined) continue;
+    if (holds !== inSet) return false;
+  }
+  return true;
+}
+
+function endValue(a: Ast): number {
+  const inf = isInfinite(a);
+  if (inf !== 0) return inf * Number.POSITIVE_INFINITY;
+  const c = numeric(a, EMPTY);
+  return finite(c) && Math.abs(c[1]) < 1e-12 ? c[0] : Number.NaN;
+}
+
+/** Truth of `a < b <= c …` at a point; equality within 1e-9 (relative) so closed ends are recognised. */
+function chainHolds(rel: Ast & { t: 'rel' }, point: Map<string, number>): boolean | undefined {
+  const values = rel.items.map((x) => numeric(x, point));
+  if (values.some((c) => Number.isNaN(c[0]) || Number.isNaN(c[1]))) return undefined;
+  if (values.some((c) => Math.abs(c[1]) > 1e-9)) return false; // outside the real domain: not in the set
+  for (let i = 0; i < rel.ops.length; i++) {
+    const a = values[i]![0];
+    const b = values[i + 1]![0];
+    const eq = a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+    const op = rel.ops[i]!;
+    const ok =
+      op === '<'
+        ? a < b && !eq
+        : op === '<='
+          ? a < b || eq
+          : op === '>'
+            ? a > b && !eq
+            : op === '>='
+              ? a > b || eq
+              : !eq;
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -15,7 +15,7 @@ const score = math.create(math.args.parse({}));
  * Cases where the verifier is knowingly wrong (README.md, known limits), as `gold vs prediction`. The
  * tests fail when any other case is wrong, and when a listed case starts passing (then remove it here).
  */
-const KNOWN_WRONG = new Set<string>(['x^2 < 4 vs (-2, 2)']);
+const KNOWN_WRONG = new Set<string>([]);
 const pair = (gold: string, pred: string) => `${gold} vs ${pred}`;
 
 interface Wrong {
