@@ -8,10 +8,11 @@
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
  * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
- * job it forks an executor that unshares fresh user, mount, PID, IPC and UTS namespaces (the network
- * namespace is the server's own, and a server runs one execution at a time),
- * mounts a fresh size-limited tmpfs as /work and a fresh /proc, then forks the program as a child of a
- * PID-1 reaper, with every capability dropped, so one execution never sees another's files, processes,
+ * job it forks an executor that unshares fresh mount, PID and IPC namespaces (the user namespace is
+ * made once per server, the network namespace is the server's own, and a server runs one execution
+ * at a time),
+ * mounts a fresh size-limited tmpfs as /work and a fresh /proc, then forks the program as PID 1 of its
+ * own PID namespace, with every capability dropped, so one execution never sees another's files, processes,
  * sockets or memory. The server reads each job into a buffer it zeroes right after the fork, so a
  * later execution cannot find an earlier one's code in memory it inherited.
  */
@@ -21,6 +22,7 @@ import os, sys, json, time, signal, select, resource, base64, ctypes, fcntl, err
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_DUMPABLE = 4
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18
@@ -29,9 +31,10 @@ ENV = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/work', 'LANG': 'C.UTF-8
 def die_with_parent():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
-def set_limits(lim):
+def set_limits(lim, pid1=False):
     cpu = max(1, -(-lim['cpuMs'] // 1000))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu if pid1 else cpu + 1))
     mem = lim['asBytes']
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileBytes'], lim['fileBytes']))
@@ -279,16 +282,27 @@ def run_python_inprocess(job):
             pass
     os._exit(code)
 
-def isolate(uid, gid, disk_bytes):
-    # No CLONE_NEWNET: the server's sandbox has its own network namespace and runs one execution at a time.
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS) != 0:
-        raise OSError(ctypes.get_errno(), 'unshare')
+def enter_user_namespace():
+    """Once per server: a user namespace of its own, where the server (and each executor it forks)
+    holds the capabilities to build an execution's mounts. Programs drop them all (drop_caps)."""
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare user namespace')
     with open('/proc/self/uid_map', 'w') as f:
         f.write('%d %d 1\n' % (uid, uid))
     with open('/proc/self/setgroups', 'w') as f:
         f.write('deny')
     with open('/proc/self/gid_map', 'w') as f:
         f.write('%d %d 1\n' % (gid, gid))
+    # Not dumpable: no process of the same uid may ptrace the server or read its memory.
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+def isolate(disk_bytes):
+    # No CLONE_NEWNET: the server's sandbox has its own network namespace and runs one execution at a
+    # time. No CLONE_NEWUSER: the server made one at start (mounts created here are not locked, but the
+    # program has no capability left to undo them).
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare')
     if libc.mount(b'none', b'/', None, MS_REC | MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), 'mount --make-rprivate /')
     opts = ('size=%d,mode=0755' % disk_bytes).encode()
@@ -296,28 +310,19 @@ def isolate(uid, gid, disk_bytes):
         raise OSError(ctypes.get_errno(), 'mount tmpfs /work')
 
 def executor(job_id, buf, lockfd):
-    """Forked per job: isolate, run the program under a PID-1 reaper, write the report frame."""
+    """Forked per job: isolate, run the program as PID 1 of its namespace, write the report frame."""
     die_with_parent()
     try:
         job = json.loads(buf)
-        isolate(os.getuid(), os.getgid(), job['limits']['diskBytes'])
+        isolate(job['limits']['diskBytes'])
         write_files('/work', job['files'])
         pipes = [os.pipe() for _ in range(3)]
-        status_r, status_w = os.pipe()
         started = time.monotonic()
         init = os.fork()
         if init == 0:
-            reaper(job, pipes, status_w)
-        os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1]); os.close(status_w)
-        rep, status = pump(init, pipes[0][1], pipes[1][0], pipes[2][0], job.get('stdin', '').encode(), job['limits'], started, status_r)
-        if not rep['timedOut'] and not rep['outputExceeded'] and status:
-            kind, n = status.decode().split()
-            if kind == 'e':
-                rep['exitCode'], rep['signal'] = int(n), None
-            elif kind == 's':
-                rep['exitCode'], rep['signal'] = None, int(n)
-            else:
-                rep['sandboxError'] = 'reaper: ' + status.decode()
+            program(job, pipes)
+        os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
+        rep, _ = pump(init, pipes[0][1], pipes[1][0], pipes[2][0], job.get('stdin', '').encode(), job['limits'], started)
         finish_usage(rep)
     except BaseException as e:
         rep = {'sandboxError': '%s: %s' % (type(e).__name__, e)}
@@ -331,39 +336,29 @@ def executor(job_id, buf, lockfd):
         fcntl.flock(lockfd, fcntl.LOCK_UN)
     os._exit(0)
 
-def reaper(job, pipes, status_w):
-    """PID 1 of the execution's namespace: fresh /proc, then the program as its only child."""
+def program(job, pipes):
+    """PID 1 of the execution's fresh PID namespace: a fresh /proc, then the program itself, in this
+    process (no extra fork: a third process layer cost more than a fifth of an execution). As PID 1
+    it cannot be killed by itself or its children, and when it exits the kernel kills whatever it
+    left behind. The one visible difference from a plain process: signals it sends itself with a
+    default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a handler) are ignored."""
     try:
         die_with_parent()
         # Own session and process group: kill(0) from the program must not reach the fork server,
         # whose process group spans the PID namespaces.
         os.setsid()
         if libc.mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV, None) != 0:
-            # Never leave the outer /proc (other executions' processes) in view.
+            # Never leave the outer /proc (the server's processes) in view.
             if libc.mount(b'tmpfs', b'/proc', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=4k,mode=0555') != 0:
                 raise OSError(ctypes.get_errno(), 'hide /proc')
-        prog = os.fork()
-        if prog == 0:
-            try:
-                os.setsid()
-                child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
-                drop_caps()
-                set_limits(job['limits'])
-            except BaseException as e:
-                os.write(2, ('sandbox: %s\n' % e).encode())
-                os._exit(127)
-            run_python_inprocess(job)
-        for p in pipes:
-            os.close(p[0]); os.close(p[1])
-        while True:
-            pid, st = os.waitpid(-1, 0)
-            if pid == prog:
-                break
-        msg = ('e %d' % os.WEXITSTATUS(st)) if os.WIFEXITED(st) else ('s %d' % os.WTERMSIG(st))
+        libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # an ordinary process again (its memory is its own)
+        child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
+        drop_caps()
+        set_limits(job['limits'], pid1=True)
     except BaseException as e:
-        msg = 'x %s' % e
-    os.write(status_w, msg.encode())
-    os._exit(0)
+        os.write(2, ('sandbox: cannot start the program: %s\n' % e).encode())
+        os._exit(127)
+    run_python_inprocess(job)
 
 def serve():
     """One execution at a time: the next job is read only after the previous executor, and with it
@@ -374,6 +369,7 @@ def serve():
             __import__(m)
         except ImportError:
             pass
+    enter_user_namespace()
     n = int(read_line(0))
     for sha, src in json.loads(read_exact(0, n)).items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')

@@ -196,6 +196,21 @@ describe.concurrent('the host is out of reach', () => {
     expect(r.stdout + sh.stdout).not.toContain('hunter2-secret');
     expect(r.stdout).not.toContain('ASSAY_TEST_SECRET');
   });
+  it('a warm python program holds no capability and cannot undo its mounts', async () => {
+    const code = [
+      'import ctypes, os',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'print("cap", open("/proc/self/status").read().split("CapEff:")[1].split()[0])',
+      'for target in (b"/proc", b"/work"):',
+      '    print("umount", target.decode(), libc.umount2(target, 2), ctypes.get_errno())',
+      'print("userns", libc.unshare(0x10000000))',
+    ].join('\n');
+    const r = await run('python', code);
+    expect(r.engine).toBe('warm');
+    expect(r.stdout).toContain('cap 0000000000000000');
+    expect(r.stdout).toContain('umount /proc -1 1');
+    expect(r.stdout).toContain('umount /work -1 1');
+  });
   it('runs as an unprivileged user with no capabilities', async () => {
     const r = await run('bash', 'id -u; grep CapEff /proc/self/status');
     expect(r.stdout).toMatch(/CapEff:\s*0+\n/);
@@ -248,7 +263,7 @@ describe('processes are contained', () => {
       'import os, socket\nprint("files", os.listdir("."))\nprint("pids", sorted(p for p in os.listdir("/proc") if p.isdigit()))\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect("\\0assay-secret"); print("connected")\nexcept OSError:\n    print("no socket")',
     );
     expect(spy.stdout).toContain("files ['main.py']");
-    expect(spy.stdout).toContain("pids ['1', '2']");
+    expect(spy.stdout).toContain("pids ['1']"); // the program alone, as PID 1 of its namespace
     expect(spy.stdout).toContain('no socket');
     await secretHolder;
   });

@@ -130,3 +130,24 @@ describe('without isolation (explicit, loudly named option)', () => {
     }
   });
 });
+
+describe('warm python behaves like python3 main.py where programs notice', () => {
+  it('exit codes, uncaught signals from the kernel, CPU limit', async () => {
+    const sandbox2 = new BwrapSandbox();
+    try {
+      const code = await sandbox2.run({ language: 'python', code: 'import sys\nsys.exit(3)' });
+      expect(code).toMatchObject({ status: 'runtime_error', exitCode: 3, engine: 'warm' });
+      const segv = await sandbox2.run({ language: 'python', code: 'import ctypes\nctypes.string_at(0)' });
+      expect(segv).toMatchObject({ status: 'runtime_error', signal: 'SIGSEGV' });
+      const cpu = await sandbox2.run({
+        language: 'python',
+        code: 'while True: pass',
+        limits: { cpuMs: 1000, wallMs: 20_000 },
+      });
+      expect(cpu.status).toBe('timeout');
+      expect(cpu.message).toMatch(/CPU/);
+    } finally {
+      await sandbox2.close();
+    }
+  });
+});
