@@ -58,7 +58,16 @@ export const robustnessArgs = {
   verdict_from: z.enum(['final_line', 'anywhere']).default('final_line'),
 };
 
-export const judgeArgsShape = { ...endpointArgs, ...samplingArgs, ...robustnessArgs };
+/** What of the sample the judge sees. */
+export const viewArgs = {
+  /**
+   * When the response is a conversation (an agent trajectory), show the judge every message, not only the
+   * last assistant message; the guard still checks that final message.
+   */
+  transcript: z.boolean().default(false),
+};
+
+export const judgeArgsShape = { ...endpointArgs, ...samplingArgs, ...robustnessArgs, ...viewArgs };
 const judgeArgsObject = z.object(judgeArgsShape);
 /** What the shared judge code needs; rewards may make `guard_score` optional (a floor computed per sample). */
 export type JudgeArgs = Omit<z.infer<typeof judgeArgsObject>, 'guard_score'> & {

@@ -29,8 +29,18 @@ export function guardedOutcome(guarded: string, score: number): Outcome {
   return ok(score, `guard: ${guarded}`, { guarded, calls: 0 });
 }
 
-export const prepareResponse = (sample: Sample, a: JudgeArgs): Prepared =>
-  prepareText(responseText(sample), a);
+/** The response as the judge sees it: the final answer, or with `transcript` the whole conversation. */
+export function prepareResponse(
+  sample: Sample,
+  a: Omit<JudgeArgs, 'transcript'> & { transcript?: boolean },
+): Prepared {
+  const final = prepareText(responseText(sample), a);
+  if (!a.transcript || typeof sample.response === 'string' || final.guarded) return final;
+  const text = sample.response
+    .map((m) => `[${m.role}]\n${a.strip_think ? stripThink(m.content) : m.content}`)
+    .join('\n\n');
+  return { text };
+}
 
 /** A JSON schema for structured output, with the one field the verdict is read from. */
 export interface VerdictSchema {

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { errorMessage, failed, ok } from '../core/result.js';
 import type { GroupReward } from '../core/reward.js';
-import { promptText, responseText } from '../core/sample.js';
+import { promptText } from '../core/sample.js';
 import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import { endpointOf, type JudgeArgs, judgeArgsShape } from './args.js';
-import { ask, judgeFailure, type Prepared, prepareText, type Question, systemMessage, Tally } from './ask.js';
+import {
+  ask,
+  judgeFailure,
+  type Prepared,
+  prepareResponse,
+  prepareText,
+  type Question,
+  systemMessage,
+  Tally,
+} from './ask.js';
 import type { Endpoint } from './endpoint.js';
 import { bootstrappedReference, type GroupScores, hash32, rng, tournament, winRate } from './groups.js';
 import { delimit, fillTemplate, placeholders, referenceText } from './text.js';
@@ -129,7 +138,7 @@ async function scoreGroup(
   ctx: RewardContext,
 ): Promise<Outcome[]> {
   const tally = new Tally();
-  const prepared = samples.map((s) => prepareText(responseText(s), a));
+  const prepared = samples.map((s) => prepareResponse(s, a));
   const prompt = promptText(samples[0]!);
   try {
     if (a.group_mode === 'reference') {

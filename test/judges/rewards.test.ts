@@ -63,6 +63,34 @@ describe('judge (pointwise)', () => {
   });
 });
 
+describe('transcripts', () => {
+  const trajectory = (final: string) => ({
+    prompt: 'Book a flight',
+    response: [
+      { role: 'assistant' as const, content: 'Calling search_flights(LHR, JFK)' },
+      { role: 'tool' as const, content: '3 flights found' },
+      { role: 'assistant' as const, content: final },
+    ],
+  });
+  it('shows the judge the whole conversation with transcript: true, the final answer otherwise', async () => {
+    server.opts.chat = () => 'VERDICT: 8';
+    await scoreOnce({ use: 'judge', args: { ...base(), transcript: true } }, [trajectory('Booked BA117.')]);
+    const seen = delimited(server.chatRequests.at(-1)!.body.messages[1].content)!;
+    expect(seen).toContain('[tool]\n3 flights found');
+    expect(seen.endsWith('[assistant]\nBooked BA117.')).toBe(true);
+    await scoreOnce({ use: 'judge', args: base() }, [trajectory('Booked BA117.')]);
+    expect(delimited(server.chatRequests.at(-1)!.body.messages[1].content)).toBe('Booked BA117.');
+  });
+  it('guards the final message of a transcript', async () => {
+    const before = server.chatRequests.length;
+    const [r] = await scoreOnce({ use: 'judge', args: { ...base(), transcript: true } }, [
+      trajectory('Thought process:'),
+    ]);
+    expect(r).toMatchObject({ score: 0, detail: { guarded: expect.any(String) } });
+    expect(server.chatRequests.length - before).toBe(0);
+  });
+});
+
 describe('judge.reference', () => {
   it('gives 1/0 by the verdict, and errors without a reference', async () => {
     server.opts.chat = referenceJudge;
