@@ -305,9 +305,12 @@ def isolate(disk_bytes):
         raise OSError(ctypes.get_errno(), 'unshare')
     if libc.mount(b'none', b'/', None, MS_REC | MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), 'mount --make-rprivate /')
-    opts = ('size=%d,mode=0755' % disk_bytes).encode()
-    if libc.mount(b'tmpfs', b'/work', b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
-        raise OSError(ctypes.get_errno(), 'mount tmpfs /work')
+    # Fresh, size-limited: the working directory and the only other writable places (the root and
+    # /dev are read-only), so nothing written here is seen by the server's next execution.
+    for where, mode in ((b'/work', 0o755), (b'/tmp', 0o1777), (b'/dev/shm', 0o1777)):
+        opts = ('size=%d,mode=%o' % (disk_bytes, mode)).encode()
+        if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
+            raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
 
 def executor(job_id, buf, lockfd):
     """Forked per job: isolate, run the program as PID 1 of its namespace, write the report frame."""

@@ -268,6 +268,27 @@ describe('processes are contained', () => {
     await secretHolder;
   });
 
+  it('nothing written anywhere reaches the next execution on the same warm server', async () => {
+    const one = new BwrapSandbox({ concurrency: 1 });
+    try {
+      const places = ['/leak', '/tmp/leak', '/dev/leak', '/dev/shm/leak', '/work/leak'];
+      const write = await one.run({
+        language: 'python',
+        code: `import os\nfor p in ${JSON.stringify(places)}:\n    try:\n        open(p, "w").write("x"); print("wrote", p)\n    except OSError:\n        print("read-only", p)`,
+      });
+      expect(write.stdout).toContain('read-only /leak');
+      expect(write.stdout).toContain('read-only /dev/leak');
+      const read = await one.run({
+        language: 'python',
+        code: `import os\nprint([p for p in ${JSON.stringify(places)} if os.path.exists(p)])`,
+      });
+      expect(read.engine).toBe('warm');
+      expect(read.stdout.trim()).toBe('[]');
+    } finally {
+      await one.close();
+    }
+  });
+
   it('a warm execution cannot find an earlier execution’s code in the memory it inherited', async () => {
     const secret = `SECRET_${Date.now()}_${process.pid}`;
     await run('python', `x = "${secret}"\nprint(len(x))`);
