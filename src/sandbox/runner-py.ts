@@ -8,9 +8,8 @@
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
  * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
- * job it forks an executor that unshares fresh mount, PID and IPC namespaces (the user namespace is
- * made once per server, the network namespace is the server's own, and a server runs one execution
- * at a time),
+ * job it forks an executor that unshares fresh user, mount, PID and IPC namespaces (the network
+ * namespace is the server's own, and a server runs one execution at a time),
  * mounts a fresh size-limited tmpfs as /work and a fresh /proc, then forks the program as PID 1 of its
  * own PID namespace, with every capability dropped, so one execution never sees another's files, processes,
  * sockets or memory. The server reads each job into a buffer it zeroes right after the fork, so a
@@ -282,27 +281,19 @@ def run_python_inprocess(job):
             pass
     os._exit(code)
 
-def enter_user_namespace():
-    """Once per server: a user namespace of its own, where the server (and each executor it forks)
-    holds the capabilities to build an execution's mounts. Programs drop them all (drop_caps)."""
+def isolate(disk_bytes):
+    # A user namespace per execution, not one per server: keyrings and other per-user kernel state then
+    # die with the execution. No CLONE_NEWNET: the server's sandbox has its own network namespace and
+    # runs one execution at a time (a network namespace per run costs more than the rest together).
     uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(CLONE_NEWUSER) != 0:
-        raise OSError(ctypes.get_errno(), 'unshare user namespace')
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare')
     with open('/proc/self/uid_map', 'w') as f:
         f.write('%d %d 1\n' % (uid, uid))
     with open('/proc/self/setgroups', 'w') as f:
         f.write('deny')
     with open('/proc/self/gid_map', 'w') as f:
         f.write('%d %d 1\n' % (gid, gid))
-    # Not dumpable: no process of the same uid may ptrace the server or read its memory.
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-
-def isolate(disk_bytes):
-    # No CLONE_NEWNET: the server's sandbox has its own network namespace and runs one execution at a
-    # time. No CLONE_NEWUSER: the server made one at start (mounts created here are not locked, but the
-    # program has no capability left to undo them).
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
-        raise OSError(ctypes.get_errno(), 'unshare')
     if libc.mount(b'none', b'/', None, MS_REC | MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), 'mount --make-rprivate /')
     # Fresh, size-limited: the working directory and the only other writable places (the root and
@@ -315,6 +306,7 @@ def isolate(disk_bytes):
 def executor(job_id, buf, lockfd):
     """Forked per job: isolate, run the program as PID 1 of its namespace, write the report frame."""
     die_with_parent()
+    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # its own /proc files must be its own to write its uid_map
     try:
         job = json.loads(buf)
         isolate(job['limits']['diskBytes'])
@@ -372,7 +364,8 @@ def serve():
             __import__(m)
         except ImportError:
             pass
-    enter_user_namespace()
+    # Not dumpable: no process of the same uid may ptrace the server or read its memory.
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     n = int(read_line(0))
     for sha, src in json.loads(read_exact(0, n)).items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')

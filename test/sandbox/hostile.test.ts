@@ -284,6 +284,18 @@ describe('processes are contained', () => {
       });
       expect(read.engine).toBe('warm');
       expect(read.stdout.trim()).toBe('[]');
+      // Kernel keyrings are per user namespace: one per execution, so a key does not outlive it.
+      const keyring = 'import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n';
+      const add = await one.run({
+        language: 'python',
+        code: `${keyring}print(libc.syscall(248, b"user", b"assay-leak", b"secret", 6, -4))`,
+      });
+      const find = await one.run({
+        language: 'python',
+        code: `${keyring}print(libc.syscall(249, b"user", b"assay-leak", None, 0))`,
+      });
+      expect(Number(add.stdout.trim())).toBeGreaterThan(0);
+      expect(find.stdout.trim()).toBe('-1');
     } finally {
       await one.close();
     }
