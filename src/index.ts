@@ -14,3 +14,6 @@ export { type LoadedSpec, loadSpecFile, parseSpec } from './core/spec/load.js';
 export type * from './core/types.js';
 export * as credit from './credit/index.js';
 export * as select from './select/index.js';
+export { extractMathAnswer, mathEquivalent } from './verifiers/math/index.js';
+export { getSandbox } from './sandbox/index.js';
+export type { RunRequest, RunResult } from './sandbox/types.js';
