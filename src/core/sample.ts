@@ -107,3 +107,18 @@ export function promptText(sample: Sample): string {
     if (sample.prompt[i]!.role === 'user') return sample.prompt[i]!.content;
   return '';
 }
+
+/**
+ * Indices of the samples by rollout group, groups in first-appearance order; a sample without `group`
+ * is a group of its own. Group rewards and batching both need every rollout of a prompt together.
+ */
+export function groupIndices(samples: readonly Sample[]): number[][] {
+  const groups = new Map<string, number[]>();
+  samples.forEach((sample, i) => {
+    const key = sample.group === undefined ? `\u0000${i}` : `g:${sample.group}`;
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()];
+}

@@ -12,18 +12,6 @@ export interface GroupScores {
   comparisons: number;
 }
 
-/** mulberry32: a small, fast, well-distributed PRNG; enough for draws and shuffles. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A 32-bit FNV-1a hash, to mix a group id into the seed. */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;

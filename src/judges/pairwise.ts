@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seededRandom as rng } from '../core/random.js';
 import { errorMessage, failed, ok } from '../core/result.js';
 import type { GroupReward } from '../core/reward.js';
 import { promptText } from '../core/sample.js';
@@ -15,7 +16,7 @@ import {
   Tally,
 } from './ask.js';
 import type { Endpoint } from './endpoint.js';
-import { bootstrappedReference, type GroupScores, hash32, rng, tournament, winRate } from './groups.js';
+import { bootstrappedReference, type GroupScores, hash32, tournament, winRate } from './groups.js';
 import { delimit, fillTemplate, placeholders, referenceText } from './text.js';
 
 const DEFAULT_PRINCIPLES = `- Follows the task's instructions fully.

@@ -3,8 +3,10 @@
  * score, zero-variance groups. A failed sample (no score) is left out: it is neither right nor wrong, and
  * n counts only scored samples.
  */
+
+import { seededRandom as mulberry32 } from '../core/random.js';
 import { mean } from '../credit/stats.js';
-import { mulberry32, passAtK, sampleSubset } from './passk.js';
+import { passAtK, sampleSubset } from './passk.js';
 import { type Cluster, clusterAnswers, type Equivalence } from './vote.js';
 
 export interface EvalSample {

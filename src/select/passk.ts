@@ -12,18 +12,6 @@ export function passAtK(n: number, c: number, k: number): number | null {
   return 1 - prod;
 }
 
-/** Deterministic PRNG (mulberry32): maj@k subsets are drawn from a seed, so the same input gives the same figure. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** k distinct indices of 0..n−1 in increasing order (partial Fisher–Yates), O(n). */
 export function sampleSubset(n: number, k: number, rand: () => number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../src/core/random.js';
 import { ResponseCache } from '../../src/judges/cache.js';
-import { bootstrappedReference, rng, shuffle, tournament, winRate } from '../../src/judges/groups.js';
+import { bootstrappedReference, shuffle, tournament, winRate } from '../../src/judges/groups.js';
 import { checkSubstance, looksLikeInjection } from '../../src/judges/guard.js';
 import { abVerdict } from '../../src/judges/pairwise.js';
 import { backoffMs, HttpError, isRetryable, retryAfterMs } from '../../src/judges/retry.js';

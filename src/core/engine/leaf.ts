@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getReward, rewardNames } from '../registry.js';
 import { errorMessage, failure, toResult } from '../result.js';
 import type { RewardEnv } from '../reward.js';
+import { groupIndices } from '../sample.js';
 import { type NodeKind, registerNodeKind, type SpecNode } from '../spec/kinds.js';
 import { commonFields } from '../spec/schema.js';
 import type { Outcome, RewardContext, RewardResult } from '../types.js';
@@ -100,16 +101,9 @@ async function runGroups(
   items: Item[],
   ctx: RunContext,
 ): Promise<RewardResult[]> {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const key = item.sample.group === undefined ? `\u0000${i}` : `g:${item.sample.group}`;
-    const members = groups.get(key);
-    if (members) members.push(i);
-    else groups.set(key, [i]);
-  });
   const out: RewardResult[] = new Array(items.length);
   await Promise.all(
-    [...groups.values()].map(async (members) => {
+    groupIndices(items.map((it) => it.sample)).map(async (members) => {
       const groupItems = members.map((i) => items[i]!);
       const deadline = Math.min(...groupItems.map(deadlineOf));
       let outcomes: Outcome[] | undefined;

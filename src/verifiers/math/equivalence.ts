@@ -1,3 +1,4 @@
+import { seededRandom as mulberry32 } from '../../core/random.js';
 /**
  * Is a predicted answer equivalent to a gold one? Rule by rule (README.md lists them):
  * identical trees; exact rationals; floats with a tolerance when a decimal is involved; expressions by
@@ -403,15 +404,4 @@ function points(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
     out.push(pt);
   }
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
