@@ -1,4 +1,8 @@
-import { transformSync } from 'esbuild';
+import { createRequire } from 'node:module';
+
+// esbuild is loaded on the first TypeScript program: every worker thread imports the profiles, few run TS.
+const requireLazy = createRequire(import.meta.url);
+let esbuild: typeof import('esbuild') | undefined;
 
 /**
  * A language is a small profile: its main file, how to compile it (inside the sandbox, or on the host
@@ -28,7 +32,8 @@ const NODE = '/usr/bin/node';
 
 function transpileTs(code: string): string {
   // esbuild only parses and prints: none of the program runs on the host.
-  return transformSync(code, { loader: 'ts', format: 'cjs', target: 'node20' }).code;
+  esbuild ??= requireLazy('esbuild') as typeof import('esbuild');
+  return esbuild.transformSync(code, { loader: 'ts', format: 'cjs', target: 'node20' }).code;
 }
 
 const nodeRun = (file: string) => (args: string[], memoryMb: number) => [

@@ -9,7 +9,9 @@ import { ScoringService } from './service.js';
 
 /** The spec `assay serve` uses when given none (shipped with the package). */
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../examples/default.yaml', import.meta.url));
-export const DEFAULT_STORE = '.assay/runs.sqlite';
+export { DEFAULT_STORE } from '../store/default-path.js';
+
+import { DEFAULT_STORE } from '../store/default-path.js';
 
 export interface ServeOptions {
   /** Spec files; the first is the default for requests that name none. */

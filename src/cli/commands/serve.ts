@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_STORE, startServer } from '../../server/start.js';
+import { DEFAULT_STORE } from '../../store/default-path.js';
 
 const int = (what: string) => (value: string) => {
   const n = Number(value);
@@ -44,6 +44,8 @@ export function register(program: Command): void {
     .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug)', 'info')
     .action(async (o) => {
       const token = o.token ?? process.env.ASSAY_TOKEN;
+      // Loaded here so that other commands do not pay for fastify, pino and SQLite at startup.
+      const { startServer } = await import('../../server/start.js');
       const { app, url, service } = await startServer({
         specs: o.spec ?? [],
         port: o.port,

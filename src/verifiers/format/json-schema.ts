@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
@@ -12,14 +13,23 @@ const args = z
   })
   .strict();
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// ajv is loaded when a json_schema reward is first compiled: startup of every process and worker stays lean.
+const requireLazy = createRequire(import.meta.url);
+let ajvInstance: AjvClass | undefined;
+function ajv(): AjvClass {
+  if (!ajvInstance) {
+    const { Ajv } = requireLazy('ajv') as typeof import('ajv');
+    ajvInstance = new Ajv({ allErrors: true, strict: false });
+  }
+  return ajvInstance;
+}
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let v = compiled.get(key);
   if (!v) {
-    v = ajv.compile(schema);
+    v = ajv().compile(schema);
     if (compiled.size > 1000) compiled.clear(); // per-sample schemas must not grow memory without bound
     compiled.set(key, v);
   }
@@ -46,7 +56,7 @@ export const jsonSchema: CpuReward<z.infer<typeof args>> = {
   args,
   create(a) {
     let fixed: ValidateFunction | undefined;
-    if (a.schema) fixed = ajv.compile(a.schema); // a bad schema fails at spec load, in the main thread
+    if (a.schema) fixed = ajv().compile(a.schema); // a bad schema fails at spec load, in the main thread
     return (sample) => {
       let validate = fixed;
       if (!validate) {
