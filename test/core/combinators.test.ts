@@ -93,7 +93,11 @@ describe('combinator edge cases', () => {
   });
   it('every part left out is an error; every part skipped is skipped', async () => {
     const [r] = await scorerFor(rt, { mean: [v({ onError: null })] }).score(samples('throw'));
-    expect(r).toMatchObject({ status: 'error', score: null, reason: 'no part could be scored' });
+    expect(r).toMatchObject({
+      status: 'error',
+      score: null,
+      reason: 'no part could be scored (test.value: test.value threw: boom)',
+    });
   });
   it('a non-finite score is an error, never a number', async () => {
     const [r] = await scorerFor(rt, v()).score(samples('nan'));

@@ -37,7 +37,9 @@ function naryKind(key: string, description: string, combine: Combine): NodeKind 
             name: base.name,
             status: allSkipped ? 'skipped' : 'error',
             score: null,
-            reason: allSkipped ? 'every part was skipped' : 'no part could be scored',
+            reason: allSkipped
+              ? 'every part was skipped'
+              : `no part could be scored (${results.map((r) => `${r.name}: ${r.reason ?? r.status}`).join('; ')})`,
             components,
           } satisfies RewardResult;
         }
