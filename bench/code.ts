@@ -4,23 +4,17 @@
  * `python3` process per program (prompt + solution + test + check), as many at once as there are cores.
  * Prints programs/s, p50/p99 latency and the ratios. ROUNDS=n repeats the set n times (default 3).
  */
+
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { Runtime, Scorer } from '../src/core/scorer.js';
 import { parseSpec } from '../src/core/spec/load.js';
+import type { Problem } from './code-problem.js';
 import '../src/verifiers/code/index.js';
 import type { RewardResult } from '../src/core/types.js';
 import { BwrapSandbox } from '../src/sandbox/index.js';
-
-interface Problem {
-  task_id: string;
-  prompt: string;
-  entry_point: string;
-  canonical_solution: string;
-  test: string;
-}
 
 const HUMANEVAL_HARNESS_RATE = 60; // programs/s of HumanEval's own harness on this 2-core machine (issue 4)
 const rounds = Number(process.env.ROUNDS ?? 3);

@@ -12,6 +12,7 @@ import '../src/builtins.js';
 import { getReward } from '../src/core/registry.js';
 import type { CpuReward } from '../src/core/reward.js';
 import type { Sample } from '../src/core/types.js';
+import { exactItem } from './exact-item.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,11 +24,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Deterministic mix: tagged, boxed and bare answers; half right, some multi-reference, realistic lengths. */
 function makeSamples(n: number): Sample[] {
   const out: Sample[] = [];
-  const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
   for (let i = 0; i < n; i++) {
-    const answer = `${words[i % 8]} ${i % 97}`;
-    const given = i % 2 === 0 ? answer.toUpperCase() : `${words[(i + 1) % 8]} ${i % 89}`;
-    const reasoning = `Let me think about item ${i}. `.repeat(1 + (i % 6));
+    const { answer, given, reasoning } = exactItem(i);
     const response =
       i % 3 === 0
         ? `<think>${reasoning}</think><answer>${given}</answer>`

@@ -4,8 +4,10 @@
  * Families × variants, deterministic; expected values come from running the reference solutions once
  * (our own code, on the host) with python3. Run: npx tsx bench/gen-code-problems.ts
  */
+
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import type { Problem } from './code-problem.js';
 
 interface Family {
   name: string;
@@ -230,14 +232,6 @@ const F: Family[] = [
 ];
 
 const VARIANTS = [1, 2, 3, 4, 5];
-
-interface Problem {
-  task_id: string;
-  prompt: string;
-  entry_point: string;
-  canonical_solution: string;
-  test: string;
-}
 
 const problems: Problem[] = [];
 const inputsOf: string[][] = [];

@@ -12,6 +12,7 @@
  * The two sides alternate for several rounds and the ratio is taken per round, so load from other
  * processes on a shared machine hits both sides alike; the median round is reported.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { exactItem } from './exact-item.js';
 import '../src/builtins.js';
 import { getReward } from '../src/core/registry.js';
 import { Runtime, Scorer } from '../src/core/scorer.js';
@@ -58,12 +60,9 @@ const HAS_MATH = getReward('math') !== undefined;
 
 /** Deterministic batches: tagged, boxed and bare answers, half right. */
 function exactBatch(b: number): Sample[] {
-  const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
   return Array.from({ length: BATCH }, (_, j) => {
     const i = b * BATCH + j;
-    const answer = `${words[i % 8]} ${i % 97}`;
-    const given = i % 2 === 0 ? answer.toUpperCase() : `${words[(i + 1) % 8]} ${i % 89}`;
-    const reasoning = `Let me think about item ${i}. `.repeat(1 + (i % 6));
+    const { answer, given, reasoning } = exactItem(i);
     const response =
       i % 3 === 0
         ? `<think>${reasoning}</think><answer>${given}</answer>`
