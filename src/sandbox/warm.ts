@@ -98,24 +98,32 @@ class ForkServer {
     return ready;
   }
 
-  /** Parse the `D <id> <len>\n<json>` frame of the current job. */
+  /** Parse the `D <id> <header len> <stdout len> <stderr len>\n<json><stdout><stderr>` frame of the current job. */
   private drain(): void {
     const nl = this.buf.indexOf(10);
     if (nl < 0) return;
-    const [tag, , lenText] = this.buf.subarray(0, nl).toString().split(' ');
-    const len = Number(lenText);
-    if (tag !== 'D' || !Number.isFinite(len)) {
+    const [tag, , ...lengths] = this.buf.subarray(0, nl).toString().split(' ');
+    const [head, out, err] = lengths.map(Number) as [number, number, number];
+    if (tag !== 'D' || lengths.length !== 3 || ![head, out, err].every(Number.isSafeInteger)) {
       this.kill();
+      this.finish(sandboxFailure('unreadable report from the fork server'));
       return;
     }
-    if (this.buf.length < nl + 1 + len) return;
-    const body = this.buf.subarray(nl + 1, nl + 1 + len).toString();
-    this.buf = this.buf.subarray(nl + 1 + len);
+    const end = nl + 1 + head + out + err;
+    if (this.buf.length < end) return;
+    const at = nl + 1 + head;
+    let report: RawReport;
     try {
-      this.finish(JSON.parse(body) as RawReport);
+      report = {
+        ...(JSON.parse(this.buf.subarray(nl + 1, at).toString()) as RawReport),
+        stdout: this.buf.subarray(at, at + out).toString(),
+        stderr: this.buf.subarray(at + out, end).toString(),
+      };
     } catch {
-      this.finish(sandboxFailure('unreadable report from the fork server'));
+      report = sandboxFailure('unreadable report from the fork server');
     }
+    this.buf = this.buf.subarray(end);
+    this.finish(report);
   }
 
   private finish(report: RawReport): void {
@@ -152,7 +160,12 @@ class ForkServer {
     if (!child?.stdin) return sandboxFailure('fork server not running');
     // Given up before it started: nothing runs, and the server stays warm for the next job.
     if (signal?.aborted) return killedReport(started);
-    const body = Buffer.from(JSON.stringify(job));
+    // The server pumps stdin and enforces the wall and output limits itself, so those travel in the
+    // header: it never parses the job (only the execution does, in its own memory).
+    const { stdin, ...rest } = job;
+    const body = Buffer.from(JSON.stringify(rest));
+    const input = Buffer.from(stdin);
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();
@@ -168,7 +181,7 @@ class ForkServer {
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdin!.write(Buffer.concat([Buffer.from(`R ${this.nextId++} ${body.length}\n`), body]));
+      child.stdin!.write(Buffer.concat([Buffer.from(header), body, input]));
     });
   }
 

@@ -301,16 +301,24 @@ describe('processes are contained', () => {
     }
   });
 
-  it('a warm execution cannot find an earlier execution’s code in the memory it inherited', async () => {
+  it('a warm execution cannot find an earlier execution’s code, input or output in the memory it inherited', async () => {
     const secret = `SECRET_${Date.now()}_${process.pid}`;
-    await run('python', `x = "${secret}"\nprint(len(x))`);
-    // Search the whole inherited heap for the earlier secret, without ever building it in this program:
-    // look for its two halves side by side.
+    // The earlier execution's stdin and stdout carry secrets of their own (the output is the input
+    // reversed, so neither program's source holds it).
+    const input = `${secret}_STDIN`;
+    const earlier = await run('python', `x = "${secret}"\nimport sys\nprint(sys.stdin.read()[::-1])`, {
+      stdin: input,
+    });
+    expect(earlier.stdout.trim()).toBe([...input].reverse().join(''));
+    // Search the whole inherited heap for the earlier secrets, without ever building them in this
+    // program: look for their two halves side by side.
     const [head, rest] = [secret.slice(0, 7), secret.slice(7)];
+    const reversed = [...input].reverse().join('');
+    const [outHead, outRest] = [reversed.slice(0, 7), reversed.slice(7)];
     const code = [
       `head, rest = b"${head}", b"${rest}"`,
       'control = head + b"CONTROL"  # built at run time: proves the search finds what is there',
-      'def count(tail):',
+      'def count(tail, head=head):',
       '    found = 0',
       '    for line in open("/proc/self/maps"):',
       '        parts = line.split()',
@@ -326,9 +334,9 @@ describe('processes are contained', () => {
       '            if data[i + len(head):i + len(head) + len(tail)] == tail: found += 1',
       '            i = data.find(head, i + 1)',
       '    return found',
-      'print(count(rest), count(b"CONTROL") > 0)',
+      `print(count(rest), count(rest + b"_STDIN"), count(b"${outRest}", b"${outHead}"), count(b"CONTROL") > 0)`,
     ].join('\n');
     const r = await run('python', code, { limits: { ...TIGHT, memoryMb: 512 } });
-    expect(r.stdout.trim()).toBe('0 True');
+    expect(r.stdout.trim()).toBe('0 0 0 True');
   });
 });

@@ -95,6 +95,12 @@ describe.concurrent('language profiles run real programs', () => {
       code: 'import math, sys\nprint(__name__, hasattr(math, "leak"), "leak" in globals(), sys.argv[0])',
     });
     expect(r.stdout.trim()).toBe('__main__ False False main.py');
+    // Each execution is a fork of the same server: its random state must still be its own.
+    const draw = 'import random, os\nprint(random.getrandbits(64), os.urandom(8).hex())';
+    const a = await sandbox.run({ language: 'python', code: draw });
+    const b = await sandbox.run({ language: 'python', code: draw });
+    expect(a.stdout).not.toBe(b.stdout);
+    expect(a.stdout.split(' ')[0]).not.toBe(b.stdout.split(' ')[0]);
   });
 
   it('refuses unknown languages and paths outside the working directory', async () => {
