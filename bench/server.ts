@@ -15,7 +15,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -151,6 +151,20 @@ async function inProcessScorer() {
   };
 }
 
+/** CPU seconds a process has used (all its threads), from /proc; 0 where /proc is missing. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return 0;
+  }
+}
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
@@ -218,14 +232,22 @@ try {
   await load(url, 2); // warm-up
   const rounds: { base: number; served: number; ratio: number }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
+    const cpu0 = ownCpuSeconds();
     const base = await inProcess.measure(DURATION);
+    const baseCpu = ownCpuSeconds() - cpu0;
     console.log(
       `round ${round} in-process Scorer.score: ${fmt(base.samplesPerSec).padStart(7)} samples/s   batch latency p50 ${fmt(base.p50, 1)} ms  p99 ${fmt(base.p99, 1)} ms`,
     );
+    const [load0, server0] = [ownCpuSeconds(), cpuSeconds(server.pid!)];
     const r = await load(url, DURATION);
+    const [loadCpu, serverCpu] = [ownCpuSeconds() - load0, cpuSeconds(server.pid!) - server0];
     const served = (r['2xx'] * BATCH) / r.duration;
+    const perK = (cpu: number, samples: number) => fmt((cpu * 1e6) / samples, 0);
     console.log(
       `round ${round} assay serve /v1/score:   ${fmt(served).padStart(7)} samples/s   request latency p50 ${fmt(r.latency.p50, 1)} ms  p99 ${fmt(r.latency.p99, 1)} ms  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+    );
+    console.log(
+      `        CPU per 1000 samples: in-process ${perK(baseCpu, base.samplesPerSec * DURATION)} ms; server ${perK(serverCpu, r['2xx'] * BATCH)} ms + load generator ${perK(loadCpu, r['2xx'] * BATCH)} ms`,
     );
     rounds.push({ base: base.samplesPerSec, served, ratio: served / base.samplesPerSec });
   }

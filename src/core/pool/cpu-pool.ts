@@ -39,6 +39,8 @@ const WATCHDOG_MS = 10;
 /** A sample running longer than this lets the samples queued behind it move to another worker. */
 const STEAL_AFTER_MS = 20;
 const MAX_CHUNK = 256;
+/** Work per chunk worth one message round trip (about 20 µs each way), once a reward's cost is known. */
+const CHUNK_TARGET_MS = 2;
 
 const here = new URL(import.meta.url);
 const fromSource = here.pathname.endsWith('.ts');
@@ -57,6 +59,8 @@ export class CpuPool implements CpuExecutor {
   private readonly active = new Set<ActiveChunk>();
   private watchdog: NodeJS.Timeout | undefined;
   private readonly chunkSize: number | undefined;
+  /** Running mean of the time one sample takes, per reward spec, from the results' `ms`. */
+  private readonly sampleMs = new Map<string, number>();
   terminatedWorkers = 0;
 
   constructor(opts: CpuPoolOptions = {}) {
@@ -76,12 +80,38 @@ export class CpuPool implements CpuExecutor {
 
   async run(node: CompiledNode, items: Item[], ctx: RunContext): Promise<RewardResult[]> {
     const spec = JSON.stringify(node.spec);
-    const threads = this.piscina.options.maxThreads;
-    const size = this.chunkSize ?? Math.min(MAX_CHUNK, Math.max(1, Math.ceil(items.length / (threads * 4))));
+    const size = this.chunkSize ?? this.chunkFor(spec, items.length);
     const chunks: Promise<RewardResult[]>[] = [];
     for (let i = 0; i < items.length; i += size)
       chunks.push(this.runChunk(node.name, spec, items.slice(i, i + size), ctx));
     return (await Promise.all(chunks)).flat();
+  }
+
+  /**
+   * Samples per message: four chunks per thread balance the load, but a cheap reward (microseconds a
+   * sample) would then spend more time in messages than in scoring, so once its cost is known a chunk
+   * holds about CHUNK_TARGET_MS of work, still split so that every thread gets some.
+   */
+  private chunkFor(spec: string, n: number): number {
+    const threads = this.piscina.options.maxThreads;
+    const balanced = Math.ceil(n / (threads * 4));
+    const ms = this.sampleMs.get(spec);
+    const amortized = ms === undefined ? 1 : Math.ceil(CHUNK_TARGET_MS / Math.max(ms, 1e-3));
+    return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(n / threads), Math.max(balanced, amortized)));
+  }
+
+  private learnCost(spec: string, results: RewardResult[]): void {
+    let total = 0;
+    let counted = 0;
+    for (const r of results) {
+      if (r.ms === undefined) continue;
+      total += r.ms;
+      counted++;
+    }
+    if (counted === 0) return;
+    const mean = total / counted;
+    const before = this.sampleMs.get(spec);
+    this.sampleMs.set(spec, before === undefined ? mean : 0.8 * before + 0.2 * mean);
   }
 
   private async runChunk(
@@ -119,6 +149,7 @@ export class CpuPool implements CpuExecutor {
     this.track(chunk);
     try {
       const done = (await this.piscina.run(task, { signal: chunk.controller.signal })) as RewardResult[];
+      this.learnCost(spec, done);
       return chunk.stolen ? [...done, ...(await chunk.stolen)] : done;
     } catch (err) {
       const reason = chunk.controller.signal.reason;
