@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RewardResult } from '../core/types.js';
-import { openDatabase, type RowTuple } from './schema.js';
-import type { WriterMessage } from './writer.js';
+import { type BatchHead, openDatabase, type SampleTuple } from './schema.js';
+import type { BatchMessage, WriterMessage } from './writer.js';
 
 /** One scored sample as the store keeps it. */
 export interface ScoredRow {
@@ -36,7 +36,9 @@ const fromSource = here.pathname.endsWith('.ts');
  */
 export class RunStore {
   private readonly worker: Worker;
-  private buffer: RowTuple[] = [];
+  private buffer: BatchMessage[] = [];
+  /** Samples in `buffer`. */
+  private buffered = 0;
   private inWriter = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBuffered: number;
@@ -72,9 +74,10 @@ export class RunStore {
     });
     // A writer that died takes its unwritten rows with it: count them, and never leave drain() waiting.
     this.worker.on('exit', () => {
-      this.failed += this.inWriter + this.buffer.length;
+      this.failed += this.inWriter + this.buffered;
       this.inWriter = 0;
       this.buffer = [];
+      this.buffered = 0;
       this.dead = true;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
@@ -90,23 +93,35 @@ export class RunStore {
   /** Queue rows for the writer thread; never touches the disk. */
   record(rows: ScoredRow[]): void {
     if (this.closing || this.dead) return;
-    const room = this.maxBuffered - this.buffer.length - this.inWriter;
-    if (room < rows.length) this.dropped += rows.length - Math.max(0, room);
-    for (let i = 0; i < Math.min(room, rows.length); i++) this.buffer.push(toTuple(rows[i]!));
+    const room = Math.max(0, this.maxBuffered - this.buffered - this.inWriter);
+    if (room < rows.length) this.dropped += rows.length - room;
+    const kept = rows.length > room ? rows.slice(0, room) : rows;
+    // Rows of one request share run, step, spec, route and latency: one batch per run of equal heads.
+    let start = 0;
+    for (let i = 1; i <= kept.length; i++) {
+      if (i < kept.length && sameHead(kept[i]!, kept[start]!)) continue;
+      const part = kept.slice(start, i);
+      const head = headOf(part[0]!);
+      this.buffer.push([...head, part.length, JSON.stringify(part.map(toTuple))]);
+      this.buffered += part.length;
+      start = i;
+    }
   }
 
   /** Rows recorded and not yet written. */
   get pending(): number {
-    return this.buffer.length + this.inWriter;
+    return this.buffered + this.inWriter;
   }
 
   /** Hand every buffered row to the writer thread. */
   flush(): void {
-    if (this.buffer.length === 0) return;
-    const rows = this.buffer;
+    if (this.buffered === 0) return;
+    const batches = this.buffer;
+    const n = this.buffered;
     this.buffer = [];
-    this.inWriter += rows.length;
-    this.post({ type: 'rows', rows });
+    this.buffered = 0;
+    this.inWriter += n;
+    this.post({ type: 'batches', batches, n });
   }
 
   /** Resolves once every row recorded so far is written. */
@@ -141,14 +156,19 @@ export class RunStore {
   }
 }
 
-/** A row in the column order of the writer's insert statement (ROW_COLUMNS). */
-function toTuple(r: ScoredRow): RowTuple {
+const headOf = (r: ScoredRow): BatchHead => [r.run, r.step ?? null, r.spec, r.route, r.latencyMs];
+
+const sameHead = (a: ScoredRow, b: ScoredRow): boolean =>
+  a.run === b.run &&
+  a.step === b.step &&
+  a.spec === b.spec &&
+  a.route === b.route &&
+  a.latencyMs === b.latencyMs;
+
+/** A sample in the order the `samples` view reads it (schema.ts). */
+function toTuple(r: ScoredRow): SampleTuple {
   const res = r.result;
   return [
-    r.run,
-    r.step ?? null,
-    r.spec,
-    r.route,
     r.sampleId ?? null,
     r.source ?? null,
     r.group ?? null,
@@ -156,8 +176,7 @@ function toTuple(r: ScoredRow): RowTuple {
     res.status,
     res.score,
     res.reason ?? null,
-    res.components ? JSON.stringify(componentScores(res.components)) : null,
-    r.latencyMs,
+    res.components ? componentScores(res.components) : null,
   ];
 }
 

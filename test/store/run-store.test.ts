@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -108,6 +108,51 @@ describe('RunStore', () => {
     store.record([row(1)]);
     expect(store.pending).toBe(0);
     expect(count(path)).toBe(2);
+  });
+
+  it('stores a batch per request and reads back per sample, in order, across requests that differ', async () => {
+    const path = file();
+    const store = new RunStore(path, { flushMs: 60_000 });
+    store.record([row(1, { step: 1, sampleId: 'a' }), row(0, { step: 2, sampleId: 'b' })]);
+    store.record([row(0.5, { step: 1, sampleId: 'c', route: 'groups' })]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM batches').get()).toEqual({ n: 3 });
+      expect(db.prepare('SELECT sample_id, step, route, score FROM samples ORDER BY id').all()).toEqual([
+        { sample_id: 'a', step: 1, route: 'score', score: 1 },
+        { sample_id: 'b', step: 2, route: 'score', score: 0 },
+        { sample_id: 'c', step: 1, route: 'groups', score: 0.5 },
+      ]);
+      expect(db.prepare('SELECT count(*) AS n FROM samples WHERE run = ? AND step = ?').get('r1', 1)).toEqual(
+        {
+          n: 2,
+        },
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the rows of a store from before batches, as samples_v1', async () => {
+    const path = file();
+    await new RunStore(path).close(); // creates the directory
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    const old = new Database(path);
+    old.exec(
+      "CREATE TABLE samples (id INTEGER PRIMARY KEY, run TEXT, score REAL); INSERT INTO samples VALUES (1, 'r0', 1);",
+    );
+    old.close();
+    const store = new RunStore(path, { flushMs: 60_000 });
+    store.record([row(0)]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT run, score FROM samples_v1').all()).toEqual([{ run: 'r0', score: 1 }]);
+      expect(db.prepare('SELECT run, score FROM samples').all()).toEqual([{ run: 'r1', score: 0 }]);
+    } finally {
+      db.close();
+    }
   });
 
   it('fails at once, naming the problem, when the file cannot be a database', () => {
