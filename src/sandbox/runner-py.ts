@@ -300,7 +300,7 @@ def _clone_syscall():
         return 56, True
     if m in ('aarch64', 'arm64', 'riscv64', 'loongarch64'):
         return 220, True
-    if m.startswith('ppc64') or m.startswith('armv'):
+    if m.startswith('ppc64') or m.startswith('armv') or m in ('i386', 'i686'):
         return 120, True
     if m == 's390x':
         return 120, False  # clone(stack, flags, ...) there
