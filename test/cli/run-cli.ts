@@ -14,3 +14,10 @@ export function runCli(args: string[], input?: string) {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The JSON objects of JSONL output, one per line. */
+export const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));

@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_PLUGIN } from '../helpers.js';
-import { runCli } from './run-cli.js';
+import { jsonLines, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-cli-'));
-const lines = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
 
 describe('assay score', () => {
   it('scores the quickstart example: one line per input line, in order, and a summary', () => {
@@ -22,7 +17,7 @@ describe('assay score', () => {
       'examples/quickstart/samples.jsonl',
     ]);
     expect(r.code).toBe(0);
-    const out = lines(r.stdout);
+    const out = jsonLines(r.stdout);
     expect(out.map((o) => o.id)).toEqual(['q1-a', 'q1-b', 'q1-c', 'q2-a', 'q2-b', 'q3-a', 'bad-1', 'q4-a']);
     expect(out.map((o) => o.score)).toEqual([2, 1, 0, 2, 1, 1.825, null, null]);
     expect(out[6]).toMatchObject({
@@ -50,11 +45,11 @@ describe('assay score', () => {
       '--input',
       'examples/quickstart/samples.jsonl',
     ];
-    const zero = lines(runCli([...base, '--on-error', 'zero']).stdout);
+    const zero = jsonLines(runCli([...base, '--on-error', 'zero']).stdout);
     expect(zero[6]).toMatchObject({ id: 'bad-1', status: 'error', score: 0 });
-    const neg = lines(runCli([...base, '--on-error', '-1']).stdout);
+    const neg = jsonLines(runCli([...base, '--on-error', '-1']).stdout);
     expect(neg[7]).toMatchObject({ id: 'q4-a', status: 'error', score: -1 });
-    const drop = lines(runCli([...base, '--on-error', 'drop']).stdout);
+    const drop = jsonLines(runCli([...base, '--on-error', 'drop']).stdout);
     expect(drop.map((o) => o.id)).toEqual(['q1-a', 'q1-b', 'q1-c', 'q2-a', 'q2-b', 'q3-a']);
     expect(runCli([...base, '--on-error', 'maybe']).stderr).toMatch(
       /onError: expected null, zero, drop or a number/,
@@ -76,7 +71,7 @@ describe('assay score', () => {
     const r = runCli(['score', '--spec', spec, '--input', input, '--output', output]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(lines(readFileSync(output, 'utf8')).map((o) => [o.id, o.status, o.score])).toEqual([
+    expect(jsonLines(readFileSync(output, 'utf8')).map((o) => [o.id, o.status, o.score])).toEqual([
       ['s0', 'ok', 1],
       ['s1', 'timeout', null],
       ['s2', 'ok', 3],
@@ -105,7 +100,7 @@ describe('assay score', () => {
     expect(r.stderr).toMatch(
       /-:4: invalid sample: response: expected a string or a list of \{role, content\} messages/,
     );
-    expect(lines(r.stdout).map((o) => [o.id, o.status])).toEqual([
+    expect(jsonLines(r.stdout).map((o) => [o.id, o.status])).toEqual([
       ['a', 'ok'],
       [null, 'error'],
       ['7', 'error'],

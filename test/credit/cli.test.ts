@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { jsonLines, runCli } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-credit-'));
 const file = (name: string, lines: object[], extra = '') => {
@@ -10,11 +10,6 @@ const file = (name: string, lines: object[], extra = '') => {
   writeFileSync(path, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n${extra}`);
   return path;
 };
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
 
 // Score output as `assay score` writes it (no group: that comes from the samples, joined by id).
 const samples = file('samples.jsonl', [
@@ -55,14 +50,14 @@ describe('assay advantages | select | stats', () => {
       groupsFile,
     ]);
     expect(r.code).toBe(0);
-    const out = jsonl(r.stdout);
+    const out = jsonLines(r.stdout);
     expect(out.map((o) => o.id)).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3']);
     expect(out[0]).toMatchObject({ name: 'math', status: 'ok', score: 1, group: 'p1' });
     // RLOO on [1, 1, 0, 1]: 1 − 2/3 and 0 − 1
     expect(out.map((o) => o.advantage)).toEqual([1 / 3, 1 / 3, -1, 1 / 3, 0, 0, null]);
     expect(r.stderr).toMatch(/scored\.jsonl:8: not valid JSON/);
     expect(r.stderr).toMatch(/7 lines in 2 groups; 1 zero-variance groups; 1 problems/);
-    const groups = jsonl(readFileSync(groupsFile, 'utf8'));
+    const groups = jsonLines(readFileSync(groupsFile, 'utf8'));
     expect(groups).toEqual([
       expect.objectContaining({ group: 'p1', n: 4, scored: 4, pass_rate: 0.75, zero_variance: false }),
       expect.objectContaining({ group: 'p2', n: 3, scored: 2, pass_rate: 0, zero_variance: true }),
@@ -84,7 +79,7 @@ describe('assay advantages | select | stats', () => {
     ];
     expect(runCli(args).code).toBe(0);
     expect(runCli(args).code).toBe(0);
-    const [p1, p2] = jsonl(readFileSync(groupsFile, 'utf8'));
+    const [p1, p2] = jsonLines(readFileSync(groupsFile, 'utf8'));
     // p1: 3 of 4 twice → 6 of 8, enough rollouts for a verdict; p2: 0 of 2 twice → too few
     expect(p1).toMatchObject({ prompt: 'p1', history: { calls: 2, pass_rate: 0.75, verdict: 'learning' } });
     expect(p2).toMatchObject({ prompt: 'p2', history: { calls: 2, pass_rate: 0, verdict: 'unknown' } });
@@ -100,7 +95,7 @@ describe('assay advantages | select | stats', () => {
     ]);
     const r = runCli(['advantages', '--input', input, '--method', 'drgrpo', '--steps', 'min', '--gate', '1']);
     expect(r.code).toBe(0);
-    const out = jsonl(r.stdout);
+    const out = jsonLines(r.stdout);
     expect(out.map((o) => o.advantage)).toEqual([0.5, -0.5]);
     expect(out.map((o) => o.step_advantages)).toEqual([
       [0.2, 0.2, 0.7],
@@ -113,7 +108,7 @@ describe('assay advantages | select | stats', () => {
   it('select: majority vote clusters 1/2, 0.5 and \\frac{1}{2} together (math equivalence)', () => {
     const r = runCli(['select', '--input', scored, '--samples', samples, '--method', 'majority']);
     expect(r.code).toBe(0);
-    const [p1, p2] = jsonl(r.stdout);
+    const [p1, p2] = jsonLines(r.stdout);
     expect(p1).toMatchObject({ group: 'p1', chosen: 'a1', answer: '1/2', score: 1 });
     expect(p1.votes).toEqual([
       { answer: '1/2', votes: 3, ids: ['a1', 'a2', 'a4'] },
@@ -121,7 +116,7 @@ describe('assay advantages | select | stats', () => {
     ]);
     // the timed-out b3 still has an answer and votes in a plain majority; best-of-N skips it
     expect(p2).toMatchObject({ group: 'p2', chosen: 'b1' });
-    const best = jsonl(
+    const best = jsonLines(
       runCli(['select', '--input', scored, '--samples', samples, '--method', 'best']).stdout,
     );
     expect(best.map((b) => b.chosen)).toEqual(['a1', 'b1']);
@@ -129,7 +124,7 @@ describe('assay advantages | select | stats', () => {
   it('stats: pass@k, maj@k, mean score and zero-variance groups per source', () => {
     const r = runCli(['stats', '--input', scored, '--samples', samples, '--k', '1,2,4']);
     expect(r.code).toBe(0);
-    const [math, gsm, all] = jsonl(r.stdout);
+    const [math, gsm, all] = jsonLines(r.stdout);
     expect(math).toMatchObject({
       source: 'math',
       groups: 1,

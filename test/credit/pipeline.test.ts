@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { jsonLines, runCli } from '../cli/run-cli.js';
 import { FIXTURE_PLUGIN } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-credit-pipe-'));
@@ -11,11 +11,6 @@ const write = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
 
 describe('score → advantages with a steps node', () => {
   it('step scores left by the steps node become per-step advantages', () => {
@@ -50,7 +45,7 @@ describe('score → advantages with a steps node', () => {
       'min',
     ]);
     expect(r.code).toBe(0);
-    const out = jsonl(r.stdout);
+    const out = jsonLines(r.stdout);
     expect(out.map((o) => o.score)).toEqual([0.2, 0.8]);
     expect(out[0].advantage).toBeCloseTo(-0.3, 12);
     expect(out[1].advantage).toBeCloseTo(0.3, 12);
@@ -80,11 +75,11 @@ describe('select --method self-certainty', () => {
   );
   it('votes with Borda weights (N − r + 1)^p', () => {
     // p = 0.5: √3 for "1" against √2 + √2 for "2"
-    const [half] = jsonl(runCli(['select', '--input', input, '--method', 'self-certainty']).stdout);
+    const [half] = jsonLines(runCli(['select', '--input', input, '--method', 'self-certainty']).stdout);
     expect(half).toMatchObject({ group: 'q', chosen: 's2', answer: '2' });
     expect(half.certainty[0].self_certainty).toBeCloseTo(0.510826, 6);
     // p = 3: 27 against 8 + 8
-    const [cubed] = jsonl(
+    const [cubed] = jsonLines(
       runCli(['select', '--input', input, '--method', 'self-certainty', '--p', '3']).stdout,
     );
     expect(cubed).toMatchObject({ chosen: 's1', answer: '1', score: 1 });

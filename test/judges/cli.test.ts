@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines } from '../cli/run-cli.js';
 import { type FakeOpenAIServer, scripts, startFakeServer } from './fake-openai-server.js';
 
 let server: FakeOpenAIServer;
@@ -50,10 +51,7 @@ describe('assay score with a judge spec (a real process)', () => {
       ASSAY_CLI_JUDGE_KEY: 'sk-cli',
     });
     expect(code, stderr).toBe(0);
-    const results = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const results = jsonLines(stdout);
     expect(results.map((r) => r.score ?? r.result?.score)).toEqual([1, 0]);
     expect(server.chatRequests.length - before).toBe(1);
     expect(server.chatRequests.at(-1)!.authorization).toBe('Bearer sk-cli');
