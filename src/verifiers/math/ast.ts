@@ -22,6 +22,30 @@ export type Ast =
 
 export type RelOp = '=' | '<' | '>' | '<=' | '>=' | '!=';
 
+/**
+ * The expression with each symbol replaced by what `f` returns for it. Walks arithmetic (operators,
+ * negation, function arguments) only; relations, tuples and sets are returned as they are.
+ */
+export function mapSymbols(a: Ast, f: (sym: Ast & { t: 'sym' }) => Ast): Ast {
+  switch (a.t) {
+    case 'sym':
+      return f(a);
+    case 'neg':
+      return { t: 'neg', a: mapSymbols(a.a, f) };
+    case 'fn':
+      return { ...a, args: a.args.map((x) => mapSymbols(x, f)) };
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return { t: a.t, a: mapSymbols(a.a, f), b: mapSymbols(a.b, f) };
+    default:
+      return a;
+  }
+}
+
 /** A canonical string for a tree: two trees with the same key are the same answer. */
 export function key(a: Ast): string {
   switch (a.t) {

@@ -6,7 +6,7 @@ import { seededRandom as mulberry32 } from '../../core/random.js';
  * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
  */
 import type { Ast } from './ast.js';
-import { key } from './ast.js';
+import { key, mapSymbols } from './ast.js';
 import {
   type C,
   cdiv,
@@ -371,23 +371,7 @@ function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
 }
 
 function rename(a: Ast, map: Map<string, string>): Ast {
-  switch (a.t) {
-    case 'sym':
-      return { t: 'sym', name: map.get(a.name) ?? a.name };
-    case 'neg':
-      return { t: 'neg', a: rename(a.a, map) };
-    case 'fn':
-      return { ...a, args: a.args.map((x) => rename(x, map)) };
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'pm':
-      return { t: a.t, a: rename(a.a, map), b: rename(a.b, map) };
-    default:
-      return a;
-  }
+  return mapSymbols(a, (sym) => ({ t: 'sym', name: map.get(sym.name) ?? sym.name }));
 }
 
 /** Seeded evaluation points: each variable gets a value in ±[0.3, 2.7] (away from 0, where poles cluster). */

@@ -2,7 +2,7 @@
  * Sets of reals: intervals with their open/closed ends, unions of them, and one-variable inequalities
  * (linear ones solved for the variable) turned into intervals, compared as sets.
  */
-import type { Ast, RelOp } from './ast.js';
+import { type Ast, mapSymbols, type RelOp } from './ast.js';
 import { close, EMPTY, finite, numeric, variables } from './evaluate.js';
 
 export function intervalList(items: Ast[]): Interval[] | undefined {
@@ -115,23 +115,9 @@ function solveLinear(a: Ast & { t: 'rel' }): Ast & { t: 'rel' } {
 }
 
 function substitute(a: Ast, name: string, value: number): Ast {
-  switch (a.t) {
-    case 'sym':
-      return a.name === name ? { t: 'num', v: { n: BigInt(value), d: 1n }, dec: false } : a;
-    case 'neg':
-      return { t: 'neg', a: substitute(a.a, name, value) };
-    case 'fn':
-      return { ...a, args: a.args.map((x) => substitute(x, name, value)) };
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'pm':
-      return { t: a.t, a: substitute(a.a, name, value), b: substitute(a.b, name, value) };
-    default:
-      return a;
-  }
+  return mapSymbols(a, (sym) =>
+    sym.name === name ? { t: 'num', v: { n: BigInt(value), d: 1n }, dec: false } : sym,
+  );
 }
 
 /** +1 / -1 for a literal ±\infty, 0 otherwise. Only literals may equal infinity: an overflowing float may not. */
