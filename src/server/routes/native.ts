@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { scoreUnderPolicy } from '../../core/on-error.js';
 import { listRewards } from '../../core/registry.js';
@@ -48,20 +48,38 @@ const ADVANTAGE_OPTIONS = [
 
 /** The native API: `/v1/score`, `/v1/groups`, `/v1/specs`. */
 export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (app, { service }) => {
+  /** Score the valid samples of a request, with the step, run and deadline it gives. */
+  const score = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: { step?: number | undefined; timeoutMs?: number | undefined; run?: string | undefined },
+    spec: string,
+    route: string,
+    samples: Sample[],
+  ) =>
+    service.score({
+      spec,
+      samples,
+      step: stepOf(req, body.step),
+      timeoutMs: body.timeoutMs,
+      run: runOf(req, body.run),
+      route,
+      signal: abortOnDisconnect(reply),
+    });
+
   app.post('/v1/score', async (req, reply) => {
     const body = parseBody(scoreBody, req.body);
     const policy = policyOf(body.onError);
     const spec = service.scorerFor(body.spec).scorer.spec.name;
     const checked = checkSamples(body.samples);
-    const results = await service.score({
+    const results = await score(
+      req,
+      reply,
+      body,
       spec,
-      samples: checked.valid.map((v) => v.sample),
-      step: stepOf(req, body.step),
-      timeoutMs: body.timeoutMs,
-      run: runOf(req, body.run),
-      route: 'score',
-      signal: abortOnDisconnect(reply),
-    });
+      'score',
+      checked.valid.map((v) => v.sample),
+    );
     const ordered = inRequestOrder(checked, results, body.samples.length);
     return {
       spec,
@@ -78,15 +96,7 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       s.group === undefined ? `samples[${i}].group: required by /v1/groups` : undefined,
     );
     const samples = checked.valid.map((v) => v.sample);
-    const results = await service.score({
-      spec,
-      samples,
-      step: stepOf(req, body.step),
-      timeoutMs: body.timeoutMs,
-      run: runOf(req, body.run),
-      route: 'groups',
-      signal: abortOnDisconnect(reply),
-    });
+    const results = await score(req, reply, body, spec, 'groups', samples);
     const ordered = inRequestOrder(checked, results, body.samples.length);
     return {
       spec,
