@@ -61,9 +61,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
       const message =
-        e.code === 'FST_ERR_CTP_INVALID_JSON' || err instanceof SyntaxError
+        e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
           ? `body: not valid JSON (${e.message})`
-          : e.message;
+          : e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'body: empty; expected a JSON object'
+            : e.message;
       return reply.code(e.statusCode).send({ error: message });
     }
     req.log.error({ err }, 'request failed');

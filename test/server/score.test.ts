@@ -68,7 +68,9 @@ describe('POST /v1/score', () => {
 
   it('answers 400 naming the field for structurally broken bodies', async () => {
     const cases: [unknown, RegExp][] = [
-      ['{"samples": [', /not valid JSON/],
+      ['{"samples": [', /^body: not valid JSON/],
+      ['{"samples": [{"response": "x"}]', /^body: not valid JSON/],
+      ['', /^body: empty/],
       [{ samples: 'nope' }, /^samples: /],
       [{}, /^samples: required/],
       [{ samples: [{ response: 1 }] }, /samples\[0\]\.response/],
