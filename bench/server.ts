@@ -151,10 +151,15 @@ async function inProcessScorer() {
   };
 }
 
-/** CPU seconds a process has used (all its threads), from /proc; 0 where /proc is missing. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds a process has used (all its threads), or only its main thread (the one that runs the HTTP
+ * server and hands work to the pool, so the one that saturates first), from /proc; 0 where it is missing.
+ */
+function cpuSeconds(pid: number | 'self', mainThreadOnly = false): number {
+  const self = pid === 'self' ? process.pid : pid;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const file = mainThreadOnly ? `/proc/${self}/task/${self}/stat` : `/proc/${self}/stat`;
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
   } catch {
     return 0;
@@ -232,22 +237,32 @@ try {
   await load(url, 2); // warm-up
   const rounds: { base: number; served: number; ratio: number }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const cpu0 = ownCpuSeconds();
+    const [cpu0, main0] = [ownCpuSeconds(), cpuSeconds('self', true)];
     const base = await inProcess.measure(DURATION);
-    const baseCpu = ownCpuSeconds() - cpu0;
+    const [baseCpu, baseMain] = [ownCpuSeconds() - cpu0, cpuSeconds('self', true) - main0];
     console.log(
       `round ${round} in-process Scorer.score: ${fmt(base.samplesPerSec).padStart(7)} samples/s   batch latency p50 ${fmt(base.p50, 1)} ms  p99 ${fmt(base.p99, 1)} ms`,
     );
-    const [load0, server0] = [ownCpuSeconds(), cpuSeconds(server.pid!)];
+    const [load0, server0, serverMain0] = [
+      ownCpuSeconds(),
+      cpuSeconds(server.pid!),
+      cpuSeconds(server.pid!, true),
+    ];
     const r = await load(url, DURATION);
-    const [loadCpu, serverCpu] = [ownCpuSeconds() - load0, cpuSeconds(server.pid!) - server0];
+    const [loadCpu, serverCpu, serverMain] = [
+      ownCpuSeconds() - load0,
+      cpuSeconds(server.pid!) - server0,
+      cpuSeconds(server.pid!, true) - serverMain0,
+    ];
     const served = (r['2xx'] * BATCH) / r.duration;
     const perK = (cpu: number, samples: number) => fmt((cpu * 1e6) / samples, 0);
     console.log(
       `round ${round} assay serve /v1/score:   ${fmt(served).padStart(7)} samples/s   request latency p50 ${fmt(r.latency.p50, 1)} ms  p99 ${fmt(r.latency.p99, 1)} ms  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`,
     );
+    const baseSamples = base.samplesPerSec * DURATION;
+    const servedSamples = r['2xx'] * BATCH;
     console.log(
-      `        CPU per 1000 samples: in-process ${perK(baseCpu, base.samplesPerSec * DURATION)} ms; server ${perK(serverCpu, r['2xx'] * BATCH)} ms + load generator ${perK(loadCpu, r['2xx'] * BATCH)} ms`,
+      `        CPU per 1000 samples: in-process ${perK(baseCpu, baseSamples)} ms (main thread ${perK(baseMain, baseSamples)}); server ${perK(serverCpu, servedSamples)} ms (main thread ${perK(serverMain, servedSamples)}) + load generator ${perK(loadCpu, servedSamples)} ms`,
     );
     rounds.push({ base: base.samplesPerSec, served, ratio: served / base.samplesPerSec });
   }

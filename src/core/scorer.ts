@@ -1,5 +1,13 @@
+import { type EncodedResults, encodeResults } from './encoded.js';
 import { compileNode, createEnv } from './engine/compile.js';
-import { type CompiledNode, type CpuExecutor, inThreadExecutor, runNode } from './engine/node.js';
+import {
+  type CompiledNode,
+  type CpuExecutor,
+  type Item,
+  inThreadExecutor,
+  type RunContext,
+  runNode,
+} from './engine/node.js';
 import { CpuPool, type CpuPoolOptions } from './pool/cpu-pool.js';
 import { errorMessage, failure } from './result.js';
 import type { RewardEnv } from './reward.js';
@@ -54,20 +62,46 @@ export class Scorer {
 
   /** Results in input order, one per sample; never throws for a sample's sake. */
   async score(samples: Sample[], opts: ScoreOptions = {}): Promise<RewardResult[]> {
-    const timeoutMs = opts.timeoutMs ?? this.spec.timeoutMs;
-    const items = samples.map((sample) => ({ sample, timeoutMs }));
     try {
-      return await runNode(this.root, items, {
-        seed: opts.seed ?? this.spec.seed,
-        cpu: this.runtime.cpu,
-        env: this.runtime.env,
-        ...(opts.step !== undefined && { step: opts.step }),
-        ...(opts.signal !== undefined && { signal: opts.signal }),
-      });
+      return await runNode(this.root, this.items(samples, opts), this.context(opts));
     } catch (err) {
-      // A bug in a combinator must not take the batch down: every sample reports it.
-      const reason = `internal error: ${errorMessage(err)}`;
-      return samples.map(() => failure(this.root.name, 'error', reason));
+      return this.internalError(samples, err);
     }
+  }
+
+  /**
+   * The same results encoded (src/core/encoded.ts), for a server: a spec that is CPU work throughout is
+   * encoded in the worker threads that score it; any other is encoded here.
+   */
+  async scoreEncoded(samples: Sample[], opts: ScoreOptions = {}): Promise<EncodedResults> {
+    const pool = this.runtime.pool;
+    if (!pool || !this.root.cpu || samples.length === 0)
+      return encodeResults(await this.score(samples, opts), samples);
+    try {
+      return await pool.runEncoded(this.root, this.items(samples, opts), this.context(opts));
+    } catch (err) {
+      return encodeResults(this.internalError(samples, err), samples);
+    }
+  }
+
+  private items(samples: Sample[], opts: ScoreOptions): Item[] {
+    const timeoutMs = opts.timeoutMs ?? this.spec.timeoutMs;
+    return samples.map((sample) => ({ sample, timeoutMs }));
+  }
+
+  private context(opts: ScoreOptions): RunContext {
+    return {
+      seed: opts.seed ?? this.spec.seed,
+      cpu: this.runtime.cpu,
+      env: this.runtime.env,
+      ...(opts.step !== undefined && { step: opts.step }),
+      ...(opts.signal !== undefined && { signal: opts.signal }),
+    };
+  }
+
+  /** A bug in a combinator must not take the batch down: every sample reports it. */
+  private internalError(samples: Sample[], err: unknown): RewardResult[] {
+    const reason = `internal error: ${errorMessage(err)}`;
+    return samples.map(() => failure(this.root.name, 'error', reason));
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getReward } from '../core/registry.js';
-import type { RewardResult, Sample } from '../core/types.js';
+import type { Sample } from '../core/types.js';
 
 /** Core node kinds whose result is a pure function of their parts' results. */
 const PURE_KINDS = new Set(['weighted', 'mean', 'min', 'max', 'product', 'gate', 'clip', 'affine', 'metric']);
@@ -18,14 +18,19 @@ export function isDeterministic(raw: unknown): boolean {
   return kinds.every((k) => PURE_KINDS.has(k) && isDeterministic(node[k]));
 }
 
-/** True when no part of the result failed: a transient error or timeout must never be replayed. */
-function cleanResult(r: RewardResult): boolean {
-  return (r.status === 'ok' || r.status === 'skipped') && (r.components ?? []).every(cleanResult);
+/** One sample's result as encoded (src/core/encoded.ts): its JSON, status code and run-store record. */
+export interface CachedResult {
+  json: string;
+  status: number;
+  record: string;
 }
 
-/** Content-addressed results of deterministic specs: key = hash(spec, seed, step, sample). LRU-bounded. */
+/**
+ * Content-addressed results of deterministic specs: key = hash(spec, seed, step, sample). LRU-bounded.
+ * The caller stores only clean results: a transient error or timeout must never be replayed.
+ */
 export class ResultCache {
-  private readonly entries = new Map<string, RewardResult>();
+  private readonly entries = new Map<string, CachedResult>();
   hits = 0;
   misses = 0;
 
@@ -41,7 +46,7 @@ export class ResultCache {
       .digest('base64url');
   }
 
-  get(key: string): RewardResult | undefined {
+  get(key: string): CachedResult | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) {
       this.misses++;
@@ -54,8 +59,8 @@ export class ResultCache {
     return hit;
   }
 
-  set(key: string, result: RewardResult): void {
-    if (this.maxEntries <= 0 || !cleanResult(result)) return;
+  set(key: string, result: CachedResult): void {
+    if (this.maxEntries <= 0) return;
     this.entries.set(key, result);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }

@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { RewardResult } from '../core/types.js';
+import type { EncodedResults } from '../core/encoded.js';
+import { STATUSES } from '../core/types.js';
+import { BatchedHistogram } from './batched-histogram.js';
 
 export interface MetricsSources {
   queueDepth(): number;
@@ -33,13 +35,13 @@ export class ServerMetrics {
     labelNames: ['spec', 'status'],
     registers: [this.registry],
   });
-  readonly rewardSeconds = new Histogram({
-    name: 'assay_reward_duration_seconds',
-    help: 'Time spent per reward (top-level result and its direct components), by reward name',
-    labelNames: ['reward'],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly rewardSeconds = new BatchedHistogram(
+    'assay_reward_duration_seconds',
+    'Time spent per reward (top-level result and its direct components), by reward name',
+    'reward',
+    LATENCY_BUCKETS,
+    this.registry,
+  );
   readonly rejected = new Counter({
     name: 'assay_rejected_total',
     help: 'Requests answered 429 because the queue was full',
@@ -88,13 +90,15 @@ export class ServerMetrics {
     );
   }
 
-  observeResults(spec: string, results: RewardResult[]): void {
-    for (const r of results) {
-      this.samples.inc({ spec, status: r.status });
-      if (r.ms !== undefined) this.rewardSeconds.observe({ reward: r.name }, r.ms / 1000);
-      for (const c of r.components ?? [])
-        if (c.ms !== undefined) this.rewardSeconds.observe({ reward: c.name }, c.ms / 1000);
-    }
+  /** Count a request's results by status and add its reward timings: a few calls a request, not a sample. */
+  observeResults(spec: string, results: EncodedResults): void {
+    const counts = new Array<number>(STATUSES.length).fill(0);
+    for (const code of results.status) counts[code]!++;
+    counts.forEach((n, code) => {
+      if (n > 0) this.samples.inc({ spec, status: STATUSES[code]! }, n);
+    });
+    for (const [reward, ms] of Object.entries(results.timings))
+      this.rewardSeconds.observeMany(reward, ms, 1 / 1000);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type EncodedResults, statusOf } from '../core/encoded.js';
 import { parseOnError, scoreUnderPolicy } from '../core/on-error.js';
 import { parseSample } from '../core/sample.js';
 import { formatIssues } from '../core/spec/issues.js';
@@ -107,6 +108,30 @@ export function inRequestOrder(
   });
   for (const bad of checked.invalid) out[bad.index] = invalidResult(bad.errors);
   return out;
+}
+
+/**
+ * The body of a `/v1/score` response, `{spec, results, invalid?}`, from encoded results: a result that is
+ * ok is sent as the worker wrote it; only failures are decoded, to apply the caller's onError policy.
+ */
+export function scoreResponse(
+  spec: string,
+  checked: CheckedSamples,
+  results: EncodedResults,
+  policy: OnErrorPolicy,
+  total: number,
+): string {
+  const parts: string[] = new Array(total);
+  checked.valid.forEach((v, i) => {
+    const json = results.json[i]!;
+    parts[v.index] =
+      statusOf(results, i) === 'ok'
+        ? json
+        : JSON.stringify(underPolicy(JSON.parse(json) as RewardResult, policy));
+  });
+  for (const bad of checked.invalid) parts[bad.index] = JSON.stringify(invalidResult(bad.errors));
+  const invalid = checked.invalid.length > 0 ? `,"invalid":${JSON.stringify(checked.invalid)}` : '';
+  return `{"spec":${JSON.stringify(spec)},"results":[${parts.join(',')}]${invalid}}`;
 }
 
 /** A result as the caller sees it: the score under its onError policy, the status untouched. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeResults, type EncodedResults, encodeResults } from '../core/encoded.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
 import type { RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
@@ -110,32 +111,23 @@ export class ScoringService {
     return () => this.admission.leave(n);
   }
 
-  /** Results in the order of `req.samples`. Throws HttpError 429 when the queue is full. */
-  async score(req: ScoreRequest): Promise<RewardResult[]> {
+  /**
+   * Results in the order of `req.samples`, encoded (src/core/encoded.ts), recorded in the metrics and the
+   * run store. Throws HttpError 429 when the queue is full.
+   */
+  async score(req: ScoreRequest): Promise<EncodedResults> {
     const { scorer, cacheKey } = this.scorerFor(req.spec);
     const n = req.samples.length;
-    if (n === 0) return [];
+    if (n === 0) return encodeResults([], []);
     const release = this.enter(n);
     const started = performance.now();
     try {
       const results = await this.scoreCached(scorer, cacheKey, req);
       const latencyMs = performance.now() - started;
       this.metrics.observeResults(scorer.spec.name, results);
-      this.store?.record(
-        results.map((result, i) => {
-          const s = req.samples[i]!;
-          return {
-            run: req.run ?? this.run,
-            spec: scorer.spec.name,
-            route: req.route,
-            result,
-            latencyMs,
-            ...(req.step !== undefined && { step: req.step }),
-            ...(s.id !== undefined && { sampleId: s.id }),
-            ...(s.source !== undefined && { source: s.source }),
-            ...(s.group !== undefined && { group: s.group }),
-          };
-        }),
+      this.store?.recordBatch(
+        [req.run ?? this.run, req.step ?? null, scorer.spec.name, req.route, latencyMs],
+        results.records,
       );
       return results;
     } finally {
@@ -143,31 +135,65 @@ export class ScoringService {
     }
   }
 
+  /** `score`, with the results as objects (for routes that compute with them). */
+  async scoreResults(req: ScoreRequest): Promise<RewardResult[]> {
+    return decodeResults(await this.score(req));
+  }
+
   private async scoreCached(
     scorer: Scorer,
     cacheKey: string | undefined,
     req: ScoreRequest,
-  ): Promise<RewardResult[]> {
+  ): Promise<EncodedResults> {
     const opts = {
       ...(req.step !== undefined && { step: req.step }),
       ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),
       ...(req.signal !== undefined && { signal: req.signal }),
     };
-    if (cacheKey === undefined || this.cache.maxEntries <= 0) return scorer.score(req.samples, opts);
+    if (cacheKey === undefined || this.cache.maxEntries <= 0) return scorer.scoreEncoded(req.samples, opts);
+    const n = req.samples.length;
     const keys = req.samples.map((s) => this.cache.key(cacheKey, s, req.step));
-    const results: (RewardResult | undefined)[] = keys.map((k) => this.cache.get(k));
-    const missing = results.flatMap((r, i) => (r === undefined ? [i] : []));
+    const hits = keys.map((k) => this.cache.get(k));
+    const missing = hits.flatMap((r, i) => (r === undefined ? [i] : []));
+    if (missing.length === n) {
+      const fresh = await scorer.scoreEncoded(req.samples, opts);
+      for (const [i, key] of keys.entries()) this.remember(key, fresh, i);
+      return fresh;
+    }
+    // Cache hits carry no reward timings: they took no reward time.
+    const out: EncodedResults = {
+      json: new Array(n),
+      status: new Uint8Array(n),
+      records: new Array(n),
+      clean: new Uint8Array(n).fill(1),
+      timings: {},
+    };
+    hits.forEach((hit, i) => {
+      if (hit === undefined) return;
+      out.json[i] = hit.json;
+      out.status[i] = hit.status;
+      out.records[i] = hit.record;
+    });
     if (missing.length > 0) {
-      const fresh = await scorer.score(
+      const fresh = await scorer.scoreEncoded(
         missing.map((i) => req.samples[i]!),
         opts,
       );
       missing.forEach((at, j) => {
-        results[at] = fresh[j]!;
-        this.cache.set(keys[at]!, fresh[j]!);
+        out.json[at] = fresh.json[j]!;
+        out.status[at] = fresh.status[j]!;
+        out.records[at] = fresh.records[j]!;
+        out.clean[at] = fresh.clean[j]!;
+        this.remember(keys[at]!, fresh, j);
       });
+      out.timings = fresh.timings;
     }
-    return results as RewardResult[];
+    return out;
+  }
+
+  private remember(key: string, results: EncodedResults, i: number): void {
+    if (results.clean[i] !== 1) return;
+    this.cache.set(key, { json: results.json[i]!, status: results.status[i]!, record: results.records[i]! });
   }
 
   async close(): Promise<void> {

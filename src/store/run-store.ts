@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { sampleRecord } from '../core/encoded.js';
 import type { RewardResult } from '../core/types.js';
-import { type BatchHead, openDatabase, type SampleTuple } from './schema.js';
+import { type BatchHead, openDatabase } from './schema.js';
 import type { BatchMessage, WriterMessage } from './writer.js';
 
 /** One scored sample as the store keeps it. */
@@ -92,20 +93,33 @@ export class RunStore {
 
   /** Queue rows for the writer thread; never touches the disk. */
   record(rows: ScoredRow[]): void {
-    if (this.closing || this.dead) return;
-    const room = Math.max(0, this.maxBuffered - this.buffered - this.inWriter);
-    if (room < rows.length) this.dropped += rows.length - room;
-    const kept = rows.length > room ? rows.slice(0, room) : rows;
     // Rows of one request share run, step, spec, route and latency: one batch per run of equal heads.
     let start = 0;
-    for (let i = 1; i <= kept.length; i++) {
-      if (i < kept.length && sameHead(kept[i]!, kept[start]!)) continue;
-      const part = kept.slice(start, i);
-      const head = headOf(part[0]!);
-      this.buffer.push([...head, part.length, JSON.stringify(part.map(toTuple))]);
-      this.buffered += part.length;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i < rows.length && sameHead(rows[i]!, rows[start]!)) continue;
+      const part = rows.slice(start, i);
+      this.recordBatch(
+        headOf(part[0]!),
+        part.map((r) =>
+          JSON.stringify(sampleRecord({ id: r.sampleId, source: r.source, group: r.group }, r.result)),
+        ),
+      );
       start = i;
     }
+  }
+
+  /**
+   * Queue the samples of one request, each as the JSON text of its `SampleRecord` (src/core/encoded.ts),
+   * as the worker threads that scored them made it; never touches the disk.
+   */
+  recordBatch(head: BatchHead, records: string[]): void {
+    if (this.closing || this.dead || records.length === 0) return;
+    const room = Math.max(0, this.maxBuffered - this.buffered - this.inWriter);
+    if (room < records.length) this.dropped += records.length - room;
+    const kept = records.length > room ? records.slice(0, room) : records;
+    if (kept.length === 0) return;
+    this.buffer.push([...head, kept.length, `[${kept.join(',')}]`]);
+    this.buffered += kept.length;
   }
 
   /** Rows recorded and not yet written. */
@@ -164,31 +178,3 @@ const sameHead = (a: ScoredRow, b: ScoredRow): boolean =>
   a.spec === b.spec &&
   a.route === b.route &&
   a.latencyMs === b.latencyMs;
-
-/** A sample in the order the `samples` view reads it (schema.ts). */
-function toTuple(r: ScoredRow): SampleTuple {
-  const res = r.result;
-  return [
-    r.sampleId ?? null,
-    r.source ?? null,
-    r.group ?? null,
-    res.name,
-    res.status,
-    res.score,
-    res.reason ?? null,
-    res.components ? componentScores(res.components) : null,
-  ];
-}
-
-/** Components as `{name: score}` (nested parts as `parent.child`), the shape per-component charts want. */
-export function componentScores(components: RewardResult[], prefix = ''): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const c of components) {
-    let key = prefix + c.name;
-    // Two parts with the same name (two exact_match parts with different args) keep both values.
-    for (let n = 2; key in out; n++) key = `${prefix}${c.name}#${n}`;
-    out[key] = c.score;
-    if (c.components) Object.assign(out, componentScores(c.components, `${key}.`));
-  }
-  return out;
-}

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
  * CPU as scoring a cheap sample; a row per batch costs a fraction of a microsecond per sample. The
  * `samples` view gives the row-per-sample table that queries want, in recording order.
  */
+// The samples of a batch are `SampleRecord`s (src/core/encoded.ts), read by position in this view.
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
   run TEXT PRIMARY KEY,
@@ -35,18 +36,6 @@ FROM batches b, json_each(b.samples) s;
 
 /** What the samples of one batch share, in the column order of the batch insert. */
 export type BatchHead = [run: string, step: number | null, spec: string, route: string, latencyMs: number];
-/** One sample of a batch, in the order the `samples` view reads it. */
-export type SampleTuple = [
-  sampleId: string | null,
-  source: string | null,
-  group: string | null,
-  name: string,
-  status: string,
-  score: number | null,
-  reason: string | null,
-  components: Record<string, number | null> | null,
-];
-
 /** Open (creating if needed) a run store database in WAL mode. */
 export function openDatabase(path: string): Database.Database {
   const db = new Database(path);

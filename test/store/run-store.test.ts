@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { componentScores } from '../../src/core/encoded.js';
 import type { RewardResult } from '../../src/core/types.js';
-import { componentScores, RunStore, type ScoredRow } from '../../src/store/run-store.js';
+import { RunStore, type ScoredRow } from '../../src/store/run-store.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'assay-store-')), 'nested', 'runs.sqlite');
 

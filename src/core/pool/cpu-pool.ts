@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { concatEncoded, type EncodedResults, encodeResults, meanMs } from '../encoded.js';
 import type { CompiledNode, CpuExecutor, Item, RunContext } from '../engine/node.js';
 import { errorMessage, failure } from '../result.js';
 import type { RewardResult } from '../types.js';
@@ -15,7 +16,44 @@ export interface CpuPoolOptions {
   chunkSize?: number;
 }
 
-interface ActiveChunk {
+/** How results come back from workers: as objects, or encoded for a server (src/core/encoded.ts). */
+interface ResultForm<R> {
+  encode: boolean;
+  concat(parts: R[]): R;
+  /** Results made on this thread (failures) in this form. */
+  from(results: RewardResult[], items: Item[]): R;
+  meanMs(results: R, name: string): number | undefined;
+}
+
+const OBJECTS: ResultForm<RewardResult[]> = {
+  encode: false,
+  concat: (parts) => parts.flat(),
+  from: (results) => results,
+  meanMs(results) {
+    let total = 0;
+    let counted = 0;
+    for (const r of results) {
+      if (r.ms === undefined) continue;
+      total += r.ms;
+      counted++;
+    }
+    return counted === 0 ? undefined : total / counted;
+  },
+};
+
+const ENCODED: ResultForm<EncodedResults> = {
+  encode: true,
+  concat: concatEncoded,
+  from: (results, items) =>
+    encodeResults(
+      results,
+      items.map((it) => it.sample),
+    ),
+  meanMs,
+};
+
+interface ActiveChunk<R = unknown> {
+  form: ResultForm<R>;
   name: string;
   spec: string;
   ctx: RunContext;
@@ -25,7 +63,7 @@ interface ActiveChunk {
   progress: Float64Array;
   controller: AbortController;
   /** The unclaimed tail taken to another worker, if any, and where it starts. */
-  stolen?: Promise<RewardResult[]>;
+  stolen?: Promise<R>;
   stolenFrom?: number;
 }
 
@@ -78,13 +116,27 @@ export class CpuPool implements CpuExecutor {
     this.piscina.on('error', () => {});
   }
 
-  async run(node: CompiledNode, items: Item[], ctx: RunContext): Promise<RewardResult[]> {
+  run(node: CompiledNode, items: Item[], ctx: RunContext): Promise<RewardResult[]> {
+    return this.runIn(OBJECTS, node, items, ctx);
+  }
+
+  /** Like `run`, with the results encoded in the workers (src/core/encoded.ts). */
+  runEncoded(node: CompiledNode, items: Item[], ctx: RunContext): Promise<EncodedResults> {
+    return this.runIn(ENCODED, node, items, ctx);
+  }
+
+  private async runIn<R>(
+    form: ResultForm<R>,
+    node: CompiledNode,
+    items: Item[],
+    ctx: RunContext,
+  ): Promise<R> {
     const spec = JSON.stringify(node.spec);
     const size = this.chunkSize ?? this.chunkFor(spec, items.length);
-    const chunks: Promise<RewardResult[]>[] = [];
+    const chunks: Promise<R>[] = [];
     for (let i = 0; i < items.length; i += size)
-      chunks.push(this.runChunk(node.name, spec, items.slice(i, i + size), ctx));
-    return (await Promise.all(chunks)).flat();
+      chunks.push(this.runChunk(form, node.name, spec, items.slice(i, i + size), ctx));
+    return form.concat(await Promise.all(chunks));
   }
 
   /**
@@ -100,27 +152,20 @@ export class CpuPool implements CpuExecutor {
     return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(n / threads), Math.max(balanced, amortized)));
   }
 
-  private learnCost(spec: string, results: RewardResult[]): void {
-    let total = 0;
-    let counted = 0;
-    for (const r of results) {
-      if (r.ms === undefined) continue;
-      total += r.ms;
-      counted++;
-    }
-    if (counted === 0) return;
-    const mean = total / counted;
+  private learnCost(spec: string, mean: number | undefined): void {
+    if (mean === undefined) return;
     const before = this.sampleMs.get(spec);
     this.sampleMs.set(spec, before === undefined ? mean : 0.8 * before + 0.2 * mean);
   }
 
-  private async runChunk(
+  private async runChunk<R>(
+    form: ResultForm<R>,
     name: string,
     spec: string,
     items: Item[],
     ctx: RunContext,
-  ): Promise<RewardResult[]> {
-    if (items.length === 0) return [];
+  ): Promise<R> {
+    if (items.length === 0) return form.from([], []);
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const { next, progress } = controlViews(control);
     progress[0] = -1;
@@ -128,7 +173,8 @@ export class CpuPool implements CpuExecutor {
     const budgets = items.map((it) =>
       it.deadline !== undefined ? Math.max(0, it.deadline - now) : it.timeoutMs,
     );
-    const chunk: ActiveChunk = {
+    const chunk: ActiveChunk<R> = {
+      form,
       name,
       spec,
       ctx,
@@ -145,19 +191,23 @@ export class CpuPool implements CpuExecutor {
       seed: ctx.seed,
       control,
       ...(ctx.step !== undefined && { step: ctx.step }),
+      ...(form.encode && { encode: true }),
     };
     this.track(chunk);
     try {
-      const done = (await this.piscina.run(task, { signal: chunk.controller.signal })) as RewardResult[];
-      this.learnCost(spec, done);
-      return chunk.stolen ? [...done, ...(await chunk.stolen)] : done;
+      const done = (await this.piscina.run(task, { signal: chunk.controller.signal })) as R;
+      this.learnCost(spec, form.meanMs(done, name));
+      return chunk.stolen ? form.concat([done, await chunk.stolen]) : done;
     } catch (err) {
       const reason = chunk.controller.signal.reason;
       const index = progress[0]!;
       if (index < 0) {
         // Failed before scoring any sample (the spec could not be compiled in the worker): every sample errs.
         const message = `could not run in a worker: ${errorMessage(err)}`;
-        return items.map(() => failure(name, 'error', message));
+        return form.from(
+          items.map(() => failure(name, 'error', message)),
+          items,
+        );
       }
       this.terminatedWorkers++;
       const claimed = chunk.stolenFrom ?? Math.min(Atomics.exchange(next, 0, items.length), items.length);
@@ -167,17 +217,17 @@ export class CpuPool implements CpuExecutor {
           : failure(name, 'error', `worker crashed: ${describeCrash(err)}`);
       // Finished samples are scored again (CPU rewards are deterministic); unclaimed ones run elsewhere.
       const [before, after, stolen] = await Promise.all([
-        this.runChunk(name, spec, items.slice(0, index), ctx),
-        this.runChunk(name, spec, items.slice(index + 1, claimed), ctx),
-        chunk.stolen ?? this.runChunk(name, spec, items.slice(claimed), ctx),
+        this.runChunk(form, name, spec, items.slice(0, index), ctx),
+        this.runChunk(form, name, spec, items.slice(index + 1, claimed), ctx),
+        chunk.stolen ?? this.runChunk(form, name, spec, items.slice(claimed), ctx),
       ]);
-      return [...before, culprit, ...after, ...stolen];
+      return form.concat([before, form.from([culprit], [items[index]!]), after, stolen]);
     } finally {
       this.untrack(chunk);
     }
   }
 
-  private track(chunk: ActiveChunk): void {
+  private track<R>(chunk: ActiveChunk<R>): void {
     this.active.add(chunk);
     if (!this.watchdog) {
       this.watchdog = setInterval(() => this.watch(), WATCHDOG_MS);
@@ -185,7 +235,7 @@ export class CpuPool implements CpuExecutor {
     }
   }
 
-  private untrack(chunk: ActiveChunk): void {
+  private untrack<R>(chunk: ActiveChunk<R>): void {
     this.active.delete(chunk);
     if (this.active.size === 0 && this.watchdog) {
       clearInterval(this.watchdog);
@@ -207,7 +257,13 @@ export class CpuPool implements CpuExecutor {
         const from = Atomics.exchange(chunk.next, 0, chunk.items.length);
         if (from < chunk.items.length) {
           chunk.stolenFrom = from;
-          chunk.stolen = this.runChunk(chunk.name, chunk.spec, chunk.items.slice(from), chunk.ctx);
+          chunk.stolen = this.runChunk(
+            chunk.form,
+            chunk.name,
+            chunk.spec,
+            chunk.items.slice(from),
+            chunk.ctx,
+          );
         }
       }
       if (now - started > chunk.budgets[index]!) chunk.controller.abort(new SampleTimeout(index));

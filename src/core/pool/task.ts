@@ -1,3 +1,4 @@
+import type { EncodedResults } from '../encoded.js';
 import type { RewardResult, Sample } from '../types.js';
 
 /** One chunk of samples sent to a worker, all scored by the same CPU subtree. */
@@ -9,6 +10,8 @@ export interface ChunkTask {
   budgets: number[];
   seed: number;
   step?: number;
+  /** Send the results back encoded (src/core/encoded.ts) instead of as objects. */
+  encode?: boolean;
   /**
    * Shared with the main thread: Int32 [next unclaimed sample], then Float64 [sample in progress,
    * Date.now() when it started]. The worker claims samples one by one with Atomics.add; the main thread
@@ -18,7 +21,7 @@ export interface ChunkTask {
 }
 
 /** Results of the samples this worker claimed, in order: a prefix of the chunk when the rest was stolen. */
-export type ChunkResult = RewardResult[];
+export type ChunkResult = RewardResult[] | EncodedResults;
 
 export const CONTROL_BYTES = 24;
 export const controlViews = (buffer: SharedArrayBuffer) => ({

@@ -5,11 +5,12 @@
  */
 import { workerData } from 'node:worker_threads';
 import '../../builtins.js';
+import { encodeResults } from '../encoded.js';
 import { compileNode, createEnv, parseNode } from '../engine/compile.js';
 import { type CompiledNode, inThreadExecutor, type RunContext } from '../engine/node.js';
 import { loadPlugins } from '../spec/load.js';
 import type { RewardResult } from '../types.js';
-import { type ChunkTask, controlViews } from './task.js';
+import { type ChunkResult, type ChunkTask, controlViews } from './task.js';
 
 await loadPlugins((workerData as { plugins?: string[] } | undefined)?.plugins ?? []);
 
@@ -26,7 +27,7 @@ function compiledFor(spec: string): CompiledNode {
   return node;
 }
 
-export default function scoreChunk(task: ChunkTask): RewardResult[] {
+export default function scoreChunk(task: ChunkTask): ChunkResult {
   const node = compiledFor(task.spec);
   const { next, progress } = controlViews(task.control);
   const ctx: RunContext = {
@@ -50,5 +51,5 @@ export default function scoreChunk(task: ChunkTask): RewardResult[] {
     );
   }
   progress[1] = 0;
-  return out;
+  return task.encode ? encodeResults(out, task.samples.slice(0, out.length)) : out;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { decodeResults } from '../../core/encoded.js';
 import { scoreUnderPolicy } from '../../core/on-error.js';
 import { listRewards } from '../../core/registry.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
@@ -11,6 +12,7 @@ import {
   parseBody,
   policyOf,
   runOf,
+  scoreResponse,
   scoringFields,
   stepOf,
   underPolicy,
@@ -49,7 +51,7 @@ const ADVANTAGE_OPTIONS = [
 /** The native API: `/v1/score`, `/v1/groups`, `/v1/specs`. */
 export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (app, { service }) => {
   /** Score the valid samples of a request, with the step, run and deadline it gives. */
-  const score = (
+  const score = async (
     req: FastifyRequest,
     reply: FastifyReply,
     body: { step?: number | undefined; timeoutMs?: number | undefined; run?: string | undefined },
@@ -57,7 +59,7 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
     route: string,
     samples: Sample[],
   ) =>
-    service.score({
+    await service.score({
       spec,
       samples,
       step: stepOf(req, body.step),
@@ -80,12 +82,10 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       'score',
       checked.valid.map((v) => v.sample),
     );
-    const ordered = inRequestOrder(checked, results, body.samples.length);
-    return {
-      spec,
-      results: ordered.map((r) => underPolicy(r, policy)),
-      ...(checked.invalid.length > 0 && { invalid: checked.invalid }),
-    };
+    // The results arrive as JSON text from the workers: the response is joined, not serialized again.
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(scoreResponse(spec, checked, results, policy, body.samples.length));
   });
 
   app.post('/v1/groups', async (req, reply) => {
@@ -96,7 +96,7 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       s.group === undefined ? `samples[${i}].group: required by /v1/groups` : undefined,
     );
     const samples = checked.valid.map((v) => v.sample);
-    const results = await score(req, reply, body, spec, 'groups', samples);
+    const results = decodeResults(await score(req, reply, body, spec, 'groups', samples));
     const ordered = inRequestOrder(checked, results, body.samples.length);
     return {
       spec,

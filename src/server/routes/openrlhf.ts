@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { componentScores } from '../../core/encoded.js';
 import { scoreUnderPolicy } from '../../core/on-error.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
-import { componentScores } from '../../store/run-store.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { parseBody, policyOf, runOf, stepOf } from '../request.js';
 import { HttpError, type ScoringService } from '../service.js';
@@ -45,7 +45,7 @@ export const openrlhfRoutes: FastifyPluginAsync<{ service: ScoringService }> = a
       );
     }
     const samples = query.map((q, i) => toSample(q, prompts[i], labels[i]));
-    const results = await service.score({
+    const results = await service.scoreResults({
       spec: qs.spec,
       samples,
       step: stepOf(req, qs.step),
