@@ -62,9 +62,9 @@ export class BatchedHistogram {
       let cumulative = 0;
       this.upperBounds.forEach((le, b) => {
         cumulative += s.buckets[b]!;
-        values.push({ metricName: bucket, labels: { [this.labelName]: label, le }, value: cumulative });
+        values.push({ metricName: bucket, labels: { le, [this.labelName]: label }, value: cumulative });
       });
-      values.push({ metricName: bucket, labels: { [this.labelName]: label, le: '+Inf' }, value: s.count });
+      values.push({ metricName: bucket, labels: { le: '+Inf', [this.labelName]: label }, value: s.count });
       values.push({ metricName: `${this.name}_sum`, labels: { [this.labelName]: label }, value: s.sum });
       values.push({ metricName: `${this.name}_count`, labels: { [this.labelName]: label }, value: s.count });
     }

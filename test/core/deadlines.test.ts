@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeResults, statusOf } from '../../src/core/encoded.js';
 import type { Runtime } from '../../src/core/scorer.js';
 import { samples, scorerFor, testRuntime } from '../helpers.js';
 
@@ -20,6 +21,21 @@ describe('deadlines and crashes', () => {
     // the pool replaced the terminated worker and keeps scoring
     const again = await scorerFor(rt, { use: 'test.value' }).score(samples('7'));
     expect(again[0]!.score).toBe(7);
+  });
+
+  it('encoded results (for the server) put a timed-out sample and the rest in their places', async () => {
+    const input = samples('1', 'spin', '3', ...Array.from({ length: 20 }, (_, i) => String(i)));
+    const encoded = await scorerFor(rt, { use: 'test.value' }).scoreEncoded(input, { timeoutMs: 1000 });
+    const results = decodeResults(encoded);
+    expect(results).toHaveLength(input.length);
+    expect(statusOf(encoded, 1)).toBe('timeout');
+    expect(results[1]).toMatchObject({ status: 'timeout', score: null });
+    expect(results.map((r) => r.score)).toEqual([1, null, 3, ...Array.from({ length: 20 }, (_, i) => i)]);
+    // the store record of each sample is its own, in order, failures included
+    const records = encoded.records.map((r) => JSON.parse(r));
+    expect(records.map((r) => r[0])).toEqual(input.map((s) => s.id ?? null));
+    expect(records[1].slice(3, 6)).toEqual(['test.value', 'timeout', null]);
+    expect([...encoded.clean]).toEqual(results.map((r) => (r.status === 'ok' ? 1 : 0)));
   });
 
   it('a reward that exhausts memory ends its worker, not the process: that sample errs', async () => {

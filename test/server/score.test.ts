@@ -122,6 +122,24 @@ describe('POST /v1/score', () => {
     expect(server.service.cache.hits).toBe(hitsBefore + 1);
     expect(second.body.results).toEqual(first.body.results);
   });
+
+  it('mixes cache hits and fresh results in request order; failures are never cached', async () => {
+    const cached = { response: '<answer>kept</answer>', reference: 'kept' };
+    await post(base, '/v1/score', { samples: [cached] });
+    const hitsBefore = server.service.cache.hits;
+    const failing = { response: 'x', reference: { not: 'a string' } };
+    const mixed = [{ response: '<answer>new</answer>', reference: 'other' }, cached, failing];
+    const res = await post(base, '/v1/score', { samples: mixed, onError: 'zero' });
+    expect(server.service.cache.hits).toBe(hitsBefore + 1);
+    expect(res.body.results.map((r: { status: string; score: number }) => [r.status, r.score])).toEqual([
+      ['ok', 0],
+      ['ok', 1],
+      ['error', 0],
+    ]);
+    const again = await post(base, '/v1/score', { samples: [failing] });
+    expect(server.service.cache.hits).toBe(hitsBefore + 1);
+    expect(again.body.results[0]).toMatchObject({ status: 'error', score: null });
+  });
 });
 
 describe('POST /v1/groups', () => {
