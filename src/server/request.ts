@@ -129,7 +129,8 @@ export function scoreResponse(
         ? json
         : JSON.stringify(underPolicy(JSON.parse(json) as RewardResult, policy));
   });
-  for (const bad of checked.invalid) parts[bad.index] = JSON.stringify(invalidResult(bad.errors));
+  for (const bad of checked.invalid)
+    parts[bad.index] = JSON.stringify(underPolicy(invalidResult(bad.errors), policy));
   const invalid = checked.invalid.length > 0 ? `,"invalid":${JSON.stringify(checked.invalid)}` : '';
   return `{"spec":${JSON.stringify(spec)},"results":[${parts.join(',')}]${invalid}}`;
 }

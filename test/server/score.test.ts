@@ -64,6 +64,17 @@ describe('POST /v1/score', () => {
     expect(r[1].reason).toMatch(/samples\[1\]\.response/);
     expect(r[3].reason).toMatch(/samples\[3\]/);
     expect(res.body.invalid.map((i: { index: number }) => i.index)).toEqual([1, 3]);
+    // an invalid sample is a failure like any other: the caller's onError policy gives its score
+    const zero = await post(base, '/v1/score', {
+      samples: [{ response: '7', reference: '7' }, 'oops'],
+      onError: 'zero',
+    });
+    expect(zero.body.results[1]).toMatchObject({ status: 'error', score: 0 });
+    const drop = await post(base, '/v1/score', {
+      samples: [{ response: '7', reference: '7' }, 'oops'],
+      onError: 'drop',
+    });
+    expect(drop.body.results[1]).toMatchObject({ status: 'error', score: null, dropped: true });
   });
 
   it('answers 400 naming the field for structurally broken bodies', async () => {
