@@ -119,16 +119,16 @@ export function concatEncoded(parts: readonly EncodedResults[]): EncodedResults 
     timings: {},
   };
   let at = 0;
+  // Loops, not push(...spread): a part may be larger than the engine's limit on call arguments.
   for (const p of parts) {
-    out.json.push(...p.json);
-    out.records.push(...p.records);
+    for (const text of p.json) out.json.push(text);
+    for (const text of p.records) out.records.push(text);
     out.status.set(p.status, at);
     out.clean.set(p.clean, at);
     at += p.json.length;
     for (const [name, ms] of Object.entries(p.timings)) {
-      const list = out.timings[name];
-      if (list) list.push(...ms);
-      else out.timings[name] = [...ms];
+      const list = (out.timings[name] ??= []);
+      for (const m of ms) list.push(m);
     }
   }
   return out;
