@@ -127,7 +127,11 @@ export function concatEncoded(parts: readonly EncodedResults[]): EncodedResults 
     out.clean.set(p.clean, at);
     at += p.json.length;
     for (const [name, ms] of Object.entries(p.timings)) {
-      const list = (out.timings[name] ??= []);
+      let list = out.timings[name];
+      if (!list) {
+        list = [];
+        out.timings[name] = list;
+      }
       for (const m of ms) list.push(m);
     }
   }
