@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { HttpError } from './http-error.js';
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
 import { openrlhfRoutes } from './routes/openrlhf.js';
 import { sandboxFusionRoutes } from './routes/sandboxfusion.js';
-import { HttpError, type ScoringService } from './service.js';
+import type { ScoringService } from './service.js';
 
 export interface AppOptions {
   service: ScoringService;

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { z } from 'zod';
 import { type EncodedResults, statusOf } from '../core/encoded.js';
 import { parseOnError, scoreUnderPolicy } from '../core/on-error.js';
 import { parseSample } from '../core/sample.js';
 import { formatIssues } from '../core/spec/issues.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
-import { HttpError } from './service.js';
+import { HttpError } from './http-error.js';
 
 /** Fields shared by the native scoring routes. Samples are checked one by one afterwards. */
 export const scoringFields = {
@@ -16,6 +17,22 @@ export const scoringFields = {
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   run: z.string().min(1).max(200).optional(),
 };
+
+/** The body of `/v1/score`. */
+export const scoreBody = z.object(scoringFields).strict();
+
+/**
+ * JSON text as fastify's own JSON parser reads it (which `/v1/score` replaces, to hand the text to a
+ * worker): prototype-poisoning keys refused, errors worded as for every other route.
+ */
+export function parseJsonText(text: string): unknown {
+  if (text === '') throw new HttpError(400, 'body: empty; expected a JSON object');
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    throw new HttpError(400, `body: not valid JSON (${(err as Error).message})`);
+  }
+}
 
 /** Parse a body with a zod schema; a structurally broken body is a 400 that names every bad field. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -39,7 +56,10 @@ export function policyOf(value: unknown): OnErrorPolicy {
 /** Step and run id may also come as headers, for trainers that cannot change the body. */
 export function stepOf(req: FastifyRequest, fromBody: number | undefined): number | undefined {
   if (fromBody !== undefined) return fromBody;
-  const header = req.headers['x-assay-step'];
+  return stepFromHeader(req.headers['x-assay-step']);
+}
+
+export function stepFromHeader(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const step = Number(header);
   if (!Number.isInteger(step) || step < 0)
@@ -48,9 +68,11 @@ export function stepOf(req: FastifyRequest, fromBody: number | undefined): numbe
 }
 
 export function runOf(req: FastifyRequest, fromBody: string | undefined): string | undefined {
-  const header = req.headers['x-assay-run'];
-  return fromBody ?? (typeof header === 'string' && header !== '' ? header : undefined);
+  return fromBody ?? runFromHeader(req.headers['x-assay-run']);
 }
+
+export const runFromHeader = (header: string | string[] | undefined): string | undefined =>
+  typeof header === 'string' && header !== '' ? header : undefined;
 
 export interface CheckedSamples {
   /** Valid samples with their index in the request. */
@@ -111,28 +133,30 @@ export function inRequestOrder(
 }
 
 /**
- * The body of a `/v1/score` response, `{spec, results, invalid?}`, from encoded results: a result that is
- * ok is sent as the worker wrote it; only failures are decoded, to apply the caller's onError policy.
+ * The body of a `/v1/score` response, `{spec, results, invalid?}`, from encoded results (of the valid
+ * entries, whose request indices are `valid`): a result that is ok is sent as the worker wrote it; only
+ * failures are decoded, to apply the caller's onError policy.
  */
 export function scoreResponse(
   spec: string,
-  checked: CheckedSamples,
+  valid: readonly number[],
+  invalid: CheckedSamples['invalid'],
   results: EncodedResults,
   policy: OnErrorPolicy,
   total: number,
 ): string {
   const parts: string[] = new Array(total);
-  checked.valid.forEach((v, i) => {
+  valid.forEach((index, i) => {
     const json = results.json[i]!;
-    parts[v.index] =
+    parts[index] =
       statusOf(results, i) === 'ok'
         ? json
         : JSON.stringify(underPolicy(JSON.parse(json) as RewardResult, policy));
   });
-  for (const bad of checked.invalid)
+  for (const bad of invalid)
     parts[bad.index] = JSON.stringify(underPolicy(invalidResult(bad.errors), policy));
-  const invalid = checked.invalid.length > 0 ? `,"invalid":${JSON.stringify(checked.invalid)}` : '';
-  return `{"spec":${JSON.stringify(spec)},"results":[${parts.join(',')}]${invalid}}`;
+  const listed = invalid.length > 0 ? `,"invalid":${JSON.stringify(invalid)}` : '';
+  return `{"spec":${JSON.stringify(spec)},"results":[${parts.join(',')}]${listed}}`;
 }
 
 /** A result as the caller sees it: the score under its onError policy, the status untouched. */

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { decodeResults, type EncodedResults, encodeResults } from '../core/encoded.js';
+import type { TextSpec } from '../core/pool/task.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
 import type { RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
 import { Admission } from './admission.js';
 import { isDeterministic, ResultCache } from './cache.js';
+import { HttpError } from './http-error.js';
 import { ServerMetrics } from './metrics.js';
+import { countSamples } from './offload/count-samples.js';
+import type { ScoreBodyMeta, ScoreHints } from './offload/read-score-body.js';
 
 export interface ServiceOptions {
   /** Samples admitted at once (running or queued for the pool); beyond it requests get 429. */
@@ -27,15 +31,19 @@ export interface ScoreRequest {
   signal?: AbortSignal;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+/** A `/v1/score` body scored in the workers that read it. */
+export interface ScoredBody {
+  spec: string;
+  meta: ScoreBodyMeta;
+  /** Request indices of the valid samples, ascending; `results` holds theirs in the same order. */
+  valid: number[];
+  results: EncodedResults;
 }
+
+const here = new URL(import.meta.url);
+/** The module workers read `/v1/score` bodies with (TypeScript when running from source). */
+const BODY_READER = new URL(`./offload/read-score-body.${here.pathname.endsWith('.ts') ? 'ts' : 'js'}`, here)
+  .href;
 
 interface LoadedScorer {
   scorer: Scorer;
@@ -55,6 +63,13 @@ export class ScoringService {
   readonly metrics: ServerMetrics;
   readonly store: RunStore | undefined;
   readonly run: string;
+  /**
+   * Specs a worker may score straight from a request body: CPU work throughout, and not served from the
+   * cache (whose keys are made here, from parsed samples). Undefined when there is none.
+   */
+  private readonly bodySpecs: Record<string, TextSpec & { name: string }> | undefined;
+  /** Requests whose body the workers read and scored (the rest took the ordinary path). */
+  bodiesScoredInWorkers = 0;
 
   constructor(
     readonly runtime: Runtime,
@@ -75,6 +90,23 @@ export class ScoringService {
     this.admission = new Admission(opts.maxPendingSamples ?? 20_000);
     this.cache = new ResultCache(opts.cacheEntries ?? 100_000);
     this.store = opts.store;
+    const bodySpecs = [...this.specs.values()].filter(
+      ({ scorer, cacheKey }) => scorer.root.cpu && (cacheKey === undefined || this.cache.maxEntries <= 0),
+    );
+    this.bodySpecs =
+      runtime.pool && bodySpecs.length > 0
+        ? Object.fromEntries(
+            bodySpecs.map(({ scorer }) => [
+              scorer.spec.name,
+              {
+                node: JSON.stringify(scorer.root.spec),
+                name: scorer.root.name,
+                timeoutMs: scorer.spec.timeoutMs,
+                seed: scorer.spec.seed,
+              },
+            ]),
+          )
+        : undefined;
     this.run =
       opts.run ?? `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     this.store?.startRun(this.run, { specs: [...this.specs.keys()], pid: process.pid });
@@ -123,16 +155,61 @@ export class ScoringService {
     const started = performance.now();
     try {
       const results = await this.scoreCached(scorer, cacheKey, req);
-      const latencyMs = performance.now() - started;
-      this.metrics.observeResults(scorer.spec.name, results);
-      this.store?.recordBatch(
-        [req.run ?? this.run, req.step ?? null, scorer.spec.name, req.route, latencyMs],
-        results.records,
-      );
+      this.record(scorer.spec.name, results, req, performance.now() - started);
       return results;
     } finally {
       release();
     }
+  }
+
+  /**
+   * Score a `/v1/score` body in the workers, which parse and check it themselves: this thread only counts
+   * its samples (for the bounded queue) and joins the results. Undefined when the body must take the
+   * ordinary path: no spec qualifies, the body is not a well-formed request (the ordinary path then
+   * words the 400), or it names a spec that does not qualify.
+   */
+  async scoreBody(text: string, hints: ScoreHints): Promise<ScoredBody | undefined> {
+    const pool = this.runtime.pool;
+    if (!pool || !this.bodySpecs) return undefined;
+    const count = countSamples(text);
+    if (count === undefined || count === 0) return undefined;
+    const release = this.enter(count);
+    const started = performance.now();
+    try {
+      const done = await pool.runText({
+        text,
+        count,
+        reader: BODY_READER,
+        hints: { ...hints },
+        specs: this.bodySpecs,
+        defaultSpec: this.defaultSpec,
+      });
+      if (!done) return undefined;
+      const meta = done.meta as ScoreBodyMeta;
+      this.bodiesScoredInWorkers++;
+      this.record(
+        done.spec,
+        done.results,
+        { run: meta.run, step: meta.step, route: 'score' },
+        performance.now() - started,
+      );
+      return { spec: done.spec, meta, valid: done.indices, results: done.results };
+    } finally {
+      release();
+    }
+  }
+
+  private record(
+    spec: string,
+    results: EncodedResults,
+    req: Pick<ScoreRequest, 'run' | 'step' | 'route'>,
+    latencyMs: number,
+  ): void {
+    this.metrics.observeResults(spec, results);
+    this.store?.recordBatch(
+      [req.run ?? this.run, req.step ?? null, spec, req.route, latencyMs],
+      results.records,
+    );
   }
 
   /** `score`, with the results as objects (for routes that compute with them). */

@@ -4,7 +4,9 @@ import { concatEncoded, type EncodedResults, encodeResults, meanMs } from '../en
 import type { CompiledNode, CpuExecutor, Item, RunContext } from '../engine/node.js';
 import { errorMessage, failure } from '../result.js';
 import type { RewardResult } from '../types.js';
+import { describeCrash, SampleTimeout } from './failures.js';
 import { type ChunkTask, CONTROL_BYTES, controlViews } from './task.js';
+import { runTextBatch, type TextBatch, type TextBatchResults, type Watched } from './text-batch.js';
 
 export interface CpuPoolOptions {
   threads?: number;
@@ -67,12 +69,6 @@ interface ActiveChunk<R = unknown> {
   stolenFrom?: number;
 }
 
-class SampleTimeout extends Error {
-  constructor(readonly index: number) {
-    super(`sample ${index} passed its deadline`);
-  }
-}
-
 const WATCHDOG_MS = 10;
 /** A sample running longer than this lets the samples queued behind it move to another worker. */
 const STEAL_AFTER_MS = 20;
@@ -95,6 +91,9 @@ const fromSource = here.pathname.endsWith('.ts');
 export class CpuPool implements CpuExecutor {
   readonly piscina: Piscina;
   private readonly active = new Set<ActiveChunk>();
+  private readonly watched = new Set<Watched>();
+  /** Tasks given to piscina and not yet settled. */
+  private inFlight = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly chunkSize: number | undefined;
   /** Running mean of the time one sample takes, per reward spec, from the results' `ms`. */
@@ -123,6 +122,42 @@ export class CpuPool implements CpuExecutor {
   /** Like `run`, with the results encoded in the workers (src/core/encoded.ts). */
   runEncoded(node: CompiledNode, items: Item[], ctx: RunContext): Promise<EncodedResults> {
     return this.runIn(ENCODED, node, items, ctx);
+  }
+
+  /**
+   * Score a batch that a worker reads from text (src/core/pool/text-batch.ts); undefined when the
+   * workers give it back.
+   */
+  runText(batch: TextBatch): Promise<TextBatchResults | undefined> {
+    return runTextBatch(
+      {
+        piscina: this.piscina,
+        threads: this.piscina.options.maxThreads,
+        busy: () => this.inFlight,
+        run: (task, signal) => this.dispatch(task, signal),
+        watch: (w) => {
+          this.watched.add(w);
+          this.startWatchdog();
+          return () => {
+            this.watched.delete(w);
+            this.stopWatchdogWhenIdle();
+          };
+        },
+        terminated: () => {
+          this.terminatedWorkers++;
+        },
+      },
+      batch,
+    );
+  }
+
+  private async dispatch<T>(task: unknown, signal: AbortSignal): Promise<T> {
+    this.inFlight++;
+    try {
+      return (await this.piscina.run(task, { signal })) as T;
+    } finally {
+      this.inFlight--;
+    }
   }
 
   private async runIn<R>(
@@ -195,7 +230,7 @@ export class CpuPool implements CpuExecutor {
     };
     this.track(chunk);
     try {
-      const done = (await this.piscina.run(task, { signal: chunk.controller.signal })) as R;
+      const done = await this.dispatch<R>(task, chunk.controller.signal);
       this.learnCost(spec, form.meanMs(done, name));
       return chunk.stolen ? form.concat([done, await chunk.stolen]) : done;
     } catch (err) {
@@ -229,15 +264,23 @@ export class CpuPool implements CpuExecutor {
 
   private track<R>(chunk: ActiveChunk<R>): void {
     this.active.add(chunk);
+    this.startWatchdog();
+  }
+
+  private untrack<R>(chunk: ActiveChunk<R>): void {
+    this.active.delete(chunk);
+    this.stopWatchdogWhenIdle();
+  }
+
+  private startWatchdog(): void {
     if (!this.watchdog) {
       this.watchdog = setInterval(() => this.watch(), WATCHDOG_MS);
       this.watchdog.unref();
     }
   }
 
-  private untrack<R>(chunk: ActiveChunk<R>): void {
-    this.active.delete(chunk);
-    if (this.active.size === 0 && this.watchdog) {
+  private stopWatchdogWhenIdle(): void {
+    if (this.active.size === 0 && this.watched.size === 0 && this.watchdog) {
       clearInterval(this.watchdog);
       this.watchdog = undefined;
     }
@@ -245,6 +288,7 @@ export class CpuPool implements CpuExecutor {
 
   private watch(): void {
     const now = Date.now();
+    for (const w of this.watched) w.watch(now);
     for (const chunk of this.active) {
       const index = chunk.progress[0]!;
       const started = chunk.progress[1]!;
@@ -284,10 +328,4 @@ export class CpuPool implements CpuExecutor {
     if (this.watchdog) clearInterval(this.watchdog);
     await this.piscina.destroy();
   }
-}
-
-function describeCrash(err: unknown): string {
-  const code = (err as { code?: string }).code;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory (heap cap reached)';
-  return errorMessage(err);
 }

@@ -28,3 +28,65 @@ export const controlViews = (buffer: SharedArrayBuffer) => ({
   next: new Int32Array(buffer, 0, 1),
   progress: new Float64Array(buffer, 8, 2),
 });
+
+/**
+ * A batch whose samples a worker reads itself from text (a request body), so the thread that received
+ * the text never builds them. Several workers may take part in one batch: each reads the whole text and
+ * they claim samples from the shared counter in `control`, so an idle worker helps and a slow sample
+ * holds up only the worker it runs on.
+ */
+export interface TextTask {
+  kind: 'text';
+  text: string;
+  /** Entries expected in the batch (counted by the caller); a reader that finds another number gives the batch back. */
+  count: number;
+  /** URL of a module exporting `read` (a `TextReader`) that turns the text into samples. */
+  reader: string;
+  /** What the caller already knows that the text may not say (header values, for a server). */
+  hints: Record<string, unknown>;
+  /** The specs the batch may name, by name, and the one used when it names none. */
+  specs: Record<string, TextSpec>;
+  defaultSpec: string;
+  /** Int32 [next unclaimed entry], shared by every worker of the batch. */
+  control: SharedArrayBuffer;
+  /** This worker's Float64 [entry in progress, Date.now() when it started, its budget in ms]. */
+  progress: SharedArrayBuffer;
+  /** Entries to score before claiming (lost when a worker of the batch ended). */
+  only?: number[];
+  /** Entries whose samples to send back (for results made on the caller's thread). */
+  echo?: number[];
+}
+
+export interface TextSpec {
+  /** The CPU subtree as JSON text, as in `ChunkTask.spec`. */
+  node: string;
+  timeoutMs: number;
+  seed: number;
+}
+
+/** What a reader makes of the text: a sample per entry (undefined where the entry is invalid). */
+export interface TextRead {
+  spec?: string | undefined;
+  samples: (Sample | undefined)[];
+  step?: number | undefined;
+  timeoutMs?: number | undefined;
+  /** Anything else the caller needs back, untouched (a server: the invalid entries, the onError policy…). */
+  meta?: unknown;
+}
+
+/** Returns undefined when the text cannot be read here; the caller then handles it another way. */
+export type TextReader = (text: string, hints: Record<string, unknown>) => TextRead | undefined;
+
+/** One worker's part of a text batch: its results in claim order, and which entries they belong to. */
+export interface TextPart {
+  spec: string;
+  meta: unknown;
+  indices: number[];
+  results: EncodedResults;
+  /** Entries with no sample (invalid), which nobody scores. */
+  absent: number[];
+  /** The samples asked for by `echo`, in its order. */
+  echoed: Sample[];
+}
+
+export const PROGRESS_BYTES = 24;

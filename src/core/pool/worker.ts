@@ -9,8 +9,15 @@ import { encodeResults } from '../encoded.js';
 import { compileNode, createEnv, parseNode } from '../engine/compile.js';
 import { type CompiledNode, inThreadExecutor, type RunContext } from '../engine/node.js';
 import { loadPlugins } from '../spec/load.js';
-import type { RewardResult } from '../types.js';
-import { type ChunkResult, type ChunkTask, controlViews } from './task.js';
+import type { RewardResult, Sample } from '../types.js';
+import {
+  type ChunkResult,
+  type ChunkTask,
+  controlViews,
+  type TextPart,
+  type TextReader,
+  type TextTask,
+} from './task.js';
 
 await loadPlugins((workerData as { plugins?: string[] } | undefined)?.plugins ?? []);
 
@@ -27,7 +34,11 @@ function compiledFor(spec: string): CompiledNode {
   return node;
 }
 
-export default function scoreChunk(task: ChunkTask): ChunkResult {
+export default function score(task: ChunkTask | TextTask): ChunkResult | Promise<TextPart | null> {
+  return 'kind' in task ? scoreText(task) : scoreChunk(task);
+}
+
+function scoreChunk(task: ChunkTask): ChunkResult {
   const node = compiledFor(task.spec);
   const { next, progress } = controlViews(task.control);
   const ctx: RunContext = {
@@ -41,6 +52,8 @@ export default function scoreChunk(task: ChunkTask): ChunkResult {
     const i = Atomics.add(next, 0, 1);
     if (i >= task.samples.length) break;
     const started = Date.now();
+    // Start time last, and cleared first: the watchdog must never pair this sample with an earlier start.
+    progress[1] = 0;
     progress[0] = i;
     progress[1] = started;
     out.push(
@@ -52,4 +65,72 @@ export default function scoreChunk(task: ChunkTask): ChunkResult {
   }
   progress[1] = 0;
   return task.encode ? encodeResults(out, task.samples.slice(0, out.length)) : out;
+}
+
+const readers = new Map<string, Promise<TextReader>>();
+
+function readerFor(url: string): Promise<TextReader> {
+  let reader = readers.get(url);
+  if (!reader) {
+    reader = import(url).then((m: { read: TextReader }) => m.read);
+    readers.set(url, reader);
+  }
+  return reader;
+}
+
+/**
+ * Read a text batch and score the entries this worker claims (after any it is told to score first).
+ * Null gives the batch back to the caller: the text cannot be read here, its count differs from the
+ * caller's, or it names a spec that is not CPU work.
+ */
+async function scoreText(task: TextTask): Promise<TextPart | null> {
+  const read = (await readerFor(task.reader))(task.text, task.hints);
+  if (!read || read.samples.length !== task.count) return null;
+  const spec = read.spec ?? task.defaultSpec;
+  const entry = task.specs[spec];
+  if (!entry) return null;
+  const node = compiledFor(entry.node);
+  const next = new Int32Array(task.control, 0, 1);
+  const progress = new Float64Array(task.progress, 0, 3);
+  const ctx: RunContext = {
+    seed: entry.seed,
+    cpu: inThreadExecutor,
+    env,
+    ...(read.step !== undefined && { step: read.step }),
+  };
+  const budget = read.timeoutMs ?? entry.timeoutMs;
+  const indices: number[] = [];
+  const samples: Sample[] = [];
+  const out: RewardResult[] = [];
+  const run = (i: number) => {
+    const sample = read.samples[i];
+    if (sample === undefined) return;
+    const started = Date.now();
+    progress[1] = 0;
+    progress[0] = i;
+    progress[2] = budget;
+    progress[1] = started;
+    out.push(node.runSync!({ sample, timeoutMs: budget, deadline: started + budget }, ctx));
+    indices.push(i);
+    samples.push(sample);
+  };
+  for (const i of task.only ?? []) run(i);
+  for (;;) {
+    const i = Atomics.add(next, 0, 1);
+    if (i >= task.count) break;
+    run(i);
+  }
+  progress[1] = 0;
+  const absent: number[] = [];
+  read.samples.forEach((s, i) => {
+    if (s === undefined) absent.push(i);
+  });
+  return {
+    spec,
+    meta: read.meta,
+    indices,
+    results: encodeResults(out, samples),
+    absent,
+    echoed: (task.echo ?? []).map((i) => read.samples[i]!),
+  };
 }

@@ -6,21 +6,22 @@ import { listRewards } from '../../core/registry.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
 import { computeAdvantages, diagnose, groupRecords, OUTCOME_METHODS } from '../../credit/advantages.js';
 import { abortOnDisconnect } from '../disconnect.js';
+import { HttpError } from '../http-error.js';
 import {
   checkSamples,
   inRequestOrder,
   parseBody,
+  parseJsonText,
   policyOf,
   runOf,
+  scoreBody,
   scoreResponse,
   scoringFields,
   stepOf,
   underPolicy,
 } from '../request.js';
 import type { ScoringService } from '../service.js';
-import { HttpError } from '../service.js';
 
-const scoreBody = z.object(scoringFields).strict();
 const groupsBody = z
   .object({
     ...scoringFields,
@@ -69,23 +70,49 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       signal: abortOnDisconnect(reply),
     });
 
-  app.post('/v1/score', async (req, reply) => {
-    const body = parseBody(scoreBody, req.body);
-    const policy = policyOf(body.onError);
-    const spec = service.scorerFor(body.spec).scorer.spec.name;
-    const checked = checkSamples(body.samples);
-    const results = await score(
-      req,
-      reply,
-      body,
-      spec,
-      'score',
-      checked.valid.map((v) => v.sample),
+  // `/v1/score` takes its body as text: for a CPU spec the workers parse it (src/server/offload), so this
+  // thread never builds the samples; any other body is parsed here as fastify would have.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) =>
+      done(null, text),
     );
-    // The results arrive as JSON text from the workers: the response is joined, not serialized again.
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(scoreResponse(spec, checked, results, policy, body.samples.length));
+    scope.post('/v1/score', async (req, reply) => {
+      const text = req.body as string;
+      const step = req.headers['x-assay-step'];
+      const run = req.headers['x-assay-run'];
+      const inWorkers =
+        Array.isArray(step) || Array.isArray(run) ? undefined : await service.scoreBody(text, { step, run });
+      if (inWorkers) {
+        const { spec, meta, valid, results } = inWorkers;
+        const total = valid.length + meta.invalid.length;
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(scoreResponse(spec, valid, meta.invalid, results, meta.policy, total));
+      }
+      const body = parseBody(scoreBody, parseJsonText(text));
+      const policy = policyOf(body.onError);
+      const spec = service.scorerFor(body.spec).scorer.spec.name;
+      const checked = checkSamples(body.samples);
+      const results = await score(
+        req,
+        reply,
+        body,
+        spec,
+        'score',
+        checked.valid.map((v) => v.sample),
+      );
+      // The results arrive as JSON text from the workers: the response is joined, not serialized again.
+      return reply.type('application/json; charset=utf-8').send(
+        scoreResponse(
+          spec,
+          checked.valid.map((v) => v.index),
+          checked.invalid,
+          results,
+          policy,
+          body.samples.length,
+        ),
+      );
+    });
   });
 
   app.post('/v1/groups', async (req, reply) => {

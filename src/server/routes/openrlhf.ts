@@ -4,8 +4,9 @@ import { componentScores } from '../../core/encoded.js';
 import { scoreUnderPolicy } from '../../core/on-error.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
 import { abortOnDisconnect } from '../disconnect.js';
+import { HttpError } from '../http-error.js';
 import { parseBody, policyOf, runOf, stepOf } from '../request.js';
-import { HttpError, type ScoringService } from '../service.js';
+import type { ScoringService } from '../service.js';
 
 // OpenRLHF sends more fields in some versions; only these three are read.
 const body = z.looseObject({

@@ -3,8 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { findProfile, getSandbox, languageNames, type RunResult } from '../../sandbox/index.js';
 import { abortOnDisconnect } from '../disconnect.js';
+import { HttpError } from '../http-error.js';
 import { parseBody } from '../request.js';
-import { HttpError, type ScoringService } from '../service.js';
+import type { ScoringService } from '../service.js';
 
 // SandboxFusion's RunCodeRequest; fields we do not use (fetch_files…) are accepted and ignored.
 const runCodeBody = z.looseObject({

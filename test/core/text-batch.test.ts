@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeResults } from '../../src/core/encoded.js';
+import type { TextBatch } from '../../src/core/pool/text-batch.js';
+import type { Runtime } from '../../src/core/scorer.js';
+import { testRuntime } from '../helpers.js';
+
+const READER = new URL('../fixtures/text-reader.ts', import.meta.url).href;
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await testRuntime({ maxHeapMb: 64 });
+});
+afterAll(() => rt.close());
+
+const spec = (use: string, timeoutMs = 5000) => ({
+  node: JSON.stringify({ use }),
+  name: use,
+  timeoutMs,
+  seed: 0,
+});
+
+/** A batch of `items` for the fixture reader, with the specs `value` (test.value) and `busy` (test.busy). */
+function batch(items: unknown[], extra: Partial<TextBatch> & { spec?: string } = {}): TextBatch {
+  const { spec: name, ...rest } = extra;
+  return {
+    text: JSON.stringify({ ...(name !== undefined && { spec: name }), items }),
+    count: items.length,
+    reader: READER,
+    hints: {},
+    specs: { value: spec('test.value', 800), busy: spec('test.busy') },
+    defaultSpec: 'value',
+    ...rest,
+  };
+}
+
+describe('text batches in the CPU pool', () => {
+  it('scores every valid entry in order, skipping invalid ones, with all workers on a large batch', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? 42 : String(i)));
+    const done = await rt.pool!.runText(batch(items));
+    expect(done?.spec).toBe('value');
+    expect(done?.meta).toEqual({ read: true });
+    const valid = items.flatMap((item, i) => (typeof item === 'string' ? [i] : []));
+    expect(done?.indices).toEqual(valid);
+    expect(decodeResults(done!.results).map((r) => r.score)).toEqual(valid);
+    expect(done!.results.records.map((r) => JSON.parse(r)[0])).toEqual(valid.map((i) => `e${i}`));
+  });
+
+  it('gives the batch back when the reader cannot read it, the count differs or the spec is not offered', async () => {
+    expect(await rt.pool!.runText(batch(['1'], { hints: { giveBack: true } }))).toBeUndefined();
+    expect(await rt.pool!.runText({ ...batch(['1', '2']), count: 3 })).toBeUndefined();
+    expect(await rt.pool!.runText(batch(['1'], { spec: 'judge' }))).toBeUndefined();
+    // and the pool goes on
+    expect((await rt.pool!.runText(batch(['5'])))?.indices).toEqual([0]);
+  });
+
+  it('times out a spinning entry, reports an out-of-memory one, and rescores what the ended workers had done', async () => {
+    const items = ['1', '2', 'spin', '4', ...Array.from({ length: 60 }, (_, i) => String(i)), 'oom', '9'];
+    const before = rt.pool!.terminatedWorkers;
+    const done = await rt.pool!.runText(batch(items));
+    const results = decodeResults(done!.results);
+    expect(done?.indices).toEqual(items.map((_, i) => i));
+    results.forEach((r, i) => {
+      if (items[i] === 'spin') expect([r.name, r.status, r.score]).toEqual(['test.value', 'timeout', null]);
+      else if (items[i] === 'oom')
+        expect([r.status, r.reason]).toEqual(['error', expect.stringMatching(/worker crashed/)]);
+      else expect([r.status, r.score], `entry ${i}`).toEqual(['ok', Number(items[i])]);
+    });
+    // the failures' store records name their samples too
+    expect(JSON.parse(done!.results.records[2]!)).toEqual([
+      'e2',
+      null,
+      null,
+      'test.value',
+      'timeout',
+      null,
+      expect.any(String),
+      null,
+    ]);
+    expect(rt.pool!.terminatedWorkers - before).toBe(2);
+  });
+
+  it('brings another worker in for the entries queued behind a slow one', async () => {
+    // Few entries: one worker starts alone; the first keeps it busy 300 ms.
+    const done = await rt.pool!.runText(batch(['300', '0', '0', '0', '0'], { spec: 'busy' }));
+    const threads = decodeResults(done!.results).map((r) => r.score);
+    expect(threads.slice(1).every((t) => t !== threads[0])).toBe(true);
+  });
+});
