@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeResults, type EncodedResults, encodeResults } from '../core/encoded.js';
 import type { TextSpec } from '../core/pool/task.js';
+import { errorMessage } from '../core/result.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
 import type { RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
@@ -168,7 +169,11 @@ export class ScoringService {
    * ordinary path: no spec qualifies, the body is not a well-formed request (the ordinary path then
    * words the 400), or it names a spec that does not qualify.
    */
-  async scoreBody(text: string, hints: ScoreHints): Promise<ScoredBody | undefined> {
+  async scoreBody(
+    text: string,
+    hints: ScoreHints,
+    warn: (message: string) => void,
+  ): Promise<ScoredBody | undefined> {
     const pool = this.runtime.pool;
     if (!pool || !this.bodySpecs) return undefined;
     const count = countSamples(text);
@@ -176,14 +181,21 @@ export class ScoringService {
     const release = this.enter(count);
     const started = performance.now();
     try {
-      const done = await pool.runText({
-        text,
-        count,
-        reader: BODY_READER,
-        hints: { ...hints },
-        specs: this.bodySpecs,
-        defaultSpec: this.defaultSpec,
-      });
+      let done: Awaited<ReturnType<typeof pool.runText>>;
+      try {
+        done = await pool.runText({
+          text,
+          count,
+          reader: BODY_READER,
+          hints: { ...hints },
+          specs: this.bodySpecs,
+          defaultSpec: this.defaultSpec,
+        });
+      } catch (err) {
+        // Not the request's fault: serve it the ordinary way, and say so in the log.
+        warn(`reading the body in a worker failed (${errorMessage(err)}); scored on the ordinary path`);
+        return undefined;
+      }
       if (!done) return undefined;
       const meta = done.meta as ScoreBodyMeta;
       this.bodiesScoredInWorkers++;

@@ -44,10 +44,13 @@ describe('text batches in the CPU pool', () => {
     expect(done!.results.records.map((r) => JSON.parse(r)[0])).toEqual(valid.map((i) => `e${i}`));
   });
 
-  it('gives the batch back when the reader cannot read it, the count differs or the spec is not offered', async () => {
+  it('gives the batch back when the reader declines it, the count differs or the spec is not offered', async () => {
     expect(await rt.pool!.runText(batch(['1'], { hints: { giveBack: true } }))).toBeUndefined();
     expect(await rt.pool!.runText({ ...batch(['1', '2']), count: 3 })).toBeUndefined();
     expect(await rt.pool!.runText(batch(['1'], { spec: 'judge' }))).toBeUndefined();
+    // A reader that cannot even load is not the text's fault: the batch fails instead of being given back.
+    const missing = new URL('../fixtures/no-such-reader.ts', import.meta.url).href;
+    await expect(rt.pool!.runText({ ...batch(['1']), reader: missing })).rejects.toThrow(/no-such-reader/);
     // and the pool goes on
     expect((await rt.pool!.runText(batch(['5'])))?.indices).toEqual([0]);
   });

@@ -59,7 +59,8 @@ const HELP_AFTER_MS = 20;
  * watchdog aborts a worker whose sample passes its budget, which ends that worker; the sample is
  * reported `timeout` (a crash: `error`), and the entries the worker had finished are scored again.
  * Undefined when the workers give the batch back (the text cannot be read there): the caller then
- * takes its ordinary path.
+ * takes its ordinary path. Rejects when a worker fails outside any sample, which is a bug or a broken
+ * installation rather than anything the input did.
  */
 export async function runTextBatch(
   pool: PoolAccess,
@@ -74,6 +75,7 @@ export async function runTextBatch(
   const echoed = new Map<number, Sample>();
   const running = new Set<Promise<void>>();
   let gaveBack = false;
+  let unexpected: unknown;
   let helpers = 0;
   const specs = Object.fromEntries(
     Object.entries(batch.specs).map(([k, { node, timeoutMs, seed }]) => [k, { node, timeoutMs, seed }]),
@@ -121,9 +123,9 @@ export async function runTextBatch(
       },
       (err: unknown) => {
         const index = view[0]!;
-        // Ended outside a sample: nothing to blame, so the batch goes back to the caller.
+        // Ended outside a sample (the reader failed to load, say): nothing to blame, so the batch fails.
         if (view[1] === 0 || index < 0) {
-          gaveBack = true;
+          unexpected ??= err;
           return;
         }
         pool.terminated();
@@ -150,6 +152,7 @@ export async function runTextBatch(
   for (let i = 0; i < workers; i++) spawn();
   for (;;) {
     while (running.size > 0) await Promise.race(running);
+    if (unexpected !== undefined) throw unexpected;
     if (gaveBack) return undefined;
     // Entries claimed by a worker that then ended were lost with it (all but the one it ended on).
     const covered = new Uint8Array(count);

@@ -72,7 +72,13 @@ const readers = new Map<string, Promise<TextReader>>();
 function readerFor(url: string): Promise<TextReader> {
   let reader = readers.get(url);
   if (!reader) {
-    reader = import(url).then((m: { read: TextReader }) => m.read);
+    reader = import(url).then(
+      (m: { read: TextReader }) => m.read,
+      (err: unknown) => {
+        // Said in words: an import error's own fields do not survive the trip to the main thread.
+        throw new Error(`cannot load the reader ${url}: ${(err as Error).message ?? String(err)}`);
+      },
+    );
     readers.set(url, reader);
   }
   return reader;

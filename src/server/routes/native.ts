@@ -81,7 +81,9 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       const step = req.headers['x-assay-step'];
       const run = req.headers['x-assay-run'];
       const inWorkers =
-        Array.isArray(step) || Array.isArray(run) ? undefined : await service.scoreBody(text, { step, run });
+        Array.isArray(step) || Array.isArray(run)
+          ? undefined
+          : await service.scoreBody(text, { step, run }, (m) => req.log.warn(m));
       if (inWorkers) {
         const { spec, meta, valid, results } = inWorkers;
         const total = valid.length + meta.invalid.length;
