@@ -180,6 +180,10 @@ function merge(
   echoed: Map<number, Sample>,
 ): TextBatchResults {
   const { spec, meta } = parts[0]!;
+  // The common case, one worker and no failure made here: its results are already in entry order.
+  if (parts.length === 1 && failed.size === 0) {
+    return { spec, meta, indices: parts[0]!.indices, results: parts[0]!.results };
+  }
   const name = batch.specs[spec]?.name ?? spec;
   const from: [EncodedResults, number][] = new Array(batch.count);
   for (const part of parts) {
