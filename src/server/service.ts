@@ -9,8 +9,8 @@ import { Admission } from './admission.js';
 import { isDeterministic, ResultCache } from './cache.js';
 import { HttpError } from './http-error.js';
 import { ServerMetrics } from './metrics.js';
-import { countSamples } from './offload/count-samples.js';
 import type { ScoreBodyMeta, ScoreHints } from './offload/read-score-body.js';
+import { scanBody } from './offload/scan-body.js';
 
 export interface ServiceOptions {
   /** Samples admitted at once (running or queued for the pool); beyond it requests get 429. */
@@ -176,8 +176,11 @@ export class ScoringService {
   ): Promise<ScoredBody | undefined> {
     const pool = this.runtime.pool;
     if (!pool || !this.bodySpecs) return undefined;
-    const count = countSamples(text);
-    if (count === undefined || count === 0) return undefined;
+    const scan = scanBody(text);
+    if (!scan || scan.count === 0) return undefined;
+    // A spec the workers do not take must not wait in their queue only to be given back.
+    if (scan.spec === null || !Object.hasOwn(this.bodySpecs, scan.spec ?? this.defaultSpec)) return undefined;
+    const { count } = scan;
     const release = this.enter(count);
     const started = performance.now();
     try {

@@ -70,6 +70,22 @@ describe('/v1/score read in the workers', () => {
     );
   });
 
+  it('sends a body for a spec that is not CPU work straight to the ordinary path, past the workers', async () => {
+    const server = await serve({ specs: [...specs, fixture('server-sleep.yaml')], cacheEntries: 0 });
+    try {
+      const tasks = server.service.runtime.pool!.piscina.completed;
+      const res = await post(server.url, '/v1/score', {
+        spec: 'sleep',
+        samples: [{ response: 'x', meta: { ms: 1 } }],
+      });
+      expect(res.body.results[0]).toMatchObject({ status: 'ok', score: 1 });
+      expect(server.service.bodiesScoredInWorkers).toBe(0);
+      expect(server.service.runtime.pool!.piscina.completed).toBe(tasks);
+    } finally {
+      await server.app.close();
+    }
+  });
+
   it('leaves the words of a 400 to the ordinary path', async () => {
     const cases: unknown[] = [
       '{"samples": [',

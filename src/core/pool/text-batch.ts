@@ -47,7 +47,7 @@ export interface PoolAccess {
 
 /** Fewest entries worth a worker reading the whole text for. */
 const MIN_ENTRIES_PER_WORKER = 32;
-/** Every worker of a batch holds its own copy of the text: at most this many bytes of copies at the start. */
+/** Bytes of text copies a batch may have in workers at once (apart from replacements of ended workers). */
 const TEXT_COPIES_BYTES = 64 * 2 ** 20;
 /** A sample running longer than this brings another worker in for the unclaimed entries. */
 const HELP_AFTER_MS = 20;
@@ -76,7 +76,11 @@ export async function runTextBatch(
   const running = new Set<Promise<void>>();
   let gaveBack = false;
   let unexpected: unknown;
-  let helpers = 0;
+  /** Workers started to claim entries (not counting replacements of ended ones). */
+  let claimers = 0;
+  // Each worker holds its own copy of the text: a very large one gets fewer workers at once.
+  const copies = Math.max(1, Math.floor(TEXT_COPIES_BYTES / Math.max(1, batch.text.length)));
+  const maxClaimers = Math.min(pool.threads, copies);
   const specs = Object.fromEntries(
     Object.entries(batch.specs).map(([k, { node, timeoutMs, seed }]) => [k, { node, timeoutMs, seed }]),
   );
@@ -103,8 +107,8 @@ export async function runTextBatch(
       watch(now) {
         const started = view[1]!;
         if (started === 0 || controller.signal.aborted) return;
-        if (now - started > HELP_AFTER_MS && helpers < pool.threads - 1 && Atomics.load(next, 0) < count) {
-          helpers++;
+        if (now - started > HELP_AFTER_MS && claimers < maxClaimers && Atomics.load(next, 0) < count) {
+          claimers++;
           spawn();
         }
         if (now - started > view[2]!) controller.abort(new SampleTimeout(view[0]!));
@@ -147,9 +151,8 @@ export async function runTextBatch(
   };
 
   const idle = pool.threads - pool.busy();
-  const copies = Math.floor(TEXT_COPIES_BYTES / Math.max(1, batch.text.length));
-  const workers = Math.max(1, Math.min(idle, copies, Math.ceil(count / MIN_ENTRIES_PER_WORKER)));
-  for (let i = 0; i < workers; i++) spawn();
+  claimers = Math.max(1, Math.min(idle, maxClaimers, Math.ceil(count / MIN_ENTRIES_PER_WORKER)));
+  for (let i = 0; i < claimers; i++) spawn();
   for (;;) {
     while (running.size > 0) await Promise.race(running);
     if (unexpected !== undefined) throw unexpected;

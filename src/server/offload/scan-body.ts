@@ -1,24 +1,34 @@
+/** What the HTTP thread needs of a `/v1/score` body before handing it to a worker. */
+export interface BodyScan {
+  /** Entries of the top-level `samples` array. */
+  count: number;
+  /** The top-level `spec`: its string, null when it is not a string, undefined when absent. */
+  spec: string | null | undefined;
+}
+
 /**
- * Counts the entries of the top-level `samples` array of a JSON request body without building any of it.
- * The HTTP thread needs that number before the body goes to a worker (the bounded queue is measured in
- * samples), and parsing the body only to count would cost it the very work the worker takes over.
- * Hand-written because no JSON library counts without materializing; strings are skipped with the
- * engine's `indexOf`, so the scan costs a fraction of `JSON.parse`.
+ * Counts the entries of the top-level `samples` array of a JSON request body, and reads its `spec`,
+ * without building any of it. The HTTP thread needs both before the body goes to a worker: the bounded
+ * queue is measured in samples, and a body for a spec that workers do not read must not wait in their
+ * queue only to be given back. Parsing the body to learn them would cost that thread the very work the
+ * worker takes over. Hand-written because no JSON library counts without materializing; strings are
+ * skipped with the engine's `indexOf`, so the scan costs a fraction of `JSON.parse`.
  *
  * Exact for valid JSON. For anything else the answer may be wrong or `undefined`; that is safe because
  * the worker parses the body properly and gives the request back when its count differs.
  */
-export function countSamples(text: string): number | undefined {
+export function scanBody(text: string): BodyScan | undefined {
   let p = skipSpace(text, 0);
   if (text.charCodeAt(p) !== OPEN_BRACE) return undefined;
   p = skipSpace(text, p + 1);
   let count: number | undefined;
+  let spec: string | null | undefined;
   if (text.charCodeAt(p) === CLOSE_BRACE) return undefined;
   for (;;) {
     if (text.charCodeAt(p) !== QUOTE) return undefined;
     const keyEnd = stringEnd(text, p);
     if (keyEnd < 0) return undefined;
-    const key = keyOf(text, p, keyEnd);
+    const key = stringAt(text, p, keyEnd);
     p = skipSpace(text, keyEnd);
     if (text.charCodeAt(p) !== COLON) return undefined;
     p = skipSpace(text, p + 1);
@@ -29,8 +39,10 @@ export function countSamples(text: string): number | undefined {
       if (array === undefined) return undefined;
       [count, p] = array;
     } else {
-      p = valueEnd(text, p);
-      if (p < 0) return undefined;
+      const end = valueEnd(text, p);
+      if (end < 0) return undefined;
+      if (key === 'spec') spec = text.charCodeAt(p) === QUOTE ? (stringAt(text, p, end) ?? null) : null;
+      p = end;
     }
     p = skipSpace(text, p);
     const c = text.charCodeAt(p);
@@ -38,7 +50,8 @@ export function countSamples(text: string): number | undefined {
     else if (c === CLOSE_BRACE) break;
     else return undefined;
   }
-  return skipSpace(text, p + 1) === text.length ? count : undefined;
+  if (count === undefined || skipSpace(text, p + 1) !== text.length) return undefined;
+  return { count, spec };
 }
 
 const QUOTE = 34;
@@ -71,7 +84,8 @@ function stringEnd(text: string, p: number): number {
   }
 }
 
-function keyOf(text: string, start: number, end: number): string | undefined {
+/** The string that spans [start, end) with its quotes, unescaped; undefined when it is not valid JSON. */
+function stringAt(text: string, start: number, end: number): string | undefined {
   const raw = text.slice(start + 1, end - 1);
   if (!raw.includes('\\')) return raw;
   try {

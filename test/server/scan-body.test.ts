@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countSamples } from '../../src/server/offload/count-samples.js';
+import { scanBody } from '../../src/server/offload/scan-body.js';
+
+const countSamples = (text: string) => scanBody(text)?.count;
 
 /** A small deterministic generator (mulberry32), so a failing case can be replayed. */
 function random(seed: number) {
@@ -44,7 +46,7 @@ function spaced(text: string, next: () => number): string {
   return out;
 }
 
-describe('countSamples', () => {
+describe('scanBody', () => {
   it('counts as JSON.parse does on generated bodies', () => {
     const next = random(42);
     for (let k = 0; k < 2000; k++) {
@@ -55,6 +57,7 @@ describe('countSamples', () => {
       if (next() < 0.5) text = spaced(text, next);
       const expected = (JSON.parse(text) as { samples: unknown[] }).samples.length;
       expect(countSamples(text), text).toBe(expected);
+      expect(scanBody(text)?.spec, text).toBe('a"]');
     }
   });
 
@@ -64,6 +67,14 @@ describe('countSamples', () => {
     expect(countSamples('  {"samples":[]}  ')).toBe(0);
     expect(countSamples('{"samples": [[1, 2], {"a": [3]}, "x,y"]}')).toBe(3);
     expect(countSamples('{"samples": [{"samples": [1, 2, 3]}], "meta": {"samples": []}}')).toBe(1);
+  });
+
+  it('reads the spec as JSON.parse does, null when it is not a string', () => {
+    expect(scanBody('{"samples": [], "spec": "m\\u0061th"}')?.spec).toBe('math');
+    expect(scanBody('{"spec": "a", "samples": [], "spec": "b"}')?.spec).toBe('b');
+    expect(scanBody('{"samples": [], "spec": 3}')?.spec).toBeNull();
+    expect(scanBody('{"samples": [], "spec": ["x"]}')?.spec).toBeNull();
+    expect(scanBody('{"samples": [{"spec": "inner"}]}')?.spec).toBeUndefined();
   });
 
   it('gives no count for what is not an object with a samples array', () => {
