@@ -81,13 +81,7 @@ export function isClean(r: RewardResult): boolean {
 /** Encode results; `samples[i]` is the sample `results[i]` scored (for the store record). */
 export function encodeResults(results: readonly RewardResult[], samples: readonly Sample[]): EncodedResults {
   const n = results.length;
-  const out: EncodedResults = {
-    json: new Array(n),
-    status: new Uint8Array(n),
-    records: new Array(n),
-    clean: new Uint8Array(n),
-    timings: {},
-  };
+  const out = allocEncoded(n);
   for (let i = 0; i < n; i++) {
     const r = results[i]!;
     out.json[i] = JSON.stringify(r);
@@ -105,6 +99,37 @@ function addTiming(timings: Record<string, number[]>, r: RewardResult): void {
   const list = timings[r.name];
   if (list) list.push(r.ms);
   else timings[r.name] = [r.ms];
+}
+
+/** Room for `n` results, filled in place by place (with `copyEncoded`, say). */
+export function allocEncoded(n: number): EncodedResults {
+  return {
+    json: new Array(n),
+    status: new Uint8Array(n),
+    records: new Array(n),
+    clean: new Uint8Array(n),
+    timings: {},
+  };
+}
+
+/** Result `j` of `from` into place `i` of `into` (timings are per batch, not per result: see `addTimings`). */
+export function copyEncoded(into: EncodedResults, i: number, from: EncodedResults, j: number): void {
+  into.json[i] = from.json[j]!;
+  into.status[i] = from.status[j]!;
+  into.records[i] = from.records[j]!;
+  into.clean[i] = from.clean[j]!;
+}
+
+/** Add the timings of `from` to those of `into`. */
+export function addTimings(into: EncodedResults, from: EncodedResults): void {
+  for (const [name, ms] of Object.entries(from.timings)) {
+    let list = into.timings[name];
+    if (!list) {
+      list = [];
+      into.timings[name] = list;
+    }
+    for (const m of ms) list.push(m);
+  }
 }
 
 /** One EncodedResults of the parts, in order. */
@@ -126,14 +151,7 @@ export function concatEncoded(parts: readonly EncodedResults[]): EncodedResults 
     out.status.set(p.status, at);
     out.clean.set(p.clean, at);
     at += p.json.length;
-    for (const [name, ms] of Object.entries(p.timings)) {
-      let list = out.timings[name];
-      if (!list) {
-        list = [];
-        out.timings[name] = list;
-      }
-      for (const m of ms) list.push(m);
-    }
+    addTimings(out, p);
   }
   return out;
 }

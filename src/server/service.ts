@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { decodeResults, type EncodedResults, encodeResults } from '../core/encoded.js';
+import {
+  allocEncoded,
+  copyEncoded,
+  decodeResults,
+  type EncodedResults,
+  encodeResults,
+} from '../core/encoded.js';
 import type { TextSpec } from '../core/pool/task.js';
 import { errorMessage } from '../core/result.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
@@ -253,13 +259,8 @@ export class ScoringService {
       return fresh;
     }
     // Cache hits carry no reward timings: they took no reward time.
-    const out: EncodedResults = {
-      json: new Array(n),
-      status: new Uint8Array(n),
-      records: new Array(n),
-      clean: new Uint8Array(n).fill(1),
-      timings: {},
-    };
+    const out = allocEncoded(n);
+    out.clean.fill(1);
     hits.forEach((hit, i) => {
       if (hit === undefined) return;
       out.json[i] = hit.json;
@@ -272,10 +273,7 @@ export class ScoringService {
         opts,
       );
       missing.forEach((at, j) => {
-        out.json[at] = fresh.json[j]!;
-        out.status[at] = fresh.status[j]!;
-        out.records[at] = fresh.records[j]!;
-        out.clean[at] = fresh.clean[j]!;
+        copyEncoded(out, at, fresh, j);
         this.remember(keys[at]!, fresh, j);
       });
       out.timings = fresh.timings;

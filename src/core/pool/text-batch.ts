@@ -1,5 +1,5 @@
 import type { Piscina } from 'piscina';
-import { type EncodedResults, encodeResults } from '../encoded.js';
+import { addTimings, allocEncoded, copyEncoded, type EncodedResults, encodeResults } from '../encoded.js';
 import { failure } from '../result.js';
 import type { RewardResult, Sample } from '../types.js';
 import { describeCrash, SampleTimeout } from './failures.js';
@@ -201,27 +201,11 @@ function merge(
   from.forEach((_, index) => {
     indices.push(index); // forEach skips the holes: entries with no result (invalid ones)
   });
-  const n = indices.length;
-  const results: EncodedResults = {
-    json: new Array(n),
-    status: new Uint8Array(n),
-    records: new Array(n),
-    clean: new Uint8Array(n),
-    timings: {},
-  };
+  const results = allocEncoded(indices.length);
   indices.forEach((index, k) => {
     const [source, j] = from[index]!;
-    results.json[k] = source.json[j]!;
-    results.status[k] = source.status[j]!;
-    results.records[k] = source.records[j]!;
-    results.clean[k] = source.clean[j]!;
+    copyEncoded(results, k, source, j);
   });
-  for (const part of parts) {
-    for (const [reward, ms] of Object.entries(part.results.timings)) {
-      const into = results.timings[reward];
-      if (into) for (const t of ms) into.push(t);
-      else results.timings[reward] = [...ms];
-    }
-  }
+  for (const part of parts) addTimings(results, part.results);
   return { spec, meta, indices, results };
 }
