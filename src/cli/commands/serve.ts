@@ -36,7 +36,7 @@ export function register(program: Command): void {
     )
     .option(
       '--cache-size <n>',
-      'results kept by the cache for deterministic specs (0: off, which lets workers read /v1/score bodies of CPU specs themselves: faster for cheap rewards)',
+      'results kept by the cache for deterministic specs (0: off, which lets workers read /v1/score bodies of CPU specs themselves)',
       int('--cache-size'),
       100_000,
     )

@@ -75,7 +75,7 @@ export async function runTextBatch(
   const echoed = new Map<number, Sample>();
   const running = new Set<Promise<void>>();
   let gaveBack = false;
-  let unexpected: unknown;
+  let failedOutside: { err: unknown } | undefined;
   /** Workers started to claim entries (not counting replacements of ended ones). */
   let claimers = 0;
   // Each worker holds its own copy of the text: a very large one gets fewer workers at once.
@@ -129,7 +129,7 @@ export async function runTextBatch(
         const index = view[0]!;
         // Ended outside a sample (the reader failed to load, say): nothing to blame, so the batch fails.
         if (view[1] === 0 || index < 0) {
-          unexpected ??= err;
+          failedOutside ??= { err };
           return;
         }
         pool.terminated();
@@ -155,7 +155,7 @@ export async function runTextBatch(
   for (let i = 0; i < claimers; i++) spawn();
   for (;;) {
     while (running.size > 0) await Promise.race(running);
-    if (unexpected !== undefined) throw unexpected;
+    if (failedOutside) throw failedOutside.err;
     if (gaveBack) return undefined;
     // Entries claimed by a worker that then ended were lost with it (all but the one it ended on).
     const covered = new Uint8Array(count);

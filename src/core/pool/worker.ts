@@ -117,6 +117,7 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
     progress[2] = budget;
     progress[1] = started;
     out.push(node.runSync!({ sample, timeoutMs: budget, deadline: started + budget }, ctx));
+    progress[1] = 0; // done: from here to the next sample, nothing is in progress
     indices.push(i);
     samples.push(sample);
   };
