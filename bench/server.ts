@@ -2,7 +2,7 @@
  * bench:server — `assay serve` under load on loopback, next to in-process `Scorer.score` of the same
  * batches, measured in the same run on the same machine with the same worker threads.
  *
- *   npm run bench:server                      # 3 rounds of 10 s per side, batches of 64, 8 connections
+ *   npm run bench:server                      # 7 rounds of 6 s per side, batches of 64, 8 connections
  *   npm run bench:server -- --duration 30 --batch 128 --connections 16 --threads 2
  *   npm run bench:server -- --soak 300        # then a 5-minute soak: memory sampled every 30 s
  *
@@ -46,8 +46,10 @@ const arg = (name: string, fallback: number): number => {
   const value = Number(argv[i + 1]);
   return Number.isFinite(value) ? value : fallback;
 };
-const DURATION = arg('duration', 10);
-const ROUNDS = arg('rounds', 3);
+const DURATION = arg('duration', 6);
+// Many short rounds: on a shared machine one round's ratio can be off by 10 % either way; the median of
+// seven alternating rounds holds still where that of three does not.
+const ROUNDS = arg('rounds', 7);
 const BATCH = arg('batch', 64);
 const CONNECTIONS = arg('connections', 8);
 const THREADS = arg('threads', availableParallelism());
