@@ -19,13 +19,13 @@ export const scoringFields = {
 };
 
 /** The body of `/v1/score`. */
-export const scoreBody = z.object(scoringFields).strict();
+const scoreBody = z.object(scoringFields).strict();
 
 /**
  * JSON text as fastify's own JSON parser reads it (which `/v1/score` replaces, to hand the text to a
  * worker): prototype-poisoning keys refused, errors worded as for every other route.
  */
-export function parseJsonText(text: string): unknown {
+function parseJsonText(text: string): unknown {
   if (text === '') throw new HttpError(400, 'body: empty; expected a JSON object');
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -59,7 +59,7 @@ export function stepOf(req: FastifyRequest, fromBody: number | undefined): numbe
   return stepFromHeader(req.headers['x-assay-step']);
 }
 
-export function stepFromHeader(header: string | string[] | undefined): number | undefined {
+function stepFromHeader(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const step = Number(header);
   if (!Number.isInteger(step) || step < 0)
@@ -71,7 +71,7 @@ export function runOf(req: FastifyRequest, fromBody: string | undefined): string
   return fromBody ?? runFromHeader(req.headers['x-assay-run']);
 }
 
-export const runFromHeader = (header: string | string[] | undefined): string | undefined =>
+const runFromHeader = (header: string | string[] | undefined): string | undefined =>
   typeof header === 'string' && header !== '' ? header : undefined;
 
 export interface CheckedSamples {
@@ -130,6 +130,49 @@ export function inRequestOrder(
   });
   for (const bad of checked.invalid) out[bad.index] = invalidResult(bad.errors);
   return out;
+}
+
+/** Header values a `/v1/score` body may leave step and run to. */
+export interface ScoreHeaders {
+  step?: string | string[] | undefined;
+  run?: string | string[] | undefined;
+}
+
+/** A `/v1/score` body read and checked. */
+export interface ScoreBodyRead {
+  spec: string | undefined;
+  policy: OnErrorPolicy;
+  checked: CheckedSamples;
+  /** Entries in `samples`, valid or not. */
+  total: number;
+  step: number | undefined;
+  timeoutMs: number | undefined;
+  run: string | undefined;
+}
+
+/**
+ * Read a `/v1/score` body as both the route and the workers that read bodies (src/server/offload) do,
+ * so the two can never disagree; throws HttpError 400 naming what is wrong. `checkSpec` (the route's
+ * check that the spec exists) runs where an unknown spec is to be reported.
+ */
+export function readScoreBody(
+  text: string,
+  headers: ScoreHeaders,
+  checkSpec?: (name: string | undefined) => void,
+): ScoreBodyRead {
+  const body = parseBody(scoreBody, parseJsonText(text));
+  const policy = policyOf(body.onError);
+  checkSpec?.(body.spec);
+  const checked = checkSamples(body.samples);
+  return {
+    spec: body.spec,
+    policy,
+    checked,
+    total: body.samples.length,
+    step: body.step ?? stepFromHeader(headers.step),
+    timeoutMs: body.timeoutMs,
+    run: body.run ?? runFromHeader(headers.run),
+  };
 }
 
 /**

@@ -15,8 +15,9 @@ import { Admission } from './admission.js';
 import { isDeterministic, ResultCache } from './cache.js';
 import { HttpError } from './http-error.js';
 import { ServerMetrics } from './metrics.js';
-import type { ScoreBodyMeta, ScoreHints } from './offload/read-score-body.js';
+import type { ScoreBodyMeta } from './offload/read-score-body.js';
 import { scanBody } from './offload/scan-body.js';
+import type { ScoreHeaders } from './request.js';
 
 export interface ServiceOptions {
   /** Samples admitted at once (running or queued for the pool); beyond it requests get 429. */
@@ -177,7 +178,7 @@ export class ScoringService {
    */
   async scoreBody(
     text: string,
-    hints: ScoreHints,
+    headers: ScoreHeaders,
     warn: (message: string) => void,
   ): Promise<ScoredBody | undefined> {
     const pool = this.runtime.pool;
@@ -196,7 +197,7 @@ export class ScoringService {
           text,
           count,
           reader: BODY_READER,
-          hints: { ...hints },
+          hints: { ...headers },
           specs: this.bodySpecs,
           defaultSpec: this.defaultSpec,
         });

@@ -1,26 +1,11 @@
 /**
  * Runs in the worker threads: reads a `/v1/score` body for the CPU pool (a `TextReader`, see
- * src/core/pool/task.ts) with the same checks the route makes on its ordinary path. Anything that the
+ * src/core/pool/task.ts) with the very function the route reads it with on its ordinary path (`readScoreBody`). Anything that the
  * route would answer with a 400 is given back (undefined), so that path words the error.
  */
 import type { TextRead } from '../../core/pool/task.js';
 import type { OnErrorPolicy, Sample } from '../../core/types.js';
-import {
-  type CheckedSamples,
-  checkSamples,
-  parseBody,
-  parseJsonText,
-  policyOf,
-  runFromHeader,
-  scoreBody,
-  stepFromHeader,
-} from '../request.js';
-
-/** Header values the route passes along, since a body may leave step and run to them. */
-export interface ScoreHints {
-  step?: string | undefined;
-  run?: string | undefined;
-}
+import { type CheckedSamples, readScoreBody, type ScoreHeaders } from '../request.js';
 
 /** What the route needs back besides the results. */
 export interface ScoreBodyMeta {
@@ -30,22 +15,20 @@ export interface ScoreBodyMeta {
   run: string | undefined;
 }
 
-export function read(text: string, hints: ScoreHints): TextRead | undefined {
+export function read(text: string, headers: ScoreHeaders): TextRead | undefined {
+  let body: ReturnType<typeof readScoreBody>;
   try {
-    const body = parseBody(scoreBody, parseJsonText(text));
-    const policy = policyOf(body.onError);
-    const step = body.step ?? stepFromHeader(hints.step);
-    const checked = checkSamples(body.samples);
-    const samples: (Sample | undefined)[] = new Array(body.samples.length).fill(undefined);
-    for (const v of checked.valid) samples[v.index] = v.sample;
-    const meta: ScoreBodyMeta = {
-      policy,
-      invalid: checked.invalid,
-      step,
-      run: body.run ?? runFromHeader(hints.run),
-    };
-    return { spec: body.spec, samples, step, timeoutMs: body.timeoutMs, meta };
+    body = readScoreBody(text, headers);
   } catch {
     return undefined;
   }
+  const samples: (Sample | undefined)[] = new Array(body.total).fill(undefined);
+  for (const v of body.checked.valid) samples[v.index] = v.sample;
+  const meta: ScoreBodyMeta = {
+    policy: body.policy,
+    invalid: body.checked.invalid,
+    step: body.step,
+    run: body.run,
+  };
+  return { spec: body.spec, samples, step: body.step, timeoutMs: body.timeoutMs, meta };
 }

@@ -11,10 +11,9 @@ import {
   checkSamples,
   inRequestOrder,
   parseBody,
-  parseJsonText,
   policyOf,
+  readScoreBody,
   runOf,
-  scoreBody,
   scoreResponse,
   scoringFields,
   stepOf,
@@ -78,12 +77,8 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
     );
     scope.post('/v1/score', async (req, reply) => {
       const text = req.body as string;
-      const step = req.headers['x-assay-step'];
-      const run = req.headers['x-assay-run'];
-      const inWorkers =
-        Array.isArray(step) || Array.isArray(run)
-          ? undefined
-          : await service.scoreBody(text, { step, run }, (m) => req.log.warn(m));
+      const headers = { step: req.headers['x-assay-step'], run: req.headers['x-assay-run'] };
+      const inWorkers = await service.scoreBody(text, headers, (m) => req.log.warn(m));
       if (inWorkers) {
         const { spec, meta, valid, results } = inWorkers;
         const total = valid.length + meta.invalid.length;
@@ -91,27 +86,26 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
           .type('application/json; charset=utf-8')
           .send(scoreResponse(spec, valid, meta.invalid, results, meta.policy, total));
       }
-      const body = parseBody(scoreBody, parseJsonText(text));
-      const policy = policyOf(body.onError);
-      const spec = service.scorerFor(body.spec).scorer.spec.name;
-      const checked = checkSamples(body.samples);
-      const results = await score(
-        req,
-        reply,
-        body,
+      const read = readScoreBody(text, headers, (name) => service.scorerFor(name));
+      const spec = service.scorerFor(read.spec).scorer.spec.name;
+      const results = await service.score({
         spec,
-        'score',
-        checked.valid.map((v) => v.sample),
-      );
+        samples: read.checked.valid.map((v) => v.sample),
+        step: read.step,
+        timeoutMs: read.timeoutMs,
+        run: read.run,
+        route: 'score',
+        signal: abortOnDisconnect(reply),
+      });
       // The results arrive as JSON text from the workers: the response is joined, not serialized again.
       return reply.type('application/json; charset=utf-8').send(
         scoreResponse(
           spec,
-          checked.valid.map((v) => v.index),
-          checked.invalid,
+          read.checked.valid.map((v) => v.index),
+          read.checked.invalid,
           results,
-          policy,
-          body.samples.length,
+          read.policy,
+          read.total,
         ),
       );
     });
