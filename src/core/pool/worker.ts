@@ -38,30 +38,40 @@ export default function score(task: ChunkTask | TextTask): ChunkResult | Promise
   return 'kind' in task ? scoreText(task) : scoreChunk(task);
 }
 
+function contextFor(seed: number, step: number | undefined): RunContext {
+  return { seed, cpu: inThreadExecutor, env, ...(step !== undefined && { step }) };
+}
+
+/**
+ * Run one sample in view of the main thread's watchdog: `progress` is [sample, Date.now() at its start]
+ * and, when it has room, [its budget] after them.
+ */
+function runInView(
+  node: CompiledNode,
+  sample: Sample,
+  i: number,
+  budget: number,
+  progress: Float64Array,
+  ctx: RunContext,
+): RewardResult {
+  const started = Date.now();
+  // Start time last, and cleared first: the watchdog must never pair this sample with an earlier start.
+  progress[1] = 0;
+  progress[0] = i;
+  if (progress.length > 2) progress[2] = budget;
+  progress[1] = started;
+  return node.runSync!({ sample, timeoutMs: budget, deadline: started + budget }, ctx);
+}
+
 function scoreChunk(task: ChunkTask): ChunkResult {
   const node = compiledFor(task.spec);
   const { next, progress } = controlViews(task.control);
-  const ctx: RunContext = {
-    seed: task.seed,
-    cpu: inThreadExecutor,
-    env,
-    ...(task.step !== undefined && { step: task.step }),
-  };
+  const ctx = contextFor(task.seed, task.step);
   const out: RewardResult[] = [];
   for (;;) {
     const i = Atomics.add(next, 0, 1);
     if (i >= task.samples.length) break;
-    const started = Date.now();
-    // Start time last, and cleared first: the watchdog must never pair this sample with an earlier start.
-    progress[1] = 0;
-    progress[0] = i;
-    progress[1] = started;
-    out.push(
-      node.runSync!(
-        { sample: task.samples[i]!, timeoutMs: task.budgets[i]!, deadline: started + task.budgets[i]! },
-        ctx,
-      ),
-    );
+    out.push(runInView(node, task.samples[i]!, i, task.budgets[i]!, progress, ctx));
   }
   progress[1] = 0;
   return task.encode ? encodeResults(out, task.samples.slice(0, out.length)) : out;
@@ -98,12 +108,7 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
   const node = compiledFor(entry.node);
   const next = new Int32Array(task.control, 0, 1);
   const progress = new Float64Array(task.progress, 0, 3);
-  const ctx: RunContext = {
-    seed: entry.seed,
-    cpu: inThreadExecutor,
-    env,
-    ...(read.step !== undefined && { step: read.step }),
-  };
+  const ctx = contextFor(entry.seed, read.step);
   const budget = read.timeoutMs ?? entry.timeoutMs;
   const indices: number[] = [];
   const samples: Sample[] = [];
@@ -111,12 +116,7 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
   const run = (i: number) => {
     const sample = read.samples[i];
     if (sample === undefined) return;
-    const started = Date.now();
-    progress[1] = 0;
-    progress[0] = i;
-    progress[2] = budget;
-    progress[1] = started;
-    out.push(node.runSync!({ sample, timeoutMs: budget, deadline: started + budget }, ctx));
+    out.push(runInView(node, sample, i, budget, progress, ctx));
     progress[1] = 0; // done: from here to the next sample, nothing is in progress
     indices.push(i);
     samples.push(sample);
