@@ -6,7 +6,13 @@ import { errorMessage, failure } from '../result.js';
 import type { RewardResult } from '../types.js';
 import { describeCrash, SampleTimeout } from './failures.js';
 import { type ChunkTask, CONTROL_BYTES, controlViews } from './task.js';
-import { runTextBatch, type TextBatch, type TextBatchResults, type Watched } from './text-batch.js';
+import {
+  type PoolAccess,
+  runTextBatch,
+  type TextBatch,
+  type TextBatchResults,
+  type Watched,
+} from './text-batch.js';
 
 export interface CpuPoolOptions {
   threads?: number;
@@ -94,6 +100,8 @@ export class CpuPool implements CpuExecutor {
   private readonly watched = new Set<Watched>();
   /** Tasks given to piscina and not yet settled. */
   private inFlight = 0;
+  /** What text batches use of the pool. */
+  private readonly access: PoolAccess;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly chunkSize: number | undefined;
   /** Running mean of the time one sample takes, per reward spec, from the results' `ms`. */
@@ -111,6 +119,22 @@ export class CpuPool implements CpuExecutor {
       workerData: { plugins: opts.plugins ?? [] },
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 1024 },
     });
+    this.access = {
+      threads,
+      busy: () => this.inFlight,
+      run: (task, signal) => this.dispatch(task, signal),
+      watch: (w) => {
+        this.watched.add(w);
+        this.startWatchdog();
+        return () => {
+          this.watched.delete(w);
+          this.stopWatchdogWhenIdle();
+        };
+      },
+      terminated: () => {
+        this.terminatedWorkers++;
+      },
+    };
     // A worker killed by the watchdog or by its heap cap surfaces as a rejected task, handled per chunk.
     this.piscina.on('error', () => {});
   }
@@ -129,26 +153,7 @@ export class CpuPool implements CpuExecutor {
    * workers give it back.
    */
   runText(batch: TextBatch): Promise<TextBatchResults | undefined> {
-    return runTextBatch(
-      {
-        piscina: this.piscina,
-        threads: this.piscina.options.maxThreads,
-        busy: () => this.inFlight,
-        run: (task, signal) => this.dispatch(task, signal),
-        watch: (w) => {
-          this.watched.add(w);
-          this.startWatchdog();
-          return () => {
-            this.watched.delete(w);
-            this.stopWatchdogWhenIdle();
-          };
-        },
-        terminated: () => {
-          this.terminatedWorkers++;
-        },
-      },
-      batch,
-    );
+    return runTextBatch(this.access, batch);
   }
 
   private async dispatch<T>(task: unknown, signal: AbortSignal): Promise<T> {

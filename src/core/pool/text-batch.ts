@@ -1,4 +1,3 @@
-import type { Piscina } from 'piscina';
 import { addTimings, allocEncoded, copyEncoded, type EncodedResults, encodeResults } from '../encoded.js';
 import { failure } from '../result.js';
 import type { RewardResult, Sample } from '../types.js';
@@ -34,7 +33,6 @@ export interface Watched {
 
 /** What a text batch needs from the pool that runs it. */
 export interface PoolAccess {
-  piscina: Piscina;
   threads: number;
   /** Tasks now running or waiting in the pool. */
   busy(): number;
