@@ -91,7 +91,7 @@ export class ServerMetrics {
   }
 
   /** Count a request's results by status and add its reward timings: a few calls a request, not a sample. */
-  observeResults(spec: string, results: EncodedResults): void {
+  observeResults(spec: string, results: Pick<EncodedResults, 'status' | 'timings'>): void {
     const counts = new Array<number>(STATUSES.length).fill(0);
     for (const code of results.status) counts[code]!++;
     counts.forEach((n, code) => {

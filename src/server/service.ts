@@ -11,13 +11,14 @@ import { errorMessage } from '../core/result.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
 import type { RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
+import type { BatchHead } from '../store/schema.js';
 import { Admission } from './admission.js';
 import { isDeterministic, ResultCache } from './cache.js';
 import { HttpError } from './http-error.js';
 import { ServerMetrics } from './metrics.js';
-import type { ScoreBodyMeta } from './offload/read-score-body.js';
+import type { FinishedScore, ScoreBodyMeta } from './offload/read-score-body.js';
 import { scanBody } from './offload/scan-body.js';
-import type { ScoreHeaders } from './request.js';
+import { type ScoreHeaders, scoreResponse } from './request.js';
 
 export interface ServiceOptions {
   /** Samples admitted at once (running or queued for the pool); beyond it requests get 429. */
@@ -37,15 +38,6 @@ export interface ScoreRequest {
   run?: string | undefined;
   route: string;
   signal?: AbortSignal;
-}
-
-/** A `/v1/score` body scored in the workers that read it. */
-export interface ScoredBody {
-  spec: string;
-  meta: ScoreBodyMeta;
-  /** Request indices of the valid samples, ascending; `results` holds theirs in the same order. */
-  valid: number[];
-  results: EncodedResults;
 }
 
 const here = new URL(import.meta.url);
@@ -171,16 +163,17 @@ export class ScoringService {
   }
 
   /**
-   * Score a `/v1/score` body in the workers, which parse and check it themselves: this thread only counts
-   * its samples (for the bounded queue) and joins the results. Undefined when the body must take the
-   * ordinary path: no spec qualifies, the body is not a well-formed request (the ordinary path then
-   * words the 400), or it names a spec that does not qualify.
+   * Score a `/v1/score` body in the workers, which parse and check it themselves, and return the response
+   * body: this thread only counts its samples (for the bounded queue) and, when the workers shared the
+   * batch, joins their results. Undefined when the body must take the ordinary path: no spec qualifies,
+   * the body is not a well-formed request (the ordinary path then words the 400), or it names a spec
+   * that does not qualify.
    */
   async scoreBody(
     text: string,
     headers: ScoreHeaders,
     warn: (message: string) => void,
-  ): Promise<ScoredBody | undefined> {
+  ): Promise<string | undefined> {
     const pool = this.runtime.pool;
     if (!pool || !this.bodySpecs) return undefined;
     const scan = scanBody(text);
@@ -209,13 +202,17 @@ export class ScoringService {
       if (!done) return undefined;
       const meta = done.meta as ScoreBodyMeta;
       this.bodiesScoredInWorkers++;
-      this.record(
-        done.spec,
-        done.results,
-        { run: meta.run, step: meta.step, route: 'score' },
-        performance.now() - started,
-      );
-      return { spec: done.spec, meta, valid: done.indices, results: done.results };
+      const req = { run: meta.run, step: meta.step, route: 'score' };
+      const latencyMs = performance.now() - started;
+      if ('finished' in done) {
+        const finished = done.finished as FinishedScore;
+        this.metrics.observeResults(done.spec, finished);
+        this.store?.recordJoined(this.headOf(done.spec, req, latencyMs), finished.n, finished.records);
+        return finished.body;
+      }
+      this.record(done.spec, done.results, req, latencyMs);
+      const total = done.indices.length + meta.invalid.length;
+      return scoreResponse(done.spec, done.indices, meta.invalid, done.results, meta.policy, total);
     } finally {
       release();
     }
@@ -228,10 +225,15 @@ export class ScoringService {
     latencyMs: number,
   ): void {
     this.metrics.observeResults(spec, results);
-    this.store?.recordBatch(
-      [req.run ?? this.run, req.step ?? null, spec, req.route, latencyMs],
-      results.records,
-    );
+    this.store?.recordBatch(this.headOf(spec, req, latencyMs), results.records);
+  }
+
+  private headOf(
+    spec: string,
+    req: Pick<ScoreRequest, 'run' | 'step' | 'route'>,
+    latencyMs: number,
+  ): BatchHead {
+    return [req.run ?? this.run, req.step ?? null, spec, req.route, latencyMs];
   }
 
   /** `score`, with the results as objects (for routes that compute with them). */

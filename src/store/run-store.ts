@@ -120,12 +120,30 @@ export class RunStore {
    */
   recordBatch(head: BatchHead, records: string[]): void {
     if (this.closing || this.dead || records.length === 0) return;
-    const room = Math.max(0, this.maxBuffered - this.buffered - this.inWriter);
+    const room = this.room();
     if (room < records.length) this.dropped += records.length - room;
     const kept = records.length > room ? records.slice(0, room) : records;
-    if (kept.length === 0) return;
-    this.buffer.push([...head, kept.length, `[${kept.join(',')}]`]);
-    this.buffered += kept.length;
+    if (kept.length > 0) this.queue(head, kept.length, `[${kept.join(',')}]`);
+  }
+
+  /**
+   * Queue the samples of one request already joined into one JSON array of `n` `SampleRecord`s (by the
+   * worker that scored them); never touches the disk. Joined text cannot be cut, so when the buffer has
+   * no room for all of them, all of them are dropped.
+   */
+  recordJoined(head: BatchHead, n: number, records: string): void {
+    if (this.closing || this.dead || n === 0) return;
+    if (this.room() < n) this.dropped += n;
+    else this.queue(head, n, records);
+  }
+
+  private room(): number {
+    return Math.max(0, this.maxBuffered - this.buffered - this.inWriter);
+  }
+
+  private queue(head: BatchHead, n: number, records: string): void {
+    this.buffer.push([...head, n, records]);
+    this.buffered += n;
     if (this.buffered >= FLUSH_SAMPLES) this.flush();
   }
 

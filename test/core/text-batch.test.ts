@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeResults } from '../../src/core/encoded.js';
-import type { TextBatch } from '../../src/core/pool/text-batch.js';
+import { decodeResults, type EncodedResults } from '../../src/core/encoded.js';
+import type { TextBatch, TextBatchResults } from '../../src/core/pool/text-batch.js';
 import type { Runtime } from '../../src/core/scorer.js';
 import { testRuntime } from '../helpers.js';
 
 const READER = new URL('../fixtures/text-reader.ts', import.meta.url).href;
+/** The same reader, with a `finish` for batches that one worker scores whole. */
+const FINISHING = new URL('../fixtures/text-reader-finish.ts', import.meta.url).href;
 let rt: Runtime;
 beforeAll(async () => {
   rt = await testRuntime({ maxHeapMb: 64 });
@@ -32,6 +34,12 @@ function batch(items: unknown[], extra: Partial<TextBatch> & { spec?: string } =
   };
 }
 
+/** The per-entry results of a batch (the fixture reader does not finish batches). */
+function resultsOf(done: TextBatchResults | undefined): EncodedResults {
+  if (!done || !('results' in done)) throw new Error(`expected results, got ${JSON.stringify(done)}`);
+  return done.results;
+}
+
 describe('text batches in the CPU pool', () => {
   it('scores every valid entry in order, skipping invalid ones, with all workers on a large batch', async () => {
     const items = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? 42 : String(i)));
@@ -40,8 +48,8 @@ describe('text batches in the CPU pool', () => {
     expect(done?.meta).toEqual({ read: true });
     const valid = items.flatMap((item, i) => (typeof item === 'string' ? [i] : []));
     expect(done?.indices).toEqual(valid);
-    expect(decodeResults(done!.results).map((r) => r.score)).toEqual(valid);
-    expect(done!.results.records.map((r) => JSON.parse(r)[0])).toEqual(valid.map((i) => `e${i}`));
+    expect(decodeResults(resultsOf(done)).map((r) => r.score)).toEqual(valid);
+    expect(resultsOf(done).records.map((r) => JSON.parse(r)[0])).toEqual(valid.map((i) => `e${i}`));
   });
 
   it('gives the batch back when the reader declines it, the count differs or the spec is not offered', async () => {
@@ -59,7 +67,7 @@ describe('text batches in the CPU pool', () => {
     const items = ['1', '2', 'spin', '4', ...Array.from({ length: 60 }, (_, i) => String(i)), 'oom', '9'];
     const before = rt.pool!.terminatedWorkers;
     const done = await rt.pool!.runText(batch(items));
-    const results = decodeResults(done!.results);
+    const results = decodeResults(resultsOf(done));
     expect(done?.indices).toEqual(items.map((_, i) => i));
     results.forEach((r, i) => {
       if (items[i] === 'spin') expect([r.name, r.status, r.score]).toEqual(['test.value', 'timeout', null]);
@@ -68,7 +76,7 @@ describe('text batches in the CPU pool', () => {
       else expect([r.status, r.score], `entry ${i}`).toEqual(['ok', Number(items[i])]);
     });
     // the failures' store records name their samples too
-    expect(JSON.parse(done!.results.records[2]!)).toEqual([
+    expect(JSON.parse(resultsOf(done).records[2]!)).toEqual([
       'e2',
       null,
       null,
@@ -84,7 +92,27 @@ describe('text batches in the CPU pool', () => {
   it('brings another worker in for the entries queued behind a slow one', async () => {
     // Few entries: one worker starts alone; the first keeps it busy 300 ms.
     const done = await rt.pool!.runText(batch(['300', '0', '0', '0', '0'], { spec: 'busy' }));
-    const threads = decodeResults(done!.results).map((r) => r.score);
+    const threads = decodeResults(resultsOf(done)).map((r) => r.score);
     expect(threads.slice(1).every((t) => t !== threads[0])).toBe(true);
+  });
+
+  it('has the one worker that scored a batch whole finish it with the reader, and only that one', async () => {
+    // Few entries: one worker reads the batch alone, scores every entry, and finishes it.
+    const items = ['1', 2, '3', 7, '5'];
+    const done = await rt.pool!.runText(batch(items, { reader: FINISHING }));
+    expect(done && 'results' in done).toBe(false);
+    expect(done).toMatchObject({
+      spec: 'value',
+      meta: { read: true },
+      indices: [0, 2, 4],
+      finished: { spec: 'value', entries: 5, scores: [1, 3, 5] },
+    });
+    // Shared with a helper: no worker holds the whole batch, so its results are joined on this thread.
+    const shared = await rt.pool!.runText(batch(['300', '0', '0', '0'], { spec: 'busy', reader: FINISHING }));
+    expect(shared?.indices).toEqual([0, 1, 2, 3]);
+    expect(resultsOf(shared).json).toHaveLength(4);
+    // and so are failures made here: the worker that ended never finished anything
+    const failing = await rt.pool!.runText(batch(['1', 'spin', '3'], { reader: FINISHING }));
+    expect(decodeResults(resultsOf(failing)).map((r) => r.status)).toEqual(['ok', 'timeout', 'ok']);
   });
 });

@@ -35,6 +35,15 @@ async function both(body: unknown, headers: Record<string, string> = {}) {
   return { a, b, readInWorkers: inWorkers.service.bodiesScoredInWorkers - before };
 }
 
+/** `assay_samples_total` of the spec `exact`, by status. */
+async function samplesCounted(server: RunningServer): Promise<Record<string, number>> {
+  const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
+  const out: Record<string, number> = { ok: 0, error: 0 };
+  for (const [, status, n] of text.matchAll(/^assay_samples_total\{spec="exact",status="(\w+)"\} (\S+)$/gm))
+    out[status!] = Number(n);
+  return out;
+}
+
 describe('/v1/score read in the workers', () => {
   it('answers as the ordinary path does: order, invalid entries, failures, onError, step header', async () => {
     const samples = [
@@ -51,10 +60,14 @@ describe('/v1/score read in the workers', () => {
       expect(a.status).toBe(200);
       expect(untimed(a.body)).toEqual(untimed(b.body));
     }
+    const counted = await samplesCounted(inWorkers);
     const { a } = await both({ samples });
     const statuses = a.body.results.map((r: { status: string }) => r.status);
     expect(statuses).toEqual(['ok', 'error', 'ok', 'error', 'error', 'ok']);
     expect(a.body.invalid.map((i: { index: number }) => i.index)).toEqual([1, 3]);
+    // The metrics count the scored samples (not the invalid entries), as the ordinary path does.
+    const after = await samplesCounted(inWorkers);
+    expect([after.ok! - counted.ok!, after.error! - counted.error!]).toEqual([3, 1]);
   });
 
   it('scores a large batch in order with every worker taking part', async () => {

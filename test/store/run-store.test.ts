@@ -101,6 +101,25 @@ describe('RunStore', () => {
     expect(store.written).toBe(3);
   });
 
+  it('takes a batch joined in a worker whole, or drops it whole when there is no room for all of it', async () => {
+    const path = file();
+    const store = new RunStore(path, { flushMs: 60_000, maxBuffered: 3 });
+    const rec = (id: string) => JSON.stringify([id, 'math', null, 'm', 'ok', 1, null, null]);
+    store.recordJoined(['r1', 4, 'default', 'score', 1.5], 2, `[${rec('a')},${rec('b')}]`);
+    store.recordJoined(['r1', 4, 'default', 'score', 1.5], 2, `[${rec('c')},${rec('d')}]`);
+    store.recordJoined(['r1', 5, 'default', 'score', 1.5], 1, `[${rec('e')}]`);
+    expect([store.pending, store.dropped]).toEqual([3, 2]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare('SELECT sample_id, step, source, score FROM samples ORDER BY id').all();
+    db.close();
+    expect(rows).toEqual([
+      { sample_id: 'a', step: 4, source: 'math', score: 1 },
+      { sample_id: 'b', step: 4, source: 'math', score: 1 },
+      { sample_id: 'e', step: 5, source: 'math', score: 1 },
+    ]);
+  });
+
   it('writes what is left on close and ignores records after it', async () => {
     const path = file();
     const store = new RunStore(path, { flushMs: 60_000 });

@@ -40,7 +40,7 @@ export interface TextTask {
   text: string;
   /** Entries expected in the batch (counted by the caller); a reader that finds another number gives the batch back. */
   count: number;
-  /** URL of a module exporting `read` (a `TextReader`) that turns the text into samples. */
+  /** URL of a `TextReaderModule`: its `read` turns the text into samples. */
   reader: string;
   /** What the caller already knows that the text may not say (header values, for a server). */
   hints: Record<string, unknown>;
@@ -77,16 +77,31 @@ export interface TextRead {
 /** Returns undefined when the text cannot be read here; the caller then handles it another way. */
 export type TextReader = (text: string, hints: Record<string, unknown>) => TextRead | undefined;
 
-/** One worker's part of a text batch: its results in claim order, and which entries they belong to. */
-export interface TextPart {
+/**
+ * Makes, in the worker, what the caller sends on from the results of a batch that this worker scored
+ * whole (`results` holds every valid entry's, in entry order): a server's response body and store rows,
+ * say. The caller's thread then receives one finished value instead of a result per sample to join.
+ */
+export type TextFinisher = (read: TextRead, spec: string, results: EncodedResults) => unknown;
+
+/** What the module named by `TextTask.reader` exports. */
+export interface TextReaderModule {
+  read: TextReader;
+  finish?: TextFinisher;
+}
+
+/**
+ * One worker's part of a text batch: which entries it scored, in claim order, and either their results
+ * or, when it scored every entry and the reader finishes batches, the finished batch.
+ */
+export type TextPart = {
   spec: string;
   meta: unknown;
   indices: number[];
-  results: EncodedResults;
   /** Entries with no sample (invalid), which nobody scores. */
   absent: number[];
   /** The samples asked for by `echo`, in its order. */
   echoed: Sample[];
-}
+} & ({ results: EncodedResults } | { finished: unknown });
 
 export const PROGRESS_BYTES = 24;

@@ -17,14 +17,22 @@ export interface TextBatch {
   defaultSpec: string;
 }
 
-export interface TextBatchResults {
+export type TextBatchResults = {
   spec: string;
   /** The reader's `meta`, as it returned it. */
   meta: unknown;
-  /** The entries that have a result, ascending; `results` holds theirs in the same order. */
+  /** The entries that have a result, ascending. */
   indices: number[];
-  results: EncodedResults;
-}
+} & (
+  | {
+      /** The results of `indices`, in the same order. */
+      results: EncodedResults;
+    }
+  | {
+      /** What the reader's `finish` made of the whole batch, in the one worker that scored all of it. */
+      finished: unknown;
+    }
+);
 
 /** Something the pool's watchdog looks at every tick. */
 export interface Watched {
@@ -180,14 +188,21 @@ function merge(
   failed: Map<number, RewardResult>,
   echoed: Map<number, Sample>,
 ): TextBatchResults {
-  const { spec, meta } = parts[0]!;
-  // The common case, one worker and no failure made here: its results are already in entry order.
-  if (parts.length === 1 && failed.size === 0) {
-    return { spec, meta, indices: parts[0]!.indices, results: parts[0]!.results };
+  // The common case: one worker scored every entry (helpers that joined found none left), so no failure
+  // was made here and its results are in entry order, finished by the reader or as they are.
+  const whole = parts.find((p) => p.indices.length + p.absent.length === batch.count);
+  if (whole) {
+    const { spec, meta, indices } = whole;
+    return 'finished' in whole
+      ? { spec, meta, indices, finished: whole.finished }
+      : { spec, meta, indices, results: whole.results };
   }
+  const { spec, meta } = parts[0]!;
   const name = batch.specs[spec]?.name ?? spec;
   const from: [EncodedResults, number][] = new Array(batch.count);
   for (const part of parts) {
+    // Only a part that holds every entry is finished, and that was handled above.
+    if (!('results' in part)) throw new Error('a finished part of a text batch that others took part in');
     part.indices.forEach((index, j) => {
       from[index] = [part.results, j];
     });
@@ -204,6 +219,6 @@ function merge(
     const [source, j] = from[index]!;
     copyEncoded(results, k, source, j);
   });
-  for (const part of parts) addTimings(results, part.results);
+  for (const part of parts) if ('results' in part) addTimings(results, part.results);
   return { spec, meta, indices, results };
 }

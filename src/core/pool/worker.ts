@@ -15,7 +15,7 @@ import {
   type ChunkTask,
   controlViews,
   type TextPart,
-  type TextReader,
+  type TextReaderModule,
   type TextTask,
 } from './task.js';
 
@@ -77,13 +77,13 @@ function scoreChunk(task: ChunkTask): ChunkResult {
   return task.encode ? encodeResults(out, task.samples.slice(0, out.length)) : out;
 }
 
-const readers = new Map<string, Promise<TextReader>>();
+const readers = new Map<string, Promise<TextReaderModule>>();
 
-function readerFor(url: string): Promise<TextReader> {
+function readerFor(url: string): Promise<TextReaderModule> {
   let reader = readers.get(url);
   if (!reader) {
     reader = import(url).then(
-      (m: { read: TextReader }) => m.read,
+      (m: TextReaderModule) => m,
       (err: unknown) => {
         // Said in words: an import error's own fields do not survive the trip to the main thread.
         throw new Error(`cannot load the reader ${url}: ${(err as Error).message ?? String(err)}`);
@@ -100,7 +100,8 @@ function readerFor(url: string): Promise<TextReader> {
  * caller's, or it names a spec that is not CPU work.
  */
 async function scoreText(task: TextTask): Promise<TextPart | null> {
-  const read = (await readerFor(task.reader))(task.text, task.hints);
+  const reader = await readerFor(task.reader);
+  const read = reader.read(task.text, task.hints);
   if (!read || read.samples.length !== task.count) return null;
   const spec = read.spec ?? task.defaultSpec;
   const entry = task.specs[spec];
@@ -132,12 +133,17 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
   read.samples.forEach((s, i) => {
     if (s === undefined) absent.push(i);
   });
-  return {
+  const part = {
     spec,
     meta: read.meta,
     indices,
-    results: encodeResults(out, samples),
     absent,
     echoed: (task.echo ?? []).map((i) => read.samples[i]!),
   };
+  const results = encodeResults(out, samples);
+  // Every entry scored here, in entry order (no other worker claimed one): the batch can be finished here.
+  const whole = task.only === undefined && indices.length + absent.length === task.count;
+  return whole && reader.finish
+    ? { ...part, finished: reader.finish(read, spec, results) }
+    : { ...part, results };
 }

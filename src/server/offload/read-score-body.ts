@@ -1,11 +1,13 @@
 /**
- * Runs in the worker threads: reads a `/v1/score` body for the CPU pool (a `TextReader`, see
- * src/core/pool/task.ts) with the very function the route reads it with on its ordinary path (`readScoreBody`). Anything that the
- * route would answer with a 400 is given back (undefined), so that path words the error.
+ * Runs in the worker threads (a `TextReaderModule`, see src/core/pool/task.ts): reads a `/v1/score` body
+ * with the very function the route reads it with on its ordinary path (`readScoreBody`), and finishes a
+ * batch that one worker scored whole into its response body and store rows, as the route would have.
+ * Anything that the route would answer with a 400 is given back (undefined), so that path words the error.
  */
+import type { EncodedResults } from '../../core/encoded.js';
 import type { TextRead } from '../../core/pool/task.js';
 import type { OnErrorPolicy, Sample } from '../../core/types.js';
-import { type CheckedSamples, readScoreBody, type ScoreHeaders } from '../request.js';
+import { type CheckedSamples, readScoreBody, type ScoreHeaders, scoreResponse } from '../request.js';
 
 /** What the route needs back besides the results. */
 export interface ScoreBodyMeta {
@@ -31,4 +33,32 @@ export function read(text: string, headers: ScoreHeaders): TextRead | undefined 
     run: body.run,
   };
   return { spec: body.spec, samples, step: body.step, timeoutMs: body.timeoutMs, meta };
+}
+
+/** A `/v1/score` batch finished in the worker that scored all of it: all the HTTP thread needs. */
+export interface FinishedScore {
+  /** The response body, as `scoreResponse` writes it. */
+  body: string;
+  /** The batch's run-store samples: a JSON array of `n` `SampleRecord`s (src/core/encoded.ts). */
+  records: string;
+  n: number;
+  /** For the metrics: the results' statuses and reward timings, as in `EncodedResults`. */
+  status: Uint8Array;
+  timings: Record<string, number[]>;
+}
+
+/** `results` holds the valid entries' results in entry order (a `TextFinisher`). */
+export function finish(read: TextRead, spec: string, results: EncodedResults): FinishedScore {
+  const meta = read.meta as ScoreBodyMeta;
+  const valid: number[] = [];
+  read.samples.forEach((s, i) => {
+    if (s !== undefined) valid.push(i);
+  });
+  return {
+    body: scoreResponse(spec, valid, meta.invalid, results, meta.policy, read.samples.length),
+    records: `[${results.records.join(',')}]`,
+    n: results.records.length,
+    status: results.status,
+    timings: results.timings,
+  };
 }

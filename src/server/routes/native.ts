@@ -79,13 +79,7 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       const text = req.body as string;
       const headers = { step: req.headers['x-assay-step'], run: req.headers['x-assay-run'] };
       const inWorkers = await service.scoreBody(text, headers, (m) => req.log.warn(m));
-      if (inWorkers) {
-        const { spec, meta, valid, results } = inWorkers;
-        const total = valid.length + meta.invalid.length;
-        return reply
-          .type('application/json; charset=utf-8')
-          .send(scoreResponse(spec, valid, meta.invalid, results, meta.policy, total));
-      }
+      if (inWorkers !== undefined) return reply.type('application/json; charset=utf-8').send(inWorkers);
       const read = readScoreBody(text, headers, (name) => service.scorerFor(name));
       const spec = service.scorerFor(read.spec).scorer.spec.name;
       const results = await service.score({
