@@ -81,17 +81,27 @@ export function isClean(r: RewardResult): boolean {
 /** Encode results; `samples[i]` is the sample `results[i]` scored (for the store record). */
 export function encodeResults(results: readonly RewardResult[], samples: readonly Sample[]): EncodedResults {
   const n = results.length;
-  const out = allocEncoded(n);
+  // Filled by push: packed arrays travel between threads faster than holey ones.
+  const out: EncodedResults = { json: [], records: [], ...tallyResults(results), clean: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const r = results[i]!;
-    out.json[i] = JSON.stringify(r);
-    out.status[i] = STATUS_CODE.get(r.status) ?? 1;
-    out.records[i] = JSON.stringify(sampleRecord(samples[i], r));
+    out.json.push(JSON.stringify(r));
+    out.records.push(JSON.stringify(sampleRecord(samples[i], r)));
     out.clean[i] = isClean(r) ? 1 : 0;
-    addTiming(out.timings, r);
-    for (const c of r.components ?? []) addTiming(out.timings, c);
   }
   return out;
+}
+
+/** What the metrics need of results: their statuses and reward timings, as in `EncodedResults`. */
+export function tallyResults(results: readonly RewardResult[]): Pick<EncodedResults, 'status' | 'timings'> {
+  const status = new Uint8Array(results.length);
+  const timings: Record<string, number[]> = {};
+  results.forEach((r, i) => {
+    status[i] = STATUS_CODE.get(r.status) ?? 1;
+    addTiming(timings, r);
+    for (const c of r.components ?? []) addTiming(timings, c);
+  });
+  return { status, timings };
 }
 
 function addTiming(timings: Record<string, number[]>, r: RewardResult): void {

@@ -198,8 +198,30 @@ export function scoreResponse(
   });
   for (const bad of invalid)
     parts[bad.index] = JSON.stringify(underPolicy(invalidResult(bad.errors), policy));
+  return responseText(spec, `[${parts.join(',')}]`, invalid);
+}
+
+/** `scoreResponse` from results as objects, in one JSON.stringify (for a worker that has the objects). */
+export function scoreResponseOf(
+  spec: string,
+  valid: readonly number[],
+  invalid: CheckedSamples['invalid'],
+  results: readonly RewardResult[],
+  policy: OnErrorPolicy,
+  total: number,
+): string {
+  const entries: RewardResult[] = new Array(total);
+  valid.forEach((index, i) => {
+    entries[index] = underPolicy(results[i]!, policy);
+  });
+  for (const bad of invalid) entries[bad.index] = underPolicy(invalidResult(bad.errors), policy);
+  return responseText(spec, JSON.stringify(entries), invalid);
+}
+
+/** `{spec, results, invalid?}` around the results array as JSON text. */
+function responseText(spec: string, results: string, invalid: CheckedSamples['invalid']): string {
   const listed = invalid.length > 0 ? `,"invalid":${JSON.stringify(invalid)}` : '';
-  return `{"spec":${JSON.stringify(spec)},"results":[${parts.join(',')}]${listed}}`;
+  return `{"spec":${JSON.stringify(spec)},"results":${results}${listed}}`;
 }
 
 /** A result as the caller sees it: the score under its onError policy, the status untouched. */

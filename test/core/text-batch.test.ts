@@ -90,8 +90,9 @@ describe('text batches in the CPU pool', () => {
   });
 
   it('brings another worker in for the entries queued behind a slow one', async () => {
-    // Few entries: one worker starts alone; the first keeps it busy 300 ms.
-    const done = await rt.pool!.runText(batch(['300', '0', '0', '0', '0'], { spec: 'busy' }));
+    // Few entries: one worker starts alone; the first keeps it busy long enough for a helper to start
+    // even where the test before ended workers and their replacements are still loading.
+    const done = await rt.pool!.runText(batch(['1500', '0', '0', '0', '0'], { spec: 'busy' }));
     const threads = decodeResults(resultsOf(done)).map((r) => r.score);
     expect(threads.slice(1).every((t) => t !== threads[0])).toBe(true);
   });
@@ -105,10 +106,12 @@ describe('text batches in the CPU pool', () => {
       spec: 'value',
       meta: { read: true },
       indices: [0, 2, 4],
-      finished: { spec: 'value', entries: 5, scores: [1, 3, 5] },
+      finished: { spec: 'value', entries: 5, scores: [1, 3, 5], ids: ['e0', 'e2', 'e4'] },
     });
     // Shared with a helper: no worker holds the whole batch, so its results are joined on this thread.
-    const shared = await rt.pool!.runText(batch(['300', '0', '0', '0'], { spec: 'busy', reader: FINISHING }));
+    const shared = await rt.pool!.runText(
+      batch(['1500', '0', '0', '0'], { spec: 'busy', reader: FINISHING }),
+    );
     expect(shared?.indices).toEqual([0, 1, 2, 3]);
     expect(resultsOf(shared).json).toHaveLength(4);
     // and so are failures made here: the worker that ended never finished anything

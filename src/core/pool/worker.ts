@@ -140,10 +140,9 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
     absent,
     echoed: (task.echo ?? []).map((i) => read.samples[i]!),
   };
-  const results = encodeResults(out, samples);
   // Every entry scored here, in entry order (no other worker claimed one): the batch can be finished here.
   const whole = task.only === undefined && indices.length + absent.length === task.count;
   return whole && reader.finish
-    ? { ...part, finished: reader.finish(read, spec, results) }
-    : { ...part, results };
+    ? { ...part, finished: reader.finish(read, spec, out, samples) }
+    : { ...part, results: encodeResults(out, samples) };
 }
