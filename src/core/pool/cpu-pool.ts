@@ -4,7 +4,7 @@ import { concatEncoded, type EncodedResults, encodeResults, meanMs } from '../en
 import type { CompiledNode, CpuExecutor, Item, RunContext } from '../engine/node.js';
 import { errorMessage, failure } from '../result.js';
 import type { RewardResult } from '../types.js';
-import { describeCrash, SampleTimeout } from './failures.js';
+import { endedSample, SampleTimeout } from './failures.js';
 import { type ChunkTask, CONTROL_BYTES, controlViews } from './task.js';
 import {
   type PoolAccess,
@@ -251,10 +251,7 @@ export class CpuPool implements CpuExecutor {
       }
       this.terminatedWorkers++;
       const claimed = chunk.stolenFrom ?? Math.min(Atomics.exchange(next, 0, items.length), items.length);
-      const culprit =
-        reason instanceof SampleTimeout
-          ? failure(name, 'timeout', `deadline of ${budgets[index]} ms passed; worker terminated`)
-          : failure(name, 'error', `worker crashed: ${describeCrash(err)}`);
+      const culprit = endedSample(name, reason, err, budgets[index]!);
       // Finished samples are scored again (CPU rewards are deterministic); unclaimed ones run elsewhere.
       const [before, after, stolen] = await Promise.all([
         this.runChunk(form, name, spec, items.slice(0, index), ctx),

@@ -1,7 +1,6 @@
 import { addTimings, allocEncoded, copyEncoded, type EncodedResults, encodeResults } from '../encoded.js';
-import { failure } from '../result.js';
 import type { RewardResult, Sample } from '../types.js';
-import { describeCrash, SampleTimeout } from './failures.js';
+import { endedSample, SampleTimeout } from './failures.js';
 import { PROGRESS_BYTES, type TextPart, type TextSpec, type TextTask } from './task.js';
 
 /** A batch given as text (a request body): see `TextTask` in task.ts. */
@@ -139,13 +138,7 @@ export async function runTextBatch(
           return;
         }
         pool.terminated();
-        const reason = controller.signal.reason;
-        failed.set(
-          index,
-          reason instanceof SampleTimeout
-            ? failure('', 'timeout', `deadline of ${view[2]} ms passed; worker terminated`)
-            : failure('', 'error', `worker crashed: ${describeCrash(err)}`),
-        );
+        failed.set(index, endedSample('', controller.signal.reason, err, view[2]!));
         if (Atomics.load(next, 0) < count) spawn();
       },
     );
