@@ -79,15 +79,15 @@ export type TextReader = (text: string, hints: Record<string, unknown>) => TextR
 
 /**
  * Makes, in the worker, what the caller sends on from the results of a batch that this worker scored
- * whole (`results[i]` is that of `samples[i]`, every valid entry in entry order): a server's response
- * body and store rows, say. The caller's thread then receives one finished value instead of a result
- * per sample to join, and nothing is encoded twice.
+ * whole (`results[i]` is that of entry `indices[i]`: every valid entry, in entry order): a server's
+ * response body and store rows, say. The caller's thread then receives one finished value instead of a
+ * result per sample to join, and nothing is encoded twice.
  */
 export type TextFinisher = (
   read: TextRead,
   spec: string,
+  indices: readonly number[],
   results: RewardResult[],
-  samples: Sample[],
 ) => unknown;
 
 /** What the module named by `TextTask.reader` exports. */

@@ -143,6 +143,6 @@ async function scoreText(task: TextTask): Promise<TextPart | null> {
   // Every entry scored here, in entry order (no other worker claimed one): the batch can be finished here.
   const whole = task.only === undefined && indices.length + absent.length === task.count;
   return whole && reader.finish
-    ? { ...part, finished: reader.finish(read, spec, out, samples) }
+    ? { ...part, finished: reader.finish(read, spec, indices, out) }
     : { ...part, results: encodeResults(out, samples) };
 }

@@ -47,23 +47,19 @@ export interface FinishedScore {
   timings: Record<string, number[]>;
 }
 
-/** A `TextFinisher`: `results` holds the valid entries' results in entry order. */
+/** A `TextFinisher`: `results[i]` is that of entry `indices[i]`, every valid entry in entry order. */
 export function finish(
   read: TextRead,
   spec: string,
+  indices: readonly number[],
   results: RewardResult[],
-  samples: Sample[],
 ): FinishedScore {
   const meta = read.meta as ScoreBodyMeta;
-  const valid: number[] = [];
-  read.samples.forEach((s, i) => {
-    if (s !== undefined) valid.push(i);
-  });
   // One JSON.stringify for the whole response and one for the store rows: a quarter cheaper than one
   // per result and record joined (src/core/encoded.ts), which batches shared by workers still need.
   return {
-    body: scoreResponseOf(spec, valid, meta.invalid, results, meta.policy, read.samples.length),
-    records: JSON.stringify(results.map((r, i) => sampleRecord(samples[i], r))),
+    body: scoreResponseOf(spec, indices, meta.invalid, results, meta.policy, read.samples.length),
+    records: JSON.stringify(results.map((r, i) => sampleRecord(read.samples[indices[i]!], r))),
     n: results.length,
     ...tallyResults(results),
   };

@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { decodeResults } from '../../core/encoded.js';
 import { scoreUnderPolicy } from '../../core/on-error.js';
 import { listRewards } from '../../core/registry.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
@@ -50,25 +49,6 @@ const ADVANTAGE_OPTIONS = [
 
 /** The native API: `/v1/score`, `/v1/groups`, `/v1/specs`. */
 export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (app, { service }) => {
-  /** Score the valid samples of a request, with the step, run and deadline it gives. */
-  const score = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    body: { step?: number | undefined; timeoutMs?: number | undefined; run?: string | undefined },
-    spec: string,
-    route: string,
-    samples: Sample[],
-  ) =>
-    await service.score({
-      spec,
-      samples,
-      step: stepOf(req, body.step),
-      timeoutMs: body.timeoutMs,
-      run: runOf(req, body.run),
-      route,
-      signal: abortOnDisconnect(reply),
-    });
-
   // `/v1/score` takes its body as text: for a CPU spec the workers parse it (src/server/offload), so this
   // thread never builds the samples; any other body is parsed here as fastify would have.
   await app.register(async (scope) => {
@@ -113,7 +93,15 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       s.group === undefined ? `samples[${i}].group: required by /v1/groups` : undefined,
     );
     const samples = checked.valid.map((v) => v.sample);
-    const results = decodeResults(await score(req, reply, body, spec, 'groups', samples));
+    const results = await service.scoreResults({
+      spec,
+      samples,
+      step: stepOf(req, body.step),
+      timeoutMs: body.timeoutMs,
+      run: runOf(req, body.run),
+      route: 'groups',
+      signal: abortOnDisconnect(reply),
+    });
     const ordered = inRequestOrder(checked, results, body.samples.length);
     return {
       spec,
