@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { type RunningServer, type ServeOptions, startServer } from '../../src/server/start.js';
 
 export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
@@ -31,4 +32,14 @@ export async function post(base: string, path: string, body: unknown, headers: R
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field with expect
 export async function getJson(url: string): Promise<any> {
   return (await fetch(url)).json();
+}
+
+/** Read a run store file (which a closed server has flushed) read-only through `query`. */
+export function queryStore<T>(file: string, query: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { fixture, post, serve, tempDir } from './helpers.js';
+import { fixture, post, queryStore, serve, tempDir } from './helpers.js';
 
 const sleepSpec = fixture('server-sleep.yaml');
 const troubleSpec = fixture('server-trouble.yaml');
@@ -76,8 +75,7 @@ describe('server operations', () => {
     );
     await post(url, '/v1/score', { samples: [{ response: 'b', reference: 'c' }], step: 8, run: 'other-run' });
     await app.close(); // flushes the store
-    const db = new Database(file, { readonly: true });
-    try {
+    queryStore(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const rows = db
         .prepare('SELECT run, step, source, grp, sample_id, status, score, route FROM samples ORDER BY id')
@@ -115,9 +113,7 @@ describe('server operations', () => {
         },
       ]);
       expect(db.prepare('SELECT run FROM runs').all()).toEqual([{ run: 'run-test' }]);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('finishes in-flight requests on close and refuses new ones', async () => {

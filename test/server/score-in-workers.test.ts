@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start.js';
-import { fixture, post, serve, tempDir } from './helpers.js';
+import { fixture, post, queryStore, serve, tempDir } from './helpers.js';
 
 /**
  * `/v1/score` bodies read by the workers themselves (src/server/offload): a server with the cache off
@@ -166,34 +165,29 @@ describe('/v1/score read in the workers', () => {
     await post(server.url, '/v1/score', { samples: [{ response: 'b', reference: 'c' }], step: 8 });
     expect(server.service.bodiesScoredInWorkers).toBe(2);
     await server.app.close();
-    const db = new Database(file, { readonly: true });
-    try {
-      const rows = db
-        .prepare('SELECT run, step, sample_id, grp, status, score, name FROM samples ORDER BY id')
-        .all();
-      expect(rows).toEqual([
-        {
-          run: 'from-header',
-          step: 7,
-          sample_id: 's1',
-          grp: 'g1',
-          status: 'ok',
-          score: 1,
-          name: 'test.trouble',
-        },
-        {
-          run: 'from-header',
-          step: 7,
-          sample_id: null,
-          grp: null,
-          status: 'timeout',
-          score: null,
-          name: 'test.trouble',
-        },
-        { run: 'run-test', step: 8, sample_id: null, grp: null, status: 'ok', score: 0, name: 'weighted' },
-      ]);
-    } finally {
-      db.close();
-    }
+    const rows = queryStore(file, (db) =>
+      db.prepare('SELECT run, step, sample_id, grp, status, score, name FROM samples ORDER BY id').all(),
+    );
+    expect(rows).toEqual([
+      {
+        run: 'from-header',
+        step: 7,
+        sample_id: 's1',
+        grp: 'g1',
+        status: 'ok',
+        score: 1,
+        name: 'test.trouble',
+      },
+      {
+        run: 'from-header',
+        step: 7,
+        sample_id: null,
+        grp: null,
+        status: 'timeout',
+        score: null,
+        name: 'test.trouble',
+      },
+      { run: 'run-test', step: 8, sample_id: null, grp: null, status: 'ok', score: 0, name: 'weighted' },
+    ]);
   });
 });
