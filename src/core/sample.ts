@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from './spec/issues.js';
+import { formatIssues, formatPath } from './spec/issues.js';
 import type { Message, Sample } from './types.js';
 
 const messageSchema = z.looseObject({
@@ -77,7 +77,7 @@ export function parseSample(value: unknown, root: PropertyKey[] = []): SamplePar
     return {
       ok: false,
       errors: [
-        `${root.length ? `${String(root.at(-1))}: ` : ''}expected a sample object with a "response" field`,
+        `${root.length ? `${formatPath(root)}: ` : ''}expected a sample object with a "response" field`,
       ],
     };
   }
