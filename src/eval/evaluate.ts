@@ -297,7 +297,10 @@ export async function scoreCases(cases: EvalCase[], score: ScoreFn, opts: EvalOp
   if (results.length !== all.length)
     throw new Error(`the scorer returned ${results.length} results for ${all.length} samples`);
   let at = 0;
-  const take = (n: number) => results.slice(at, (at += n));
+  const take = (n: number) => {
+    at += n;
+    return results.slice(at - n, at);
+  };
   const raw = perCase.map((s) => take(s.length));
   const out = cases.map((c, i) => judgeCase(c, raw[i]!, opts.threshold));
   const byRow = new Map(out.map((r, i) => [cases[i]!.row, r]));
