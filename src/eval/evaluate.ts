@@ -5,6 +5,7 @@
  * summarized (report.ts). A failed candidate makes its case an error, never a win or a loss.
  */
 import { seededRandom } from '../core/random.js';
+import { getReward } from '../core/registry.js';
 import type { RewardResult, Sample } from '../core/types.js';
 import { findDetail } from '../credit/scored.js';
 import type { CaseKind, EvalCase } from './cases.js';
@@ -378,4 +379,13 @@ export function sampleCases(cases: EvalCase[], limit: number, seed: number): Eva
     .slice(0, limit)
     .sort((x, y) => x - y)
     .map((i) => cases[i]!);
+}
+
+/** True when the spec names a group reward (a pairwise judge): its candidates must be scored together. */
+export function usesGroupReward(node: unknown, depth = 0): boolean {
+  if (depth > 64 || typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some((n) => usesGroupReward(n, depth + 1));
+  const use = (node as { use?: unknown }).use;
+  if (typeof use === 'string' && getReward(use)?.mode === 'group') return true;
+  return Object.values(node).some((v) => usesGroupReward(v, depth + 1));
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { HttpError } from './http-error.js';
+import { evalRoutes } from './routes/eval.js';
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
 import { openrlhfRoutes } from './routes/openrlhf.js';
@@ -81,6 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(nativeRoutes, { service });
   await app.register(openrlhfRoutes, { service });
   await app.register(sandboxFusionRoutes, { service });
+  await app.register(evalRoutes, { service });
 
   app.addHook('preClose', async () => {
     draining = true;

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { getReward } from '../../core/registry.js';
 import { Runtime, Scorer } from '../../core/scorer.js';
 import { type LoadedSpec, loadSpecFile } from '../../core/spec/load.js';
 import type { RewardResult, Sample } from '../../core/types.js';
@@ -16,6 +15,7 @@ import {
   reportOf,
   sampleCases,
   scoreCases,
+  usesGroupReward,
 } from '../../eval/evaluate.js';
 import { FORMATS, type Format, loadCases } from '../../eval/formats.js';
 import { readRows } from '../../eval/read.js';
@@ -51,15 +51,6 @@ const finiteNumber = (name: string) => (value: string) => {
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
   return n;
 };
-
-/** True when the spec names a group reward (a pairwise judge): its candidates must be scored together. */
-export function usesGroupReward(node: unknown, depth = 0): boolean {
-  if (depth > 64 || typeof node !== 'object' || node === null) return false;
-  if (Array.isArray(node)) return node.some((n) => usesGroupReward(n, depth + 1));
-  const use = (node as { use?: unknown }).use;
-  if (typeof use === 'string' && getReward(use)?.mode === 'group') return true;
-  return Object.values(node).some((v) => usesGroupReward(v, depth + 1));
-}
 
 /** Score in batches that never split a case (its group), two in flight, as `assay score` does. */
 function batchedScore(scorer: Scorer, timeoutMs: number | undefined) {
