@@ -99,9 +99,9 @@ async function evaluateSpec(
   return { name: spec.name, run, options };
 }
 
-function masterKeyLine(report: EvalReport): string {
+function masterKeyLine(report: EvalReport): string | undefined {
   const mk = report.master_keys;
-  if (!mk) return '';
+  if (!mk) return undefined;
   const rate = mk.false_positive_rate === null ? '—' : `${(mk.false_positive_rate * 100).toFixed(1)}%`;
   const ci = mk.ci95 ? ` [${(mk.ci95[0] * 100).toFixed(1)}, ${(mk.ci95[1] * 100).toFixed(1)}]` : '';
   const passed = mk.passed.length ? `; passed: ${mk.passed.map((p) => JSON.stringify(p)).join(', ')}` : '';
@@ -155,7 +155,7 @@ export async function runEval(opts: EvalCliOptions): Promise<void> {
       process.stdout.write(`${JSON.stringify(json)}\n`);
       return;
     }
-    const lines = [
+    const lines: (string | undefined)[] = [
       `${a.name} on ${opts.input} (${loaded.format}, ${cases.length} cases${problems.length ? `, ${problems.length} bad rows` : ''}, seed ${opts.seed})`,
       renderTable(kind, report),
       masterKeyLine(report),
