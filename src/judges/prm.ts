@@ -22,20 +22,12 @@ import type { AsyncReward } from '../core/reward.js';
 import { promptText, responseText } from '../core/sample.js';
 import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import { SPLIT_RULES, type SplitRule, splitSteps } from '../credit/shaping/split.js';
+import { STEP_AGGREGATES, stepAggregates } from '../credit/steps.js';
 import { endpointOf, judgeArgsShape } from './args.js';
 import { ask, judgeFailure, prepareText, type Question, systemMessage, Tally } from './ask.js';
 import { type Endpoint, JudgeCallError } from './endpoint.js';
 import { describeError } from './retry.js';
 import { delimit, fillTemplate } from './text.js';
-
-const AGGREGATES = ['min', 'mean', 'last', 'product'] as const;
-type Aggregate = (typeof AGGREGATES)[number];
-const aggregate: Record<Aggregate, (xs: number[]) => number> = {
-  min: (xs) => Math.min(...xs),
-  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
-  last: (xs) => xs.at(-1)!,
-  product: (xs) => xs.reduce((a, b) => a * b, 1),
-};
 
 /** Qwen2.5-Math-PRM's system prompt, from its model card. */
 const QWEN_PRM_SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
@@ -57,7 +49,7 @@ const prmArgs = z
     api: z.enum(['pooling', 'chat']).default('pooling'),
     /** How a response without `steps` is cut into steps (as in the `steps` node). */
     split: z.enum(SPLIT_RULES).default('auto'),
-    aggregate: z.enum(AGGREGATES).default('min'),
+    aggregate: z.enum(STEP_AGGREGATES).default('min'),
     /** pooling: the token the PRM reads a step's reward at, put after every step. */
     step_separator: z.string().min(1).default('<extra_0>'),
     /** pooling: send chat `messages` (the server applies the PRM's chat template) or one `input` string. */
@@ -321,7 +313,7 @@ export const prm: AsyncReward<PrmArgs> = {
           ? await pooling(endpoint, a, sample, steps, ctx)
           : await generative(endpoint, a, sample, steps, ctx);
       if (!('scores' in got)) return got;
-      return ok(aggregate[a.aggregate](got.scores), undefined, {
+      return ok(stepAggregates[a.aggregate](got.scores), undefined, {
         step_scores: got.scores,
         steps: steps.length,
         ...got.detail,

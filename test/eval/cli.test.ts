@@ -57,6 +57,13 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
+const judgeSpec = () =>
+  spec(
+    'judge',
+    `name: judge\nreward:\n  use: judge\n  args: { base_url: ${server.baseURL}, model: judge, max_retries: 0 }\n`,
+  );
+
+const quietJson = ['--master-keys', '0', '--json'];
 const common = ['--input', RB, '--concurrency', '1', '--bootstrap', '200', '--master-keys', '1'];
 
 describe('assay eval on a RewardBench-shaped file', () => {
@@ -76,10 +83,7 @@ describe('assay eval on a RewardBench-shaped file', () => {
   });
 
   it('judge: a verdict it cannot read is an error, not a loss; master keys earn nothing; the table reads', async () => {
-    const judge = spec(
-      'judge',
-      `name: judge\nreward:\n  use: judge\n  args: { base_url: ${server.baseURL}, model: judge, max_retries: 0 }\n`,
-    );
+    const judge = judgeSpec();
     const out = join(dir, 'rows.jsonl');
     const { code, stdout, stderr } = await run(['--spec', judge, ...common, '--json', '--output', out]);
     expect(code, stderr).toBe(0);
@@ -116,19 +120,14 @@ describe('assay eval on a RewardBench-shaped file', () => {
   });
 
   it('--compare: a verifier audit lists the cases where the two specs disagree', async () => {
-    const judge = spec(
-      'judge2',
-      `name: judge\nreward:\n  use: judge\n  args: { base_url: ${server.baseURL}, model: judge, max_retries: 0 }\n`,
-    );
+    const judge = judgeSpec();
     const { code, stdout, stderr } = await run([
       '--spec',
       fixture('boxed.yaml'),
       '--compare',
       judge,
       ...common,
-      '--master-keys',
-      '0',
-      '--json',
+      ...quietJson,
     ]);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout);
@@ -151,14 +150,7 @@ describe('assay eval on a RewardBench-shaped file', () => {
       'pairwise',
       `name: pairwise\nreward:\n  use: judge.pairwise\n  args: { base_url: ${server.baseURL}, model: judge, both_orders: false }\n`,
     );
-    const { code, stdout, stderr } = await run([
-      '--spec',
-      pairwise,
-      ...common,
-      '--master-keys',
-      '0',
-      '--json',
-    ]);
+    const { code, stdout, stderr } = await run(['--spec', pairwise, ...common, ...quietJson]);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout);
     // Always "A": the chosen response, shown first, always wins, and always loses once the order is swapped.

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Runtime, Scorer } from '../../core/scorer.js';
 import { type LoadedSpec, loadSpecFile } from '../../core/spec/load.js';
@@ -20,8 +19,8 @@ import {
 import { FORMATS, type Format, loadCases } from '../../eval/formats.js';
 import { readRows } from '../../eval/read.js';
 import { renderTable } from '../../eval/report.js';
-import { groupedBatches } from '../batches.js';
-import { positiveInt } from './score.js';
+import { groupedBatches, twoInFlight } from '../batches.js';
+import { positiveInt, scoringOptions } from './score.js';
 
 interface EvalCliOptions {
   spec: string;
@@ -60,20 +59,15 @@ function batchedScore(scorer: Scorer, timeoutMs: number | undefined) {
       samples.map((sample, index) => ({ sample, index })),
       4096,
     );
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const batch = batches[next++]!;
-        const results = await scorer.score(
-          batch.map((b) => b.sample),
-          timeoutMs !== undefined ? { timeoutMs } : {},
-        );
-        batch.forEach((b, k) => {
-          out[b.index] = results[k]!;
-        });
-      }
-    };
-    await Promise.all([worker(), worker()]);
+    await twoInFlight(batches, async (batch) => {
+      const results = await scorer.score(
+        batch.map((b) => b.sample),
+        timeoutMs !== undefined ? { timeoutMs } : {},
+      );
+      batch.forEach((b, k) => {
+        out[b.index] = results[k]!;
+      });
+    });
     return out;
   };
 }
@@ -177,8 +171,7 @@ export async function runEval(opts: EvalCliOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('eval')
+  scoringOptions(program.command('eval'))
     .description(
       'evaluate a reward spec on a benchmark file (RewardBench 1/2, RM-Bench, JudgeBench, verification, ProcessBench, Assay JSONL; JSONL, JSON or Parquet)',
     )
@@ -220,17 +213,6 @@ export function register(program: Command): void {
     )
     .option('--no-both-orders', 'pairs: score one order only')
     .option('--limit <n>', 'evaluate a seeded sample of this many cases', positiveInt('--limit'))
-    .option(
-      '--concurrency <n>',
-      'worker threads for CPU rewards',
-      positiveInt('--concurrency'),
-      availableParallelism(),
-    )
-    .option(
-      '--timeout-ms <ms>',
-      "per-sample deadline (default: the spec's timeout_ms)",
-      positiveInt('--timeout-ms'),
-    )
     .action(async (opts: EvalCliOptions) => {
       await runEval(opts);
     });
