@@ -152,8 +152,16 @@ export function judgeCase(c: EvalCase, results: RewardResult[], threshold: numbe
   }
   const s = scores as number[];
   switch (c.kind) {
-    case 'pair':
-      return { ...base, status: 'ok', ...pairCredit(s[0]!, s[1]!) };
+    case 'pair': {
+      // A pairwise judge that judged both orders itself says whether they disagreed.
+      const flips = findDetail(results[0], 'position_flips');
+      return {
+        ...base,
+        status: 'ok',
+        ...pairCredit(s[0]!, s[1]!),
+        ...(typeof flips === 'number' && { position_flip: flips > 0 }),
+      };
+    }
     case 'styled_pair': {
       const { matrix, tie } = styleMatrix(s.slice(0, c.chosen.length), s.slice(c.chosen.length));
       const cells = matrix.flat();
@@ -312,7 +320,9 @@ export async function scoreCases(cases: EvalCase[], score: ScoreFn, opts: EvalOp
     const [rej, cho] = scoresOf(r);
     if (rej === null || cho === null || rej === undefined || cho === undefined) continue;
     const first = preference(result.scores[0]!, result.scores[1]!);
-    result.swapped = { value: pairCredit(cho, rej).value, flip: preference(cho, rej) !== first };
+    const flip = preference(cho, rej) !== first;
+    result.swapped = { value: pairCredit(cho, rej).value, flip };
+    result.position_flip = flip || result.position_flip === true;
   }
   const mkResults = take(mk.samples.length);
   return {
@@ -388,4 +398,23 @@ export function usesGroupReward(node: unknown, depth = 0): boolean {
   const use = (node as { use?: unknown }).use;
   if (typeof use === 'string' && getReward(use)?.mode === 'group') return true;
   return Object.values(node).some((v) => usesGroupReward(v, depth + 1));
+}
+
+/**
+ * Samples cut into consecutive chunks of about `size`, never between two samples of one group (a case's
+ * candidates are contiguous), so a front can score a large evaluation without filling its queue at once.
+ */
+export function contiguousChunks(samples: Sample[], size: number): Sample[][] {
+  const chunks: Sample[][] = [];
+  let current: Sample[] = [];
+  samples.forEach((s, i) => {
+    const sameGroup = i > 0 && s.group !== undefined && s.group === samples[i - 1]!.group;
+    if (current.length >= size && !sameGroup) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(s);
+  });
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -46,8 +46,13 @@ export interface CaseResult {
   matrix?: number[][];
   /** RewardBench 2 Ties: which half of a prompt pair and the prompt id. */
   ties?: { type: 'ref' | 'tied'; prompt_id: string; correct: number[]; incorrect: number[] };
-  /** Pairs judged in both orders: the case's credit with the responses swapped, and whether the winner changed. */
+  /** Pairs scored again with the responses swapped: the credit then, and whether the winner changed. */
   swapped?: { value: number; flip: boolean };
+  /**
+   * Whether the winner depends on the order the responses are shown in: from the swapped scoring, or from a
+   * pairwise judge that judges both orders itself (its `detail.position_flips`).
+   */
+  position_flip?: boolean;
 }
 
 /** Figures of one set of cases (NaN-free: undefined figures are null). */
@@ -213,9 +218,9 @@ function tiesFigures(units: CaseResult[][]): Figures {
 }
 
 function positionFigures(ok: CaseResult[]): Figures {
-  const both = ok.filter((c) => c.swapped !== undefined);
+  const both = ok.filter((c) => c.position_flip !== undefined);
   if (both.length === 0) return {};
-  return { position_flip_rate: mean(both.map((c) => (c.swapped!.flip ? 1 : 0))) };
+  return { position_flip_rate: mean(both.map((c) => (c.position_flip ? 1 : 0))) };
 }
 
 /**

@@ -155,6 +155,15 @@ describe('assay eval on a RewardBench-shaped file', () => {
     const report = JSON.parse(stdout);
     // Always "A": the chosen response, shown first, always wins, and always loses once the order is swapped.
     expect(report.overall).toMatchObject({ accuracy: 1, position_flip_rate: 1, errors: 0 });
+
+    // The same judge asked for both orders itself: every pair is a tie, and its detail says the orders disagreed.
+    const both = spec(
+      'pairwise-both',
+      `name: pairwise\nreward:\n  use: judge.pairwise\n  args: { base_url: ${server.baseURL}, model: judge }\n`,
+    );
+    const again = await run(['--spec', both, ...common, ...quietJson, '--no-both-orders']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).overall).toMatchObject({ accuracy: 0, ties: 8, position_flip_rate: 1 });
   });
 
   it('refuses a file whose format it cannot tell, naming the fields it saw', async () => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { RewardResult, Sample } from '../../core/types.js';
 import {
+  contiguousChunks,
   DEFAULT_EVAL_OPTIONS,
   type EvalOptions,
   reportOf,
@@ -12,6 +14,9 @@ import { abortOnDisconnect } from '../disconnect.js';
 import { HttpError } from '../http-error.js';
 import { parseBody, runOf } from '../request.js';
 import type { ScoringService } from '../service.js';
+
+/** Samples per call into the scoring service. */
+const EVAL_CHUNK = 1024;
 
 const evalBody = z
   .object({
@@ -58,12 +63,22 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
       ...(body.masterKeys !== undefined && { masterKeyPrompts: body.masterKeys }),
     };
     const signal = abortOnDisconnect(reply);
-    const run = await scoreCases(
-      loaded.cases,
-      (samples) =>
-        service.scoreResults({ spec: body.spec, samples, route: 'eval', run: runOf(req, body.run), signal }),
-      opts,
-    );
+    // Chunk by chunk, so a large evaluation takes its turn in the bounded queue instead of filling it.
+    const score = async (samples: Sample[]) => {
+      const out: RewardResult[] = [];
+      for (const chunk of contiguousChunks(samples, EVAL_CHUNK))
+        out.push(
+          ...(await service.scoreResults({
+            spec: body.spec,
+            samples: chunk,
+            route: 'eval',
+            run: runOf(req, body.run),
+            signal,
+          })),
+        );
+      return out;
+    };
+    const run = await scoreCases(loaded.cases, score, opts);
     const kind = loaded.cases[0]!.kind;
     return {
       ...reportOf(loaded.format, kind, scorer.spec.name, run, opts),
