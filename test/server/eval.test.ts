@@ -1,8 +1,9 @@
 /** `POST /v1/eval` on a real server: the report `assay eval --json` prints, and 400s that name the problem. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start.js';
-import { post, serve } from './helpers.js';
+import { post, queryStore, serve, tempDir } from './helpers.js';
 
 const fixture = (name: string) => new URL(`../fixtures/eval/${name}`, import.meta.url).pathname;
 const rows = (name: string) =>
@@ -63,5 +64,21 @@ describe('POST /v1/eval', () => {
     const format = await post(server.url, '/v1/eval', { rows: rows('assay.jsonl'), format: 'csv' });
     expect(format.status).toBe(400);
     expect(format.body.error).toMatch(/^format/);
+  });
+
+  it('records its samples in the run store under an eval run of their own', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const withStore = await serve({ specs: [fixture('math.yaml')], store: file, run: 'training-run' });
+    const res = await post(withStore.url, '/v1/eval', {
+      rows: rows('verification.jsonl'),
+      masterKeys: 0,
+      bootstrap: 0,
+    });
+    expect(res.status).toBe(200);
+    await withStore.app.close();
+    queryStore(file, (db) => {
+      const runs = db.prepare('SELECT run, route, count(*) AS n FROM samples GROUP BY run, route').all();
+      expect(runs).toEqual([{ run: 'eval:math', route: 'eval', n: 6 }]);
+    });
   });
 });

@@ -63,6 +63,8 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
       ...(body.masterKeys !== undefined && { masterKeyPrompts: body.masterKeys }),
     };
     const signal = abortOnDisconnect(reply);
+    // Recorded apart from the training run the server was started for, unless the request names one.
+    const runId = runOf(req, body.run) ?? `eval:${scorer.spec.name}`;
     // Chunk by chunk, so a large evaluation takes its turn in the bounded queue instead of filling it.
     const score = async (samples: Sample[]) => {
       const out: RewardResult[] = [];
@@ -72,7 +74,7 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
             spec: body.spec,
             samples: chunk,
             route: 'eval',
-            run: runOf(req, body.run),
+            run: runId,
             signal,
           })),
         );
