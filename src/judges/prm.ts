@@ -24,10 +24,11 @@ import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import { SPLIT_RULES, type SplitRule, splitSteps } from '../credit/shaping/split.js';
 import { STEP_AGGREGATES, stepAggregates } from '../credit/steps.js';
 import { endpointOf, judgeArgsShape } from './args.js';
-import { ask, judgeFailure, prepareText, type Question, systemMessage, Tally } from './ask.js';
+import { ask, judgeFailure, prepareText, type Question, systemMessage, Tally, unreadable } from './ask.js';
 import { type Endpoint, JudgeCallError } from './endpoint.js';
 import { describeError } from './retry.js';
 import { delimit, fillTemplate } from './text.js';
+import { verdictNumber } from './verdict.js';
 
 /** Qwen2.5-Math-PRM's system prompt, from its model card. */
 const QWEN_PRM_SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
@@ -62,6 +63,12 @@ const prmArgs = z
     label_index: z.number().int().min(0).default(1),
     /** pooling: the separator's token id, to read per-token replies at its positions (via /tokenize). */
     step_token_id: z.number().int().min(0).optional(),
+    /**
+     * chat: `per_step`, one `Step k: correct|incorrect` line per step; `first_error`, one final
+     * `VERDICT: k` naming the first wrong step (1…n) or 0 when all are right, as ProcessBench's critics answer
+     * (the steps before it score 1, the rest 0).
+     */
+    verdicts: z.enum(['per_step', 'first_error']).default('per_step'),
     /** chat: the user message; placeholders {{prompt}}, {{steps}}, {{count}}. */
     template: z.string().optional(),
     system: z.string().optional(),
@@ -184,7 +191,37 @@ const stepsSchema = (n: number) => ({
   },
 });
 
+const firstErrorSchema = (n: number) => ({
+  name: 'first_error',
+  field: 'first_error',
+  schema: {
+    type: 'object',
+    properties: { rationale: { type: 'string' }, first_error: { type: 'integer', minimum: 0, maximum: n } },
+    required: ['rationale', 'first_error'],
+    additionalProperties: false,
+  },
+});
+
+/** Step scores from the first wrong step k (1…n; 0: none): 1 before it, 0 from it on. */
+export function firstErrorScores(k: number, steps: number): number[] {
+  return Array.from({ length: steps }, (_, i) => (k === 0 || i < k - 1 ? 1 : 0));
+}
+
 function generativeQuestion(a: PrmArgs, sample: Sample, steps: string[]): Question {
+  if (a.verdicts === 'first_error') {
+    const schema = firstErrorSchema(steps.length);
+    const lineHint = `<the number of the first incorrect step, 1 to ${steps.length}, or 0 if every step is correct>`;
+    return {
+      ...stepsQuestion(a, sample, steps),
+      system: systemMessage(a.system ?? GENERATIVE_SYSTEM, a, { schema, lineHint }),
+      schema,
+      lineHint,
+    };
+  }
+  return stepsQuestion(a, sample, steps);
+}
+
+function stepsQuestion(a: PrmArgs, sample: Sample, steps: string[]): Question {
   const schema = stepsSchema(steps.length);
   const lineHint = `<correct|incorrect> for step 1, then the same for each step through step ${steps.length}, one line each as "Step k: correct"`;
   const numbered = steps.map((s, k) => `Step ${k + 1}:\n${s}`).join('\n\n');
@@ -214,6 +251,12 @@ async function generative(
   const tally = new Tally();
   try {
     const answer = await ask(endpoint, a, generativeQuestion(a, sample, steps), ctx, tally);
+    if (a.verdicts === 'first_error') {
+      const k = verdictNumber(answer.verdict);
+      if (k === undefined || !Number.isInteger(k) || k < 0 || k > steps.length)
+        return unreadable(answer.reply, `the number of the first wrong step, 0 to ${steps.length}`, tally);
+      return { scores: firstErrorScores(k, steps.length), detail: { ...tally.toDetail(), first_error: k } };
+    }
     const scores = readStepVerdicts(answer.reply.content, steps.length, a.structured);
     if (!scores) {
       const last = answer.reply.content.trim().split('\n').at(-1)?.slice(0, 80) ?? '';

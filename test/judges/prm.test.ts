@@ -9,7 +9,7 @@ import { parseScoredLines, stepRewardsOf } from '../../src/credit/scored.js';
 import { computeStepCredit } from '../../src/credit/steps.js';
 import { DEFAULT_EVAL_OPTIONS, reportOf, scoreCases } from '../../src/eval/evaluate.js';
 import { loadCases } from '../../src/eval/formats.js';
-import { readStepRewards, readStepVerdicts, stepValue } from '../../src/judges/prm.js';
+import { firstErrorScores, readStepRewards, readStepVerdicts, stepValue } from '../../src/judges/prm.js';
 import { parseSpec, Runtime, Scorer } from './engine.js';
 import { delimited, type FakeOpenAIServer, startFakeServer } from './fake-openai-server.js';
 import { scoreOnce } from './helpers.js';
@@ -61,6 +61,11 @@ beforeAll(async () => {
       const block = delimited(req.user, 'STEPS') ?? '';
       const steps = block.split(/\n\n(?=Step \d+:)/).map((s) => s.replace(/^Step \d+:\n/, ''));
       if (block.includes('unreadable')) return 'The steps look fine overall.';
+      if (req.system.includes('first incorrect step')) {
+        if (block.includes('out of range')) return 'VERDICT: 12';
+        const k = steps.findIndex(isWrong);
+        return `Step ${k + 1} is the first mistake.\nVERDICT: ${k + 1}`;
+      }
       return `Checking each step.\n${steps.map((s, k) => `Step ${k + 1}: ${isWrong(s) ? 'incorrect' : 'correct'}`).join('\n')}`;
     },
   });
@@ -175,6 +180,21 @@ describe('prm as a generative judge', () => {
     expect(r!.detail!.step_scores).toEqual([1, 1, 1, 1, 1, 1, 0, 1, 1, 1]);
     expect(r!.score).toBe(0);
     expect(server.chatRequests.length - before).toBe(1);
+  });
+
+  it('first_error: one VERDICT line naming the first wrong step, as ProcessBench critics answer', async () => {
+    expect(firstErrorScores(0, 3)).toEqual([1, 1, 1]);
+    expect(firstErrorScores(2, 3)).toEqual([1, 0, 0]);
+    const before = server.chatRequests.length;
+    const [r] = await scoreOnce(chat({ verdicts: 'first_error' }), [sample]);
+    expect(r!.status, r!.reason).toBe('ok');
+    expect(r!.detail).toMatchObject({ first_error: 7, step_scores: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] });
+    expect(server.chatRequests.length - before).toBe(1);
+    const [bad] = await scoreOnce(chat({ verdicts: 'first_error' }), [
+      { prompt: 'p', steps: ['one', 'out of range'], response: 'x' },
+    ]);
+    expect(bad).toMatchObject({ status: 'error', score: null });
+    expect(bad!.reason).toMatch(/expected the number of the first wrong step, 0 to 2/);
   });
 
   it('a reply without one verdict per step is an error naming what was expected', async () => {
