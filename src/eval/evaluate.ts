@@ -19,6 +19,7 @@ import {
   isTiesSubset,
   pairCredit,
   styleMatrix,
+  sumVectors,
   tiesId,
 } from './metrics.js';
 import { type Summary, summarize } from './report.js';
@@ -259,28 +260,18 @@ function masterKeySummary(results: RewardResult[], keyOf: number[], opts: EvalOp
   const own = results.filter((_, i) => keyOf[i]! >= 0);
   const keys = keyOf.filter((k) => k >= 0);
   const scored = own.flatMap((r, i) => (r.status === 'ok' ? [{ score: r.score!, key: keys[i]! }] : []));
-  const units = scored.map((s) => [
-    {
-      id: '',
-      subset: '',
-      kind: 'verification' as CaseKind,
-      row: 0,
-      status: 'ok' as const,
-      scores: [],
-      value: s.score >= opts.threshold ? 1 : 0,
-    },
-  ]);
-  const rate = (strata: CaseResult[][][]) => {
-    const flat = strata.flat(2);
-    return { rate: flat.length === 0 ? null : flat.reduce((a, c) => a + c.value!, 0) / flat.length };
-  };
-  const cis = opts.rounds > 0 ? bootstrap([units], rate, opts.rounds, opts.seed) : {};
+  // One unit per master-key sample: [1, passed]; the rate is a ratio of the sums.
+  const units = [scored.map((s) => [1, s.score >= opts.threshold ? 1 : 0])];
+  const rate = (sums: number[][]) => ({
+    rate: sums[0]![0] === 0 ? null : sums[0]![1]! / sums[0]![0]!,
+  });
+  const cis = opts.rounds > 0 ? bootstrap(units, 2, rate, opts.rounds, opts.seed) : {};
   const passed = [
     ...new Set(scored.filter((s) => s.score >= opts.threshold).map((s) => EVAL_MASTER_KEYS[s.key]!)),
   ];
   return {
     n: own.length,
-    false_positive_rate: rate([units]).rate,
+    false_positive_rate: rate([sumVectors(units[0]!, 2)]).rate,
     ci95: cis.rate ?? null,
     errors: own.length - scored.length,
     mean_score: scored.length === 0 ? null : scored.reduce((a, s) => a + s.score, 0) / scored.length,

@@ -58,8 +58,6 @@ export interface CaseResult {
 /** Figures of one set of cases (NaN-free: undefined figures are null). */
 export type Figures = Record<string, number | null>;
 
-const mean = (xs: number[]): number | null =>
-  xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
 // ---- per-case credit -------------------------------------------------------------------------------
@@ -104,56 +102,96 @@ export function tiesId(id: string): { type: 'ref' | 'tied'; prompt_id: string } 
 export const isTiesSubset = (subset: string): boolean => subset.toLowerCase() === 'ties';
 
 // ---- figures of a set of cases ---------------------------------------------------------------------
+//
+// Every figure is a ratio of sums over units (a unit: one case, or one Ties prompt), so a kind is a map from
+// a unit to a fixed vector of counts and a `finish` from the summed vector to figures. The bootstrap then
+// only sums vectors of resampled units: 1 000 rounds over 10 000 cases cost milliseconds, not minutes.
 
-function styleFigures(ok: CaseResult[]): Figures {
-  const cells = (keep: (i: number, j: number) => boolean) =>
-    mean(
-      ok.flatMap((c) => (c.matrix ?? []).flatMap((row, i) => row.flatMap((v, j) => (keep(i, j) ? [v] : [])))),
-    );
-  return {
-    accuracy: mean(ok.map((c) => c.value!)),
-    hard: cells((i, j) => i < j),
-    normal: cells((i, j) => i === j),
-    easy: cells((i, j) => i > j),
-  };
+/** A kind's figures as sums: `vector` of one unit, `finish` of the summed vectors. */
+export interface Additive {
+  size: number;
+  vector(unit: CaseResult[]): number[];
+  finish(sums: readonly number[]): Figures;
 }
 
-function verificationFigures(ok: CaseResult[]): Figures {
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (const c of ok) {
-    if (c.accepted && c.label) tp++;
-    else if (c.accepted) fp++;
-    else if (c.label) fn++;
-    else tn++;
-  }
-  const n = tp + fp + tn + fn;
-  const po = ratio(tp + tn, n);
-  const pe = n === 0 ? null : ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / (n * n);
-  return {
-    accuracy: po,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    false_positive_rate: ratio(fp, fp + tn),
-    kappa: po === null || pe === null || pe === 1 ? null : (po - pe) / (1 - pe),
-  };
-}
+const pairs: Additive = {
+  // [cases, credit, cases seen in both orders, flips]
+  size: 4,
+  vector: ([c]) => [1, c!.value!, c!.position_flip === undefined ? 0 : 1, c!.position_flip ? 1 : 0],
+  finish: ([n, credit, both, flips]) => ({
+    accuracy: ratio(credit!, n!),
+    ...(both! > 0 && { position_flip_rate: ratio(flips!, both!) }),
+  }),
+};
 
-function processFigures(ok: CaseResult[]): Figures {
-  const erroneous = ok.filter((c) => c.label !== -1);
-  const correct = ok.filter((c) => c.label === -1);
-  const errAcc = mean(erroneous.map((c) => c.value!));
-  const corrAcc = mean(correct.map((c) => c.value!));
-  const f1 =
-    errAcc === null || corrAcc === null
-      ? null
-      : errAcc + corrAcc === 0
-        ? 0
-        : (2 * errAcc * corrAcc) / (errAcc + corrAcc);
-  return { accuracy: mean(ok.map((c) => c.value!)), f1, error_accuracy: errAcc, correct_accuracy: corrAcc };
-}
+const styled: Additive = {
+  // [cases, credit, hard wins, hard cells, normal wins, normal cells, easy wins, easy cells]
+  size: 8,
+  vector: ([c]) => {
+    const v = [1, c!.value!, 0, 0, 0, 0, 0, 0];
+    for (const [i, row] of (c!.matrix ?? []).entries()) {
+      for (const [j, win] of row.entries()) {
+        const at = i < j ? 2 : i === j ? 4 : 6;
+        v[at]! += win;
+        v[at + 1]! += 1;
+      }
+    }
+    return v;
+  },
+  finish: (s) => ({
+    accuracy: ratio(s[1]!, s[0]!),
+    hard: ratio(s[2]!, s[3]!),
+    normal: ratio(s[4]!, s[5]!),
+    easy: ratio(s[6]!, s[7]!),
+  }),
+};
+
+const verification: Additive = {
+  // [TP, FP, TN, FN]
+  size: 4,
+  vector: ([c]) => {
+    const accepted = c!.accepted === true;
+    const label = c!.label === true;
+    return [
+      accepted && label ? 1 : 0,
+      accepted && !label ? 1 : 0,
+      !accepted && !label ? 1 : 0,
+      !accepted && label ? 1 : 0,
+    ];
+  },
+  finish: ([tp, fp, tn, fn]) => {
+    const n = tp! + fp! + tn! + fn!;
+    const po = ratio(tp! + tn!, n);
+    const pe = n === 0 ? null : ((tp! + fp!) * (tp! + fn!) + (fn! + tn!) * (fp! + tn!)) / (n * n);
+    return {
+      accuracy: po,
+      precision: ratio(tp!, tp! + fp!),
+      recall: ratio(tp!, tp! + fn!),
+      false_positive_rate: ratio(fp!, fp! + tn!),
+      kappa: po === null || pe === null || pe === 1 ? null : (po - pe) / (1 - pe),
+    };
+  },
+};
+
+const process: Additive = {
+  // [cases, hits, erroneous, hits on erroneous, correct, hits on correct]
+  size: 6,
+  vector: ([c]) => {
+    const hit = c!.value!;
+    return c!.label === -1 ? [1, hit, 0, 0, 1, hit] : [1, hit, 1, hit, 0, 0];
+  },
+  finish: ([n, hits, err, errHits, corr, corrHits]) => {
+    const errAcc = ratio(errHits!, err!);
+    const corrAcc = ratio(corrHits!, corr!);
+    const f1 =
+      errAcc === null || corrAcc === null
+        ? null
+        : errAcc + corrAcc === 0
+          ? 0
+          : (2 * errAcc * corrAcc) / (errAcc + corrAcc);
+    return { accuracy: ratio(hits!, n!), f1, error_accuracy: errAcc, correct_accuracy: corrAcc };
+  },
+};
 
 interface PromptStats {
   accurate: boolean;
@@ -176,70 +214,69 @@ function marginScore(x: number, spread: number): number {
   return Math.tanh(x / spread - 1);
 }
 
-/** RewardBench 2 Ties score over prompt units (each unit: the ref and/or tied row of one prompt id). */
-function tiesFigures(units: CaseResult[][]): Figures {
-  const ref: PromptStats[] = [];
-  const tied: PromptStats[] = [];
-  const paired: { ref: PromptStats; tied: PromptStats }[] = [];
-  for (const unit of units) {
+/** RewardBench 2 Ties, per prompt unit (its ref and/or tied row). */
+const ties: Additive = {
+  // [ref prompts, ref accurate, tied prompts, tied accurate, paired prompts, preferred, preferred hard, margin term]
+  size: 8,
+  vector: (unit) => {
     const r = unit.find((c) => c.ties?.type === 'ref');
     const t = unit.find((c) => c.ties?.type === 'tied');
     const rs = r && promptStats(r.ties!);
     const ts = t && promptStats(t.ties!);
-    if (rs) ref.push(rs);
-    if (ts) tied.push(ts);
-    if (rs && ts) paired.push({ ref: rs, tied: ts });
-  }
-  const refAccuracy = mean(ref.map((s) => (s.accurate ? 1 : 0)));
-  const tiedAccuracy = mean(tied.map((s) => (s.accurate ? 1 : 0)));
-  const preferred = mean(paired.map((p) => (p.tied.margin > p.tied.spread ? 1 : 0)));
-  const preferredHard = mean(
-    paired.map((p) => (Math.min(p.ref.margin, p.tied.margin) > p.tied.spread ? 1 : 0)),
-  );
-  const marginTerm = mean(
-    paired.map((p) => marginScore(Math.min(p.ref.margin, p.tied.margin), p.tied.spread)),
-  );
-  // The reference scores a missing half as 0 accuracy; the correctness terms need paired prompts.
-  const accuracy =
-    preferred === null || preferredHard === null || marginTerm === null
-      ? null
-      : 0.3 * (tiedAccuracy ?? 0) +
-        0.3 * (refAccuracy ?? 0) +
-        0.2 * preferred +
-        0.2 * preferredHard +
-        0.01 * marginTerm;
-  return {
-    accuracy,
-    ref_accuracy: refAccuracy,
-    tied_accuracy: tiedAccuracy,
-    correctness_preferred: preferred,
-    correctness_preferred_hard: preferredHard,
-  };
+    const v = [rs ? 1 : 0, rs?.accurate ? 1 : 0, ts ? 1 : 0, ts?.accurate ? 1 : 0, 0, 0, 0, 0];
+    if (rs && ts) {
+      const hardest = Math.min(rs.margin, ts.margin);
+      v[4] = 1;
+      v[5] = ts.margin > ts.spread ? 1 : 0;
+      v[6] = hardest > ts.spread ? 1 : 0;
+      v[7] = marginScore(hardest, ts.spread);
+    }
+    return v;
+  },
+  finish: ([refN, refOk, tiedN, tiedOk, paired, preferred, hard, margin]) => {
+    const refAccuracy = ratio(refOk!, refN!);
+    const tiedAccuracy = ratio(tiedOk!, tiedN!);
+    const p = ratio(preferred!, paired!);
+    const ph = ratio(hard!, paired!);
+    const m = ratio(margin!, paired!);
+    // The reference scores a missing half as 0 accuracy; the correctness terms need paired prompts.
+    const accuracy =
+      p === null || ph === null || m === null
+        ? null
+        : 0.3 * (tiedAccuracy ?? 0) + 0.3 * (refAccuracy ?? 0) + 0.2 * p + 0.2 * ph + 0.01 * m;
+    return {
+      accuracy,
+      ref_accuracy: refAccuracy,
+      tied_accuracy: tiedAccuracy,
+      correctness_preferred: p,
+      correctness_preferred_hard: ph,
+    };
+  },
+};
+
+/** The additive form of a kind's figures (the Ties subset of a best-of file has its own). */
+export function additiveOf(kind: CaseKind, isTies: boolean): Additive {
+  if (kind === 'best_of' && isTies) return ties;
+  if (kind === 'styled_pair') return styled;
+  if (kind === 'verification') return verification;
+  if (kind === 'process') return process;
+  return pairs;
 }
 
-function positionFigures(ok: CaseResult[]): Figures {
-  const both = ok.filter((c) => c.position_flip !== undefined);
-  if (both.length === 0) return {};
-  return { position_flip_rate: mean(both.map((c) => (c.position_flip ? 1 : 0))) };
+/** Sum the vectors of units. */
+export function sumVectors(vectors: readonly number[][], size: number): number[] {
+  const sums = new Array<number>(size).fill(0);
+  for (const v of vectors) for (let k = 0; k < size; k++) sums[k]! += v[k]!;
+  return sums;
 }
 
 /**
  * The figures of one subset, from its units (a unit is one case, or in the Ties subset one prompt's ref
  * and tied cases). Failed cases must already be left out.
  */
-export function subsetFigures(kind: CaseKind, ties: boolean, units: CaseResult[][]): Figures {
-  if (kind === 'best_of' && ties) return tiesFigures(units);
-  const ok = units.flat();
-  switch (kind) {
-    case 'styled_pair':
-      return styleFigures(ok);
-    case 'verification':
-      return verificationFigures(ok);
-    case 'process':
-      return processFigures(ok);
-    default:
-      return { accuracy: mean(ok.map((c) => c.value!)), ...positionFigures(ok) };
-  }
+export function subsetFigures(kind: CaseKind, isTies: boolean, units: CaseResult[][]): Figures {
+  const a = additiveOf(kind, isTies);
+  return a.finish(sumVectors(units.map(a.vector), a.size));
 }
 
 /** A subset's cases as resampling units: one per case, or one per prompt id in the Ties subset. */
@@ -264,21 +301,30 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * Percentile bootstrap 95% intervals of every figure `stat` computes, resampling units with replacement
- * within each stratum (`rounds` times, from `seed`). A figure undefined in a resample (no positives for
- * precision…) is left out of that round; one never defined gets null.
+ * Percentile bootstrap 95% intervals of every figure `stat` computes from per-stratum sums, resampling the
+ * units of each stratum with replacement (`rounds` times, from `seed`). `strata[k][u]` is the vector of
+ * unit u of stratum k. A figure undefined in a resample (no positives for precision…) is left out of that
+ * round; one never defined gets null.
  */
 export function bootstrap(
-  strata: CaseResult[][][],
-  stat: (strata: CaseResult[][][]) => Figures,
+  strata: readonly number[][][],
+  size: number,
+  stat: (sums: number[][]) => Figures,
   rounds: number,
   seed: number,
 ): Record<string, [number, number] | null> {
   const random = seededRandom(seed);
   const draws = new Map<string, number[]>();
   for (let b = 0; b < rounds; b++) {
-    const resampled = strata.map((units) => units.map(() => units[Math.floor(random() * units.length)]!));
-    for (const [key, v] of Object.entries(stat(resampled))) {
+    const sums = strata.map((units) => {
+      const acc = new Array<number>(size).fill(0);
+      for (let i = 0; i < units.length; i++) {
+        const v = units[Math.floor(random() * units.length)]!;
+        for (let k = 0; k < size; k++) acc[k]! += v[k]!;
+      }
+      return acc;
+    });
+    for (const [key, v] of Object.entries(stat(sums))) {
       if (v === null || !Number.isFinite(v)) continue;
       const list = draws.get(key);
       if (list) list.push(v);
@@ -286,7 +332,8 @@ export function bootstrap(
     }
   }
   const out: Record<string, [number, number] | null> = {};
-  for (const key of Object.keys(stat(strata))) {
+  const full = stat(strata.map((units) => sumVectors(units, size)));
+  for (const key of Object.keys(full)) {
     const values = draws.get(key);
     if (!values || values.length === 0) {
       out[key] = null;

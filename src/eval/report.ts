@@ -3,7 +3,15 @@
  * returns), and the readable table. Pure.
  */
 import type { CaseKind } from './cases.js';
-import { bootstrap, type CaseResult, type Figures, isTiesSubset, subsetFigures, unitsOf } from './metrics.js';
+import {
+  additiveOf,
+  bootstrap,
+  type CaseResult,
+  type Figures,
+  isTiesSubset,
+  sumVectors,
+  unitsOf,
+} from './metrics.js';
 
 /** `n` cases, `accuracy` in [0, 1] with its `ci95`, `ties`, `errors`, then the kind's other figures, each with `<name>_ci95`. */
 export type Summary = {
@@ -62,35 +70,46 @@ export function summarize(
     else bySubset.set(r.subset, [r]);
   }
   const names = [...bySubset.keys()].sort();
-  const strata = names.map((name) =>
+  const additives = names.map((name) => additiveOf(kind, isTiesSubset(name)));
+  // One vector per resampling unit, padded to a common length so the strata can be resampled together.
+  const size = Math.max(0, ...additives.map((a) => a.size));
+  const strata = names.map((name, k) =>
     unitsOf(
       bySubset.get(name)!.filter((c) => c.status === 'ok'),
       isTiesSubset(name),
-    ),
+    ).map((unit) => {
+      const v = additives[k]!.vector(unit);
+      return v.length < size ? [...v, ...new Array<number>(size - v.length).fill(0)] : v;
+    }),
   );
-  const ci = (stat: (s: CaseResult[][][]) => Figures, s: CaseResult[][][]) =>
-    opts.rounds > 0 ? bootstrap(s, stat, opts.rounds, opts.seed) : {};
+  const ci = (stat: (sums: number[][]) => Figures, s: number[][][]) =>
+    opts.rounds > 0 ? bootstrap(s, size, stat, opts.rounds, opts.seed) : {};
 
   const subsets: Record<string, Summary> = {};
   names.forEach((name, k) => {
-    const stat = (s: CaseResult[][][]) => subsetFigures(kind, isTiesSubset(name), s[0]!);
-    const units = [strata[k]!];
-    subsets[name] = withIntervals(stat(units), ci(stat, units), counts(bySubset.get(name)!));
+    const stat = (sums: number[][]) => additives[k]!.finish(sums[0]!);
+    const own = [strata[k]!];
+    subsets[name] = withIntervals(
+      stat([sumVectors(own[0]!, size)]),
+      ci(stat, own),
+      counts(bySubset.get(name)!),
+    );
   });
 
   const macro = kind === 'best_of';
   const overallStat = macro
-    ? (s: CaseResult[][][]): Figures => {
-        const accs = s.map(
-          (units, k) => subsetFigures(kind, isTiesSubset(names[k]!), units).accuracy ?? null,
-        );
-        const defined = accs.filter((a): a is number => a !== null);
-        return {
-          accuracy: defined.length === 0 ? null : defined.reduce((a, b) => a + b, 0) / defined.length,
-        };
+    ? (sums: number[][]): Figures => {
+        const accs = sums
+          .map((s, k) => additives[k]!.finish(s).accuracy ?? null)
+          .filter((a): a is number => a !== null);
+        return { accuracy: accs.length === 0 ? null : accs.reduce((a, b) => a + b, 0) / accs.length };
       }
-    : (s: CaseResult[][][]): Figures => subsetFigures(kind, false, s.flat());
-  const overall = withIntervals(overallStat(strata), ci(overallStat, strata), counts(results));
+    : (sums: number[][]): Figures => additiveOf(kind, false).finish(sumVectors(sums, size));
+  const overall = withIntervals(
+    overallStat(strata.map((units) => sumVectors(units, size))),
+    ci(overallStat, strata),
+    counts(results),
+  );
   if (macro) overall.aggregate = 'mean of subsets';
   return { overall, subsets };
 }

@@ -291,8 +291,8 @@ describe('bootstrap intervals', () => {
   it('quantiles interpolate linearly, as numpy does', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantile([0, 10], 0.025)).toBeCloseTo(0.25, 12);
-    const units = [[results[0]!], [results[1]!]];
-    const ci = bootstrap([units], (s) => ({ accuracy: s.flat().length }), 10, 3);
-    expect(ci.accuracy).toEqual([2, 2]);
+    // Every resample of two units has two units: the count's interval is [2, 2].
+    const ci = bootstrap([[[1], [1]]], 1, (sums) => ({ count: sums[0]![0]! }), 10, 3);
+    expect(ci.count).toEqual([2, 2]);
   });
 });
