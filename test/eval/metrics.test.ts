@@ -37,6 +37,11 @@ const pair = (id: string, subset = 'all'): EvalCase => ({
   rejected: 'r',
 });
 
+/** One scored case as a resampling unit. */
+const unit = (kind: CaseResult['kind'], i: number, extra: Partial<CaseResult>): CaseResult[] => [
+  { id: String(i), subset: 's', kind, row: i + 1, status: 'ok', scores: [], ...extra },
+];
+
 describe('per-case credit', () => {
   it('pairs: strictly above wins, equal is a tie with no credit', () => {
     expect(pairCredit(0.9, 0.1)).toEqual({ value: 1, tie: false });
@@ -101,19 +106,9 @@ describe('figures of a subset', () => {
       [false, true],
       [false, true],
     ];
-    const units = cells.map(([accepted, label], i) => [
-      {
-        id: String(i),
-        subset: 's',
-        kind: 'verification' as const,
-        row: i + 1,
-        status: 'ok' as const,
-        scores: [],
-        accepted,
-        label,
-        value: accepted === label ? 1 : 0,
-      },
-    ]);
+    const units = cells.map(([accepted, label], i) =>
+      unit('verification', i, { accepted, label, value: accepted === label ? 1 : 0 }),
+    );
     const f = subsetFigures('verification', false, units);
     expect(f.accuracy).toBeCloseTo(5 / 8, 12);
     expect(f.precision).toBeCloseTo(3 / 4, 12);
@@ -155,19 +150,9 @@ describe('figures of a subset', () => {
       [0, -1],
       [2, 2],
     ];
-    const units = rows.map(([label, predicted], i) => [
-      {
-        id: String(i),
-        subset: 's',
-        kind: 'process' as const,
-        row: i + 1,
-        status: 'ok' as const,
-        scores: [],
-        label,
-        predicted_step: predicted,
-        value: label === predicted ? 1 : 0,
-      },
-    ]);
+    const units = rows.map(([label, predicted], i) =>
+      unit('process', i, { label, predicted_step: predicted, value: label === predicted ? 1 : 0 }),
+    );
     const f = subsetFigures('process', false, units);
     expect(f.error_accuracy).toBeCloseTo(2 / 3, 12);
     expect(f.correct_accuracy).toBeCloseTo(1 / 2, 12);
