@@ -171,49 +171,51 @@ export async function runEval(opts: EvalCliOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  scoringOptions(program.command('eval'))
-    .description(
-      'evaluate a reward spec on a benchmark file (RewardBench 1/2, RM-Bench, JudgeBench, verification, ProcessBench, Assay JSONL; JSONL, JSON or Parquet)',
-    )
-    .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
-    .requiredOption('--input <file>', 'benchmark file: JSONL, JSON or Parquet ("-" for stdin)')
-    .addOption(
-      new Option('--format <name>', 'the file format (default: detected from the first row)').choices(
-        FORMATS,
-      ),
-    )
-    .option('--json', 'print one JSON object instead of the table')
-    .option('--output <file>', 'write per-case rows (JSONL) here')
-    .option(
-      '--compare <file>',
-      'a second spec scored on the same cases; the cases where they disagree are listed',
-    )
-    .option('--seed <n>', 'seed of the bootstrap (and of --limit)', nonNegativeInt('--seed'), 0)
-    .option(
-      '--bootstrap <n>',
-      'bootstrap resamples for the 95% intervals (0: none)',
-      nonNegativeInt('--bootstrap'),
-      1000,
-    )
-    .option(
-      '--threshold <x>',
-      'score at which a response is accepted / a step passes',
-      finiteNumber('--threshold'),
-      0.5,
-    )
-    .option(
-      '--master-keys <n>',
-      'try the built-in no-answer responses with the prompts of this many cases (0: off)',
-      nonNegativeInt('--master-keys'),
-      5,
-    )
-    .option(
-      '--both-orders',
-      'pairs: also score with the responses swapped (on by default for pairwise judges)',
-    )
-    .option('--no-both-orders', 'pairs: score one order only')
-    .option('--limit <n>', 'evaluate a seeded sample of this many cases', positiveInt('--limit'))
-    .action(async (opts: EvalCliOptions) => {
-      await runEval(opts);
-    });
+  scoringOptions(
+    program
+      .command('eval')
+      .description(
+        'evaluate a reward spec on a benchmark file (RewardBench 1/2, RM-Bench, JudgeBench, verification, ProcessBench, Assay JSONL; JSONL, JSON or Parquet)',
+      )
+      .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
+      .requiredOption('--input <file>', 'benchmark file: JSONL, JSON or Parquet ("-" for stdin)')
+      .addOption(
+        new Option('--format <name>', 'the file format (default: detected from the first row)').choices(
+          FORMATS,
+        ),
+      )
+      .option('--json', 'print one JSON object instead of the table')
+      .option('--output <file>', 'write per-case rows (JSONL) here')
+      .option(
+        '--compare <file>',
+        'a second spec scored on the same cases; the cases where they disagree are listed',
+      )
+      .option('--seed <n>', 'seed of the bootstrap (and of --limit)', nonNegativeInt('--seed'), 0)
+      .option(
+        '--bootstrap <n>',
+        'bootstrap resamples for the 95% intervals (0: none)',
+        nonNegativeInt('--bootstrap'),
+        1000,
+      )
+      .option(
+        '--threshold <x>',
+        'score at which a response is accepted / a step passes',
+        finiteNumber('--threshold'),
+        0.5,
+      )
+      .option(
+        '--master-keys <n>',
+        'try the built-in no-answer responses with the prompts of this many cases (0: off)',
+        nonNegativeInt('--master-keys'),
+        5,
+      )
+      .option(
+        '--both-orders',
+        'pairs: also score with the responses swapped (on by default for pairwise judges)',
+      )
+      .option('--no-both-orders', 'pairs: score one order only')
+      .option('--limit <n>', 'evaluate a seeded sample of this many cases', positiveInt('--limit')),
+  ).action(async (opts: EvalCliOptions) => {
+    await runEval(opts);
+  });
 }

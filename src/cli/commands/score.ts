@@ -134,13 +134,16 @@ export function scoringOptions(command: Command): Command {
 }
 
 export function register(program: Command): void {
-  scoringOptions(program.command('score'))
-    .description(
-      'score samples (JSONL, one Sample per line) with a reward spec; results to stdout or --output',
-    )
-    .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
-    .requiredOption('--input <file>', 'samples, one JSON object per line ("-" for stdin)')
-    .option('--output <file>', 'write results here instead of stdout')
+  scoringOptions(
+    program
+      .command('score')
+      .description(
+        'score samples (JSONL, one Sample per line) with a reward spec; results to stdout or --output',
+      )
+      .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
+      .requiredOption('--input <file>', 'samples, one JSON object per line ("-" for stdin)')
+      .option('--output <file>', 'write results here instead of stdout'),
+  )
     .option(
       '--on-error <policy>',
       'score reported for failed samples: null | zero | drop | <number> (status is kept)',
