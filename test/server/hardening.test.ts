@@ -44,3 +44,54 @@ describe('one response cannot freeze the server (item 5)', () => {
     }
   });
 });
+
+describe('a deeply nested sample is an error of its own (item 8)', () => {
+  const N = 100_000;
+  const deepObject = `${'{"a":'.repeat(N)}1${'}'.repeat(N)}`;
+  const deepList = `${'['.repeat(N)}1${']'.repeat(N)}`;
+  const good = '{"response":"a","reference":"a","group":"g"}';
+  const cases: [string, string, RegExp][] = [
+    [
+      '/v1/score',
+      `{"samples":[${good},{"response":"a","reference":"a","meta":${deepObject}}]}`,
+      /samples\[1\]\.meta: nested more than 1000 levels/,
+    ],
+    [
+      '/v1/score',
+      `{"samples":[${good},{"response":"a","reference":${deepList}}]}`,
+      /samples\[1\]\.reference: nested more than 1000 levels/,
+    ],
+    [
+      '/v1/groups',
+      `{"samples":[${good},{"response":"a","reference":"a","group":"g","meta":${deepObject}}]}`,
+      /samples\[1\]\.meta: nested/,
+    ],
+    [
+      '/get_reward',
+      `{"query":["a","a"],"labels":["a",${deepList}]}`,
+      /reference: nested more than 1000 levels/,
+    ],
+  ];
+  // with the cache (keys made with JSON.stringify on this thread) and without (bodies read in workers)
+  for (const cacheEntries of [1000, 0]) {
+    it(`/v1/score, /v1/groups and /get_reward score the others (cache ${cacheEntries ? 'on' : 'off'})`, async () => {
+      const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], cacheEntries });
+      try {
+        for (const [route, body, reason] of cases) {
+          const res = await post(url, route, body);
+          expect({ route, status: res.status }).toEqual({ route, status: 200 });
+          if (route === '/get_reward') {
+            expect(res.body.rewards).toEqual([1, null]);
+            expect(res.body.extra_logs.assay_failed).toEqual([0, 1]);
+          } else {
+            expect(res.body.results[0]).toMatchObject({ status: 'ok', score: 1 });
+            expect(res.body.results[1]).toMatchObject({ status: 'error', score: null });
+            expect(res.body.results[1].reason).toMatch(reason);
+          }
+        }
+      } finally {
+        await app.close();
+      }
+    });
+  }
+});
