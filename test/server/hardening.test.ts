@@ -2,9 +2,21 @@
  * Issue 14 (items 5, 8–11): attacks on the server through its HTTP interface, each against a real server
  * on loopback.
  */
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MB, repeatTo } from '../fixtures/adversarial.js';
-import { fixture, post, serve } from './helpers.js';
+import { startFakeServer } from '../judges/fake-openai-server.js';
+import { fixture, post, serve, tempDir } from './helpers.js';
+
+/** A spec file with one reward node, written to a fresh directory. */
+function specFile(name: string, reward: unknown): string {
+  const file = join(tempDir(), `${name}.json`);
+  writeFileSync(file, JSON.stringify({ name, timeout_ms: 20_000, reward }));
+  return file;
+}
 
 /** Poll `/health` until `work` settles; the slowest answer in ms. */
 async function slowestHealth(url: string, work: Promise<unknown>): Promise<number> {
@@ -94,4 +106,63 @@ describe('a deeply nested sample is an error of its own (item 8)', () => {
       }
     });
   }
+});
+
+describe('caps on what comes from outside (item 10)', () => {
+  it('a judge that streams an endless reply: the call fails at max_response_mb and the connection is dropped', async () => {
+    let sent = 0;
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no Content-Length to refuse
+      res.write('{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"');
+      const chunk = 'x'.repeat(64 * 1024);
+      const pump = () => {
+        while (!res.destroyed && sent < 400 * MB) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/v1`;
+    const spec = specFile('judge-endless', {
+      use: 'judge',
+      args: { base_url: base, model: 'm', max_response_mb: 1, max_retries: 2 },
+    });
+    const { app, url } = await serve({ specs: [spec] });
+    try {
+      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'an answer' }] });
+      expect(res.status).toBe(200);
+      expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
+      expect(res.body.results[0].reason).toMatch(/larger than the limit of 1048576 bytes/);
+      // one attempt (not retried), stopped near the cap: not the 400 MB the server would send
+      expect(sent).toBeLessThan(64 * MB);
+    } finally {
+      await app.close();
+      endless.closeAllConnections();
+      endless.close();
+    }
+  });
+
+  it('a reward model whose declared reply is over the cap is an error, not retried', async () => {
+    const fake = await startFakeServer({
+      pooling: () => ({ data: [{ data: new Array(300_000).fill(0.5) }] }),
+    });
+    const spec = specFile('rm-large', {
+      use: 'reward_model',
+      args: { base_url: fake.url, model: 'rm', max_response_mb: 1, max_retries: 3 },
+    });
+    const { app, url } = await serve({ specs: [spec] });
+    try {
+      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'an answer' }] });
+      expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
+      expect(res.body.results[0].reason).toMatch(
+        /larger than the limit of 1048576 bytes; raise max_response_mb/,
+      );
+      expect(fake.log.filter((r) => r.path === '/pooling')).toHaveLength(1);
+    } finally {
+      await app.close();
+      await fake.close();
+    }
+  });
 });
