@@ -48,6 +48,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly connectionsRefused = new Counter({
+    name: 'assay_connections_refused_total',
+    help: 'Connections answered 503 because the connection limit was reached',
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricsSources) {
     const r = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'assay_process_' });

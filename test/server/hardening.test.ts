@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MB, repeatTo } from '../fixtures/adversarial.js';
@@ -163,6 +163,101 @@ describe('caps on what comes from outside (item 10)', () => {
     } finally {
       await app.close();
       await fake.close();
+    }
+  });
+});
+
+/** A raw TCP connection to the server at `url`, open. */
+async function rawSocket(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => {});
+  await new Promise((r) => socket.once('connect', r));
+  return socket;
+}
+
+/** Everything the server sends on `socket` until it closes it (or `ms` pass). */
+function readUntilClosed(socket: Socket, ms: number): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    let text = '';
+    const timer = setTimeout(() => resolve({ text, closed: false }), ms);
+    socket.on('data', (d) => {
+      text += d.toString();
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+  });
+}
+
+describe('connection and request limits (item 10)', () => {
+  it('past maxConnections a connection is answered 503 naming the limit; the others still serve', async () => {
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], maxConnections: 5 });
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < 5; i++) held.push(await rawSocket(url));
+      const refused = await fetch(`${url}/health`);
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/too many connections \(limit 5\)/);
+      // a held connection still works
+      held[0]!.write('GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      expect((await readUntilClosed(held[0]!, 5000)).text).toMatch(/^HTTP\/1.1 200/);
+      for (const s of held) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/assay_connections_refused_total 1/);
+    } finally {
+      for (const s of held) s.destroy();
+      await app.close();
+    }
+  });
+
+  it('a body sent a byte at a time is cut at the request timeout (408), and a silent connection closed', async () => {
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], requestTimeoutMs: 1500 });
+    const slow = await rawSocket(url);
+    const silent = await rawSocket(url);
+    try {
+      slow.write(
+        'POST /v1/score HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
+      );
+      const drip = setInterval(() => slow.writable && slow.write(' '), 200);
+      const started = Date.now();
+      const [cut, quiet] = await Promise.all([
+        readUntilClosed(slow, 10_000),
+        readUntilClosed(silent, 10_000),
+      ]);
+      clearInterval(drip);
+      expect(cut.closed).toBe(true);
+      expect(cut.text).toMatch(/^HTTP\/1.1 408/);
+      expect(quiet.closed).toBe(true);
+      expect(Date.now() - started).toBeLessThan(8000); // Node's default would hold them 300 s
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      slow.destroy();
+      silent.destroy();
+      await app.close();
+    }
+  });
+
+  it('/run_code refuses run_timeout and memory_limit_MB above the configured caps, naming them', async () => {
+    const { app, url } = await serve({
+      specs: [fixture('server-exact.yaml')],
+      runCode: { maxRunTimeoutS: 30, maxMemoryMb: 1024 },
+    });
+    try {
+      const long = await post(url, '/run_code', { code: 'print(1)', language: 'python', run_timeout: 3600 });
+      expect(long.status).toBe(400);
+      expect(long.body.error).toMatch(/run_timeout: at most 30 s on this server .*got 3600/);
+      const big = await post(url, '/run_code', {
+        code: 'print(1)',
+        language: 'python',
+        memory_limit_MB: 1_000_000,
+      });
+      expect(big.status).toBe(400);
+      expect(big.body.error).toMatch(/memory_limit_MB: at most 1024 on this server .*got 1000000/);
+    } finally {
+      await app.close();
     }
   });
 });
