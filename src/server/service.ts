@@ -123,6 +123,7 @@ export class ScoringService {
           written: this.store.written,
           dropped: this.store.dropped,
           failed: this.store.failed,
+          healthy: this.store.healthy,
         },
     });
   }

@@ -7,6 +7,7 @@ import { RunStore } from '../store/run-store.js';
 import { buildApp } from './app.js';
 import { DEFAULT_RUN_CODE_LIMITS, type RunCodeLimits } from './routes/sandboxfusion.js';
 import { ScoringService } from './service.js';
+import { logStoreFailures } from './store-health.js';
 
 /** The spec `assay serve` uses when given none (shipped with the package). */
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../examples/default.yaml', import.meta.url));
@@ -70,6 +71,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
         ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }),
       },
     });
+    if (store) logStoreFailures(store, app.log);
     const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
     return { app, service, url };
   } catch (err) {

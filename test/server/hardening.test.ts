@@ -2,14 +2,16 @@
  * Issue 14 (items 5, 8–11): attacks on the server through its HTTP interface, each against a real server
  * on loopback.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../cli/run-cli.js';
 import { MB, repeatTo } from '../fixtures/adversarial.js';
 import { startFakeServer } from '../judges/fake-openai-server.js';
-import { fixture, post, serve, tempDir } from './helpers.js';
+import { fixture, getJson, post, serve, tempDir } from './helpers.js';
 
 /** A spec file with one reward node, written to a fresh directory. */
 function specFile(name: string, reward: unknown): string {
@@ -256,6 +258,78 @@ describe('connection and request limits (item 10)', () => {
       });
       expect(big.status).toBe(400);
       expect(big.body.error).toMatch(/memory_limit_MB: at most 1024 on this server .*got 1000000/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('run-store failures are counted, logged and make /health degraded (item 9)', () => {
+  it('a disk that fills up (a file-size limit on the server process, real SQLite file)', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    // RLIMIT_FSIZE of 100 KiB with SIGXFSZ ignored: past it SQLite's writes fail with EFBIG, as on a full disk
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `trap '' XFSZ; ulimit -f 100; exec "${process.execPath}" --import tsx src/cli/main.ts serve --port 0 --threads 1 --cache-size 0 --spec ${fixture('server-exact.yaml')} --store ${file}`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    try {
+      while (!/listening on (http:\S+)/.test(output)) {
+        if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /listening on (http:\S+)/.exec(output)![1]!;
+      for (let k = 0; k < 30; k++) {
+        const samples = Array.from({ length: 1000 }, (_, i) => ({
+          id: `s${k}-${i}`,
+          response: 'a'.repeat(200),
+          reference: 'a',
+        }));
+        const res = await post(url, '/v1/score', { samples });
+        expect(res.status).toBe(200); // scoring goes on
+      }
+      let health = await getJson(`${url}/health`);
+      for (let i = 0; i < 50 && health.status !== 'degraded'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = await getJson(`${url}/health`);
+      }
+      expect(health.status).toBe('degraded');
+      expect(health.store).toMatchObject({ healthy: false });
+      expect(health.store.failedRows).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/assay_store_healthy 0/);
+      const failed = Number(/assay_store_failed_rows (\d+)/.exec(metrics)![1]);
+      const written = Number(/assay_store_written_rows (\d+)/.exec(metrics)![1]);
+      const pending = Number(/assay_store_pending_rows (\d+)/.exec(metrics)![1]);
+      expect(failed).toBeGreaterThan(0);
+      expect(failed + written + pending).toBe(30_000); // every row is written, on its way, or counted lost
+      expect(output).toMatch(/run store: write failed/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('smaller holes (item 11)', () => {
+  it('/health without auth does not show where the store is', async () => {
+    const file = join(tempDir(), 'secret-place', 'runs.sqlite');
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], store: file, token: 't0ken' });
+    try {
+      const res = await fetch(`${url}/health`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toMatch(/secret-place|runs\.sqlite/);
+      expect(JSON.parse(text).store).toEqual({ healthy: true, failedRows: 0, droppedRows: 0 });
     } finally {
       await app.close();
     }
