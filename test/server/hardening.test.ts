@@ -2,7 +2,7 @@
  * Issue 14 (items 5, 8–11): attacks on the server through its HTTP interface, each against a real server
  * on loopback.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
@@ -321,6 +321,38 @@ describe('run-store failures are counted, logged and make /health degraded (item
 });
 
 describe('smaller holes (item 11)', () => {
+  it('a run id with a lone surrogate is refused naming it; one in a sample id is stored well-formed', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], store: file, run: 'run-ok' });
+    // raw JSON text: "\\ud800" is an escape JSON allows and a JavaScript string can hold
+    const bad = await post(
+      url,
+      '/v1/score',
+      '{"run":"r\\ud800x","samples":[{"response":"a","reference":"a"}]}',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/^run: a lone surrogate at index 1: a run id must be valid Unicode text/);
+    const good = await post(
+      url,
+      '/v1/score',
+      '{"samples":[{"id":"s\\udc00","group":"g\\ud800","response":"a\\ud83d","reference":"a"}]}',
+    );
+    expect(good.status).toBe(200);
+    await app.close(); // flushes the store
+    // Python's sqlite3 raises on invalid UTF-8 anywhere in a row it reads: the trainers' notebooks read this view
+    const read = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sqlite3,sys,json; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute("select run, sample_id, grp, reason from samples").fetchall()))',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(read.stderr).toBe('');
+    expect(JSON.parse(read.stdout)).toEqual([['run-ok', 's\ufffd', 'g\ufffd', null]]);
+  });
+
   it('/health without auth does not show where the store is', async () => {
     const file = join(tempDir(), 'secret-place', 'runs.sqlite');
     const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], store: file, token: 't0ken' });
