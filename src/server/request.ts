@@ -5,8 +5,8 @@ import { type EncodedResults, statusOf } from '../core/encoded.js';
 import { parseOnError, scoreUnderPolicy } from '../core/on-error.js';
 import { parseSample } from '../core/sample.js';
 import { formatIssues } from '../core/spec/issues.js';
-import { loneSurrogateAt } from '../core/unicode.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
+import { loneSurrogateAt } from '../core/unicode.js';
 import { HttpError } from './http-error.js';
 
 /** Fields shared by the native scoring routes. Samples are checked one by one afterwards. */
