@@ -17,7 +17,7 @@ import {
   verdictNumber,
   yesNo,
 } from '../../src/judges/verdict.js';
-import { extractProgram, fencedBlocks } from '../../src/verifiers/code/extract.js';
+import { definesFunction, extractProgram, fencedBlocks } from '../../src/verifiers/code/extract.js';
 import { blockContents, removeBlocks } from '../../src/verifiers/text/blocks.js';
 import { bracedGroup, lastBoxed } from '../../src/verifiers/text/extract.js';
 import { adversarialInputs, EXTRACTORS, MB, plainScan, repeatTo } from '../fixtures/adversarial.js';
@@ -349,5 +349,41 @@ describe('fencedBlocks finds exactly the blocks of a markdown document', () => {
   it('extractProgram on a 1 MB response of unclosed fences and <think> finds no program, quickly', () => {
     const text = repeatTo('<think>', MB / 2) + repeatTo('\n```a', MB / 2);
     expect(extractProgram(text, 'python', 'fence')).toBeUndefined();
+  });
+});
+
+describe('definesFunction gives what (^|\\n)\\s*(async\\s+)?def\\s+NAME\\s*\\( gave on Python source', () => {
+  const line = fc
+    .array(
+      fc.constantFrom(
+        'def f(',
+        'async def f(',
+        'def  f (',
+        'def f2(',
+        'def g(',
+        '    ',
+        '\t',
+        'x = 1',
+        ' ',
+        'async  def  f(',
+        '#',
+      ),
+      {
+        maxLength: 4,
+      },
+    )
+    .map((a) => a.join(''));
+  it('agrees on generated programs (newlines only between lines, as in Python)', () => {
+    const old = (p: string) => /(^|\n)\s*(async\s+)?def\s+f\s*\(/.test(p);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+        const program = lines.join('\n');
+        expect(definesFunction(program, 'f')).toBe(old(program));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(definesFunction('x\n\n   \n  def f(a):', 'f')).toBe(true);
+    expect(definesFunction('x = "def f("', 'f')).toBe(false);
+    expect(definesFunction('def f.x(', 'f.x')).toBe(true); // the name is matched literally
   });
 });

@@ -95,3 +95,18 @@ export function extractProgram(response: string, language: string, mode: Extract
   const whole = text.replace(/^\s*\n/, '').trimEnd();
   return whole.trim() ? { code: whole, from: 'whole' } : undefined;
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a Python program defines function `name` at the start of a line (`def name(`, `async def name(`,
+ * indented or not). Linear: only spaces and tabs may stand between a line start and `def`, so each attempt
+ * stops at its line; `(^|\n)\s*def` let `\s*` run through every newline after each one (quadratic: minutes
+ * on a program of a million blank lines). Newlines inside `def name(` are not valid Python, so nothing
+ * that parses is judged differently.
+ */
+export function definesFunction(program: string, name: string): boolean {
+  return new RegExp(
+    `(?:^|\\n)[ \\t\\f\\v\\r]*(?:async[ \\t]+)?def[ \\t]+${escapeRegExp(name)}[ \\t]*\\(`,
+  ).test(program);
+}
