@@ -159,24 +159,20 @@ describe('block scanners give what the regular expressions gave', () => {
 });
 
 describe('lastBoxed scans each brace once and finds what the scan from every opener found', () => {
-  // the old algorithm: from each \boxed / \fbox, last first, scan to the end of the text
+  // the old algorithm, brute force: every opener from the last one, each group scanned to the end of the text
   const old = (text: string): string | undefined => {
-    for (let at = text.length; at >= 0; ) {
-      const boxed = text.lastIndexOf('\\boxed', at);
-      const fbox = text.lastIndexOf('\\fbox', at);
-      const start = Math.max(boxed, fbox);
-      if (start < 0) return undefined;
-      let i = start + (start === boxed ? 6 : 5);
-      while (text[i] === ' ') i++;
-      if (text[i] === '{') {
-        const group = bracedGroup(text, i);
+    const openers = [...text.matchAll(/\\(boxed|fbox)/g)].reverse();
+    for (const { index, 1: cmd } of openers) {
+      const after = index + cmd!.length + 1;
+      const brace = after + (text.slice(after).length - text.slice(after).trimStart().length);
+      const spaces = text.slice(after, brace);
+      if (text[brace] === '{' && !/[^ ]/.test(spaces)) {
+        const group = bracedGroup(text, brace);
         if (group) return group.content.trim();
-      } else if (start === boxed && text[start + 6] === ' ') {
-        let j = i;
-        while (j < text.length && !/[\s$]/.test(text[j]!)) j++;
-        if (j > i) return text.slice(i, j);
+      } else if (cmd === 'boxed' && spaces.startsWith(' ')) {
+        const token = /^ +([^\s$]+)/.exec(text.slice(after));
+        if (token) return token[1];
       }
-      at = start - 1;
     }
     return undefined;
   };
