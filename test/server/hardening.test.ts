@@ -59,6 +59,26 @@ describe('one response cannot freeze the server (item 5)', () => {
   });
 });
 
+describe('one response cannot freeze the server through a judge either (item 5)', () => {
+  it('/health keeps answering while the guard reads a 700 KB response of unclosed <answer> tags', async () => {
+    const fake = await startFakeServer({ chat: () => 'Fine.\nVERDICT: 7' });
+    const spec = specFile('judge-guard', { use: 'judge', args: { base_url: fake.baseURL, model: 'm' } });
+    const { app, url } = await serve({ specs: [spec] });
+    try {
+      const response = `</think>${repeatTo('<answer>', 0.7 * MB)}`;
+      const scored = post(url, '/v1/score', { samples: [{ prompt: 'q', response }] });
+      const slowest = await slowestHealth(url, scored);
+      const { status, body } = await scored;
+      expect(status).toBe(200);
+      expect(body.results[0]).toMatchObject({ status: 'ok', name: 'judge' });
+      expect(slowest).toBeLessThan(2000);
+    } finally {
+      await app.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('a deeply nested sample is an error of its own (item 8)', () => {
   const N = 100_000;
   const deepObject = `${'{"a":'.repeat(N)}1${'}'.repeat(N)}`;
