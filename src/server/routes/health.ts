@@ -1,15 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ScoringService } from '../service.js';
+import { storeHealth } from '../store-health.js';
 
-/** `/health` (liveness and readiness: 503 while draining) and `/metrics` (Prometheus text format). */
+/** `/health` (liveness and readiness: 503 while draining; `degraded` with 200 while the run store fails) and `/metrics` (Prometheus text format). */
 export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; draining: () => boolean }> = async (
   app,
   { service, draining },
 ) => {
   app.get('/health', async (_req, reply) => {
     const pool = service.runtime.pool?.stats();
+    const store = storeHealth(service.store);
     const body = {
-      status: draining() ? 'draining' : 'ok',
+      // degraded: still scoring, but a part is failing (the run store is not recording)
+      status: draining() ? 'draining' : store?.healthy === false ? 'degraded' : 'ok',
       specs: [...service.specs.keys()],
       run: service.run,
       queue: {
@@ -19,7 +22,7 @@ export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; drainin
       ...(pool && {
         pool: { threads: pool.threads, utilization: pool.utilization, queueSize: pool.queueSize },
       }),
-      store: service.store ? service.store.path : null,
+      store,
     };
     return reply.code(draining() ? 503 : 200).send(body);
   });
