@@ -188,6 +188,8 @@ def read_line(fd):
 
 # ---- cold path: one job, exec a command ----
 def launch():
+    # Not dumpable: the program (same uid) may not read the job, its stdin included, from our memory.
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     n = int(read_line(3))
     job = json.loads(read_exact(3, n))
     root = job.get('root', '/work')
@@ -396,6 +398,7 @@ def execute(job_id, buf, stdin, lim, ids, out, err):
                 os.close(fd)
             raise
         if pid == 0:
+            zero(stdin, len(stdin))  # the program reads its stdin from the pipe, never from our memory
             os.close(status_r)
             os.close(pipes[0][1]); os.close(pipes[1][0]); os.close(pipes[2][0])
             program(buf, pipes, status_w, ids)

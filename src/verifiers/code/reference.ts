@@ -18,13 +18,27 @@ export interface StdioTest {
 export type Suite =
   | { kind: 'stdio'; tests: StdioTest[]; checker?: { language: string; code: string }; tol: number }
   | { kind: 'humaneval'; test: string; entryPoint: string; prompt?: string; weights?: number[]; tol: number }
-  | { kind: 'asserts'; tests: string[]; setup: string; weights: number[]; tol: number }
   | {
-      kind: 'calls';
-      tests: { fn: string; args: unknown[]; expected: unknown }[];
+      kind: 'asserts';
+      tests: string[];
+      /** Imports the tests and the program both see (MBPP `test_imports`). */
+      imports: string;
+      /** Runs in the tests' namespace after the program's names are bound (MBPP `test_setup_code`). */
+      setup: string;
       weights: number[];
       tol: number;
-    };
+    }
+  | { kind: 'calls'; calls: CallTests; weights: number[]; tol: number };
+
+/**
+ * Call tests as the dataset wrote them, parsed by the Python harness (never as JavaScript numbers, so
+ * 2**64 stays exact and 2.0 stays a float): APPS/TACO `input_output` text with its `fn_name`,
+ * LiveCodeBench functional cases (one JSON argument per line), or explicit {fn, args, expected} tests.
+ */
+export type CallTests =
+  | { form: 'apps'; fn: string; io: string }
+  | { form: 'lines'; fn: string; cases: [string, string][] }
+  | { form: 'values'; tests: string };
 
 export type SuiteParse = { ok: true; suite: Suite } | { ok: false; error: string };
 
@@ -73,8 +87,12 @@ export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   }
   if (Array.isArray(ref.test_list)) return mbpp(ref, tol);
   const io = maybeJson(ref.input_output);
-  if (isObj(io)) return apps({ ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, tol);
-  if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs)) return apps(ref, tol);
+  if (isObj(io)) {
+    const raw = typeof ref.input_output === 'string' ? ref.input_output : JSON.stringify(io);
+    return apps({ ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, raw, tol);
+  }
+  if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs))
+    return apps(ref, JSON.stringify({ inputs: ref.inputs, outputs: ref.outputs }), tol);
   if ('public_test_cases' in ref || 'private_test_cases' in ref || 'test_cases' in ref)
     return liveCodeBench(ref, tol);
   return bad(
@@ -82,23 +100,28 @@ export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   );
 }
 
+/**
+ * MBPP and MBPP+ (evalplus): the asserts of `test_list` (and `challenge_test_list`), then MBPP+'s `test`
+ * script, which checks the ~100 extra inputs, as one more test: a program passing only the base
+ * asserts fails it.
+ */
 function mbpp(ref: Obj, tol: number): SuiteParse {
   const lists = [ref.test_list, ref.challenge_test_list].filter(Array.isArray).flat();
   if (!lists.every((t) => typeof t === 'string') || lists.length === 0)
     return bad('test_list must be a non-empty list of assert strings');
+  const tests = lists as string[];
+  if (typeof ref.test === 'string' && ref.test.trim()) tests.push(ref.test);
   const imports = Array.isArray(ref.test_imports)
     ? ref.test_imports.filter((s) => typeof s === 'string').join('\n')
     : '';
-  const setup = [imports, typeof ref.test_setup_code === 'string' ? ref.test_setup_code : '']
-    .filter(Boolean)
-    .join('\n');
+  const setup = typeof ref.test_setup_code === 'string' ? ref.test_setup_code : '';
   return {
     ok: true,
-    suite: { kind: 'asserts', tests: lists as string[], setup, weights: lists.map(() => 1), tol },
+    suite: { kind: 'asserts', tests, imports, setup, weights: tests.map(() => 1), tol },
   };
 }
 
-function apps(io: Obj, tol: number): SuiteParse {
+function apps(io: Obj, raw: string, tol: number): SuiteParse {
   const inputs = io.inputs;
   const outputs = io.outputs;
   if (
@@ -110,13 +133,10 @@ function apps(io: Obj, tol: number): SuiteParse {
     return bad('inputs and outputs must be non-empty lists of the same length');
   }
   if (typeof io.fn_name === 'string' && io.fn_name) {
-    const fn = io.fn_name;
-    const tests = inputs.map((args, i) => ({
-      fn,
-      args: Array.isArray(args) ? args : [args],
-      expected: outputs[i],
-    }));
-    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'apps', fn: io.fn_name, io: raw }, weights: [], tol },
+    };
   }
   const tests: StdioTest[] = [];
   for (let i = 0; i < inputs.length; i++) {
@@ -141,21 +161,16 @@ function liveCodeBench(ref: Obj, tol: number): SuiteParse {
   const functional = (cases as Obj[]).every((c) => c.testtype === 'functional');
   if (functional) {
     if (!fn) return bad('functional test cases need metadata.func_name');
-    const tests = [];
+    const pairs: [string, string][] = [];
     for (const [i, c] of (cases as Obj[]).entries()) {
-      try {
-        const args = String(c.input)
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-          .map((l) => JSON.parse(l));
-        tests.push({ fn, args, expected: JSON.parse(String(c.output)) });
-      } catch {
-        return bad(
-          `test_cases[${i}]: functional input and output must be JSON values, one argument per line`,
-        );
-      }
+      if (typeof c.input !== 'string' || typeof c.output !== 'string')
+        return bad(`test_cases[${i}]: functional input and output must be JSON text, one argument per line`);
+      pairs.push([c.input, c.output]);
     }
-    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'lines', fn, cases: pairs }, weights: [], tol },
+    };
   }
   const tests: StdioTest[] = [];
   for (const [i, c] of (cases as Obj[]).entries()) {
@@ -218,6 +233,7 @@ function explicit(ref: Obj, tol: number): SuiteParse {
       suite: {
         kind: 'asserts',
         tests: codes as string[],
+        imports: '',
         setup: typeof ref.setup === 'string' ? ref.setup : '',
         weights,
         tol,
@@ -231,7 +247,10 @@ function explicit(ref: Obj, tol: number): SuiteParse {
         return bad(`tests[${i}]: call tests need fn, args (a list) and expected`);
       calls.push({ fn: t.fn, args: t.args, expected: t.expected });
     }
-    return { ok: true, suite: { kind: 'calls', tests: calls, weights, tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'values', tests: JSON.stringify(calls) }, weights, tol },
+    };
   }
   return bad(`tests[0].type must be stdio, assert or call (got ${JSON.stringify(type)})`);
 }

@@ -85,26 +85,57 @@ function unfinished(run: RunResult): { status: TestStatus; message: string } {
   }
 }
 
-function harnessPayload(
+/**
+ * Names call-based harnesses (APPS, TACO, LiveCodeBench) make available to a solution before it runs,
+ * so `def f(self, a: List[int])` and a bare `Counter(...)` work as they do in those harnesses.
+ */
+const CALL_PREAMBLE = [
+  'from typing import *',
+  'import sys, math, heapq, bisect, itertools, collections, functools, string, re, random',
+  'from collections import Counter, OrderedDict, deque, defaultdict',
+  'from functools import lru_cache, reduce, cache',
+  'from itertools import accumulate, product, permutations, combinations',
+  'from heapq import heappush, heappop, heapify',
+  'from bisect import bisect_left, bisect_right',
+  'from math import sqrt, ceil, floor, gcd, inf, log, log2',
+].join('\n');
+
+/**
+ * The harness's stdin: two length-prefixed JSON frames. The first (the program and what it may see) is
+ * read before the harness forks the processes that run the program; the second (nonce, tests, expected
+ * values) only after, so those processes never hold it (see harness-py.ts).
+ */
+function harnessInput(
   suite: Exclude<Suite, { kind: 'stdio' }>,
   program: string,
   opts: SuiteOptions,
   nonce: string,
-) {
-  const common = {
-    nonce,
-    program,
-    tol: suite.tol,
-    stop_first: opts.stopFirst,
-    test_timeout_ms: opts.testTimeoutMs,
-  };
+): string {
+  const common = { nonce, tol: suite.tol, stop_first: opts.stopFirst, test_timeout_ms: opts.testTimeoutMs };
+  let visible = { program, preamble: 'from typing import *' };
+  let secret: Record<string, unknown>;
   if (suite.kind === 'humaneval') {
     const defines = new RegExp(`(^|\\n)\\s*(async\\s+)?def\\s+${suite.entryPoint}\\s*\\(`).test(program);
     const full = !defines && suite.prompt ? `${suite.prompt}${program}` : program;
-    return { ...common, program: full, kind: 'humaneval', test: suite.test, entry_point: suite.entryPoint };
+    visible = { ...visible, program: full };
+    secret = {
+      kind: 'humaneval',
+      test: suite.test,
+      entry_point: suite.entryPoint,
+      prompt: suite.prompt ?? '',
+    };
+  } else if (suite.kind === 'asserts') {
+    visible = { ...visible, preamble: `from typing import *\n${suite.imports}` };
+    secret = { kind: 'asserts', tests: suite.tests, setup: suite.setup, preamble: suite.imports };
+  } else {
+    visible = { ...visible, preamble: CALL_PREAMBLE };
+    secret = { kind: 'calls', calls: suite.calls };
   }
-  if (suite.kind === 'asserts') return { ...common, kind: 'asserts', tests: suite.tests, setup: suite.setup };
-  return { ...common, kind: 'calls', tests: suite.tests };
+  const frame = (v: unknown) => {
+    const text = JSON.stringify(v);
+    return `${Buffer.byteLength(text)}\n${text}`;
+  };
+  return frame(visible) + frame({ ...common, ...secret });
 }
 
 async function runHarness(
@@ -117,7 +148,7 @@ async function runHarness(
   const run = await sandbox.run({
     language: 'python',
     code: HARNESS_PY,
-    stdin: JSON.stringify(harnessPayload(suite, program, opts, nonce)),
+    stdin: harnessInput(suite, program, opts, nonce),
     limits: runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });

@@ -63,7 +63,7 @@ describe('parseReference', () => {
     });
     expect(r).toMatchObject({
       ok: true,
-      suite: { kind: 'asserts', tests: ['assert f(1) == 2'], setup: 'import math\nx = 1' },
+      suite: { kind: 'asserts', tests: ['assert f(1) == 2'], imports: 'import math', setup: 'x = 1' },
     });
   });
   it('reads APPS stdin/stdout, call-based and the input_output JSON string', () => {
@@ -71,11 +71,11 @@ describe('parseReference', () => {
       ok: true,
       suite: { kind: 'stdio', tests: [{ input: '1\n', output: '2' }] },
     });
-    expect(
-      parseReference({ input_output: JSON.stringify({ inputs: [[1, 2]], outputs: [[3]], fn_name: 'add' }) }),
-    ).toMatchObject({
+    // The JSON text goes to the harness as written: Python parses it, so 2**64 and 2.0 stay exact.
+    const io = '{"inputs": [[18446744073709551616, 2.0]], "outputs": [[3]], "fn_name": "add"}';
+    expect(parseReference({ input_output: io })).toMatchObject({
       ok: true,
-      suite: { kind: 'calls', tests: [{ fn: 'add', args: [1, 2], expected: [3] }] },
+      suite: { kind: 'calls', calls: { form: 'apps', fn: 'add', io } },
     });
   });
   it('reads LiveCodeBench stdin and functional cases', () => {
@@ -88,7 +88,7 @@ describe('parseReference', () => {
     });
     expect(fn).toMatchObject({
       ok: true,
-      suite: { kind: 'calls', tests: [{ fn: 'g', args: [[1, 2], 3], expected: 4 }] },
+      suite: { kind: 'calls', calls: { form: 'lines', fn: 'g', cases: [['[1,2]\n3', '4']] } },
     });
   });
   it('reads the explicit form with weights and a checker', () => {
