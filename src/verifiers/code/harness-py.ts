@@ -36,7 +36,7 @@
  * program, not its own functions.
  */
 export const HARNESS_PY = String.raw`
-import os, sys, json, ast, math, signal, socket, traceback, types, builtins, ctypes
+import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes
 
 # Not dumpable: a worker (same uid) may not ptrace this process nor read its memory or descriptors.
 ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
@@ -195,8 +195,45 @@ def short(text, n=300):
 class TestTimeout(BaseException):
     pass
 
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+
+class Clock:
+    """The per-test limit is CPU time of the worker (deterministic under load), polled with a timer,
+    with a wall-clock backstop of 3 x the limit + 1 s for a program that waits instead of computing."""
+    limit = 0.0
+    base = {}
+    wall_end = 0.0
+
+    @staticmethod
+    def cpu_of(pid):
+        try:
+            with open('/proc/%d/stat' % pid, 'rb') as f:
+                stat = f.read()
+            fields = stat[stat.rfind(b')') + 2:].split()
+            return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    @classmethod
+    def used(cls):
+        w = SESSION.worker
+        if w is None or not w.alive:
+            return 0.0
+        return cls.cpu_of(w.pid) - cls.base.get(w.pid, 0.0)
+
+    @classmethod
+    def start(cls, limit):
+        cls.limit = limit
+        w = SESSION.worker
+        cls.base = {w.pid: cls.cpu_of(w.pid)} if w is not None and w.alive else {}
+        cls.wall_end = time.monotonic() + 3 * limit + 1
+        signal.setitimer(signal.ITIMER_REAL, limit)
+
 def _alarm(signum, frame):
-    raise TestTimeout()
+    left = min(Clock.limit - Clock.used(), Clock.wall_end - time.monotonic())
+    if left <= 0:
+        raise TestTimeout()
+    signal.setitimer(signal.ITIMER_REAL, max(0.01, left))
 
 class ProgramFailed(Exception):
     """A call into the program failed (raised, exited, died, hung, or sent back something unreadable)."""
@@ -578,8 +615,11 @@ def main():
     def timed(fn):
         try:
             if per_test:
-                signal.setitimer(signal.ITIMER_REAL, per_test)
-            return fn()
+                Clock.start(per_test)
+            r = fn()
+            if per_test and Clock.used() > per_test:
+                raise TestTimeout()
+            return r
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
 

@@ -6,7 +6,7 @@ import {
   registerWarmProgram,
   type Sandbox,
 } from '../../sandbox/index.js';
-import { outputsMatch } from './compare.js';
+import { type CompareMode, outputsMatch } from './compare.js';
 import { HARNESS_PY } from './harness-py.js';
 import type { StdioTest, Suite } from './reference.js';
 
@@ -37,6 +37,9 @@ export type SuiteRun =
 export interface SuiteOptions {
   language: string;
   stopFirst: boolean;
+  /** How stdout is compared with the expected output (see compare.ts). */
+  compare: CompareMode;
+  /** Of one run: cpuMs decides `timeout`, wallMs is the backstop. */
   limits: Partial<Limits>;
   /** Per test of a function-style suite (the harness interrupts a hung test and goes on). */
   testTimeoutMs: number;
@@ -57,6 +60,14 @@ function runLimits(opts: SuiteOptions): Partial<Limits> {
   const left = Math.max(1, opts.deadline - Date.now() - DEADLINE_MARGIN_MS);
   const wallMs = Math.min(opts.limits.wallMs ?? 10_000, left);
   return { ...opts.limits, wallMs, cpuMs: Math.min(opts.limits.cpuMs ?? wallMs, wallMs) };
+}
+
+/**
+ * A run that finished but used more CPU time than the test allows is a timeout too: RLIMIT_CPU counts
+ * whole seconds, and the verdict must not depend on where inside that second the limit falls.
+ */
+function overCpu(run: RunResult, opts: SuiteOptions): boolean {
+  return run.status === 'ok' && opts.limits.cpuMs !== undefined && run.cpuMs > opts.limits.cpuMs;
 }
 
 /** Run the tests of a suite against one program. A sandbox failure is an error, never a zero. */
@@ -242,6 +253,11 @@ async function runStdio(
     }
     if (run.compile && run.compile.status !== 'ok') {
       Object.assign(outcome, { status: 'compile_error', message: tail(run.compile.stderr, 5) });
+    } else if (overCpu(run, opts)) {
+      Object.assign(outcome, {
+        status: 'timeout',
+        message: `CPU-time limit of ${opts.limits.cpuMs} ms reached`,
+      });
     } else if (run.status !== 'ok') {
       Object.assign(
         outcome,
@@ -250,8 +266,11 @@ async function runStdio(
       );
     } else if (
       suite.checker
-        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts)
-        : outputsMatch(run.stdout, test.output, suite.tol)
+        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts).catch((err: Error) => {
+            sandboxError ??= err.message;
+            return false;
+          })
+        : outputsMatch(run.stdout, test.output, suite.tol, opts.compare)
     ) {
       outcome.status = 'pass';
     } else {
@@ -280,7 +299,11 @@ async function runStdio(
 
 const preview = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
-/** A checker program gets input.txt, output.txt (the program's) and expected.txt; exit 0 accepts. */
+/**
+ * A checker (special judge) gets input.txt, output.txt (the program's) and expected.txt in its working
+ * directory and the same three names as arguments (testlib's `checker input output answer` order);
+ * exit 0 accepts. It runs in the sandbox like any program, under the test's limits.
+ */
 async function checkerAccepts(
   sandbox: Sandbox,
   checker: { language: string; code: string },
@@ -292,9 +315,10 @@ async function checkerAccepts(
     language: checker.language,
     code: checker.code,
     files: { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output },
+    args: ['input.txt', 'output.txt', 'expected.txt'],
     limits: runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
-  if (run.status === 'sandbox_error') throw new Error(`sandbox: ${run.message}`);
+  if (run.status === 'sandbox_error') throw new Error(`checker: ${run.message}`);
   return run.status === 'ok' && run.exitCode === 0;
 }
