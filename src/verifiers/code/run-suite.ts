@@ -6,9 +6,11 @@ import {
   registerWarmProgram,
   type Sandbox,
 } from '../../sandbox/index.js';
+import { findProfile } from '../../sandbox/profiles.js';
 import { type CompareMode, outputsMatch } from './compare.js';
 import { HARNESS_PY } from './harness-py.js';
 import type { StdioTest, Suite } from './reference.js';
+import { hasTopLevelReturn, wrapTopLevelReturn } from './toplevel-return.js';
 
 export type TestStatus =
   | 'pass'
@@ -19,7 +21,9 @@ export type TestStatus =
   | 'output_limit'
   | 'exit'
   | 'compile_error'
-  | 'not_run';
+  | 'not_run'
+  /** An assert on constants only (`assert True, "…"`): run, but not a test; dropped from the outcomes. */
+  | 'vacuous';
 
 export interface TestOutcome {
   index: number;
@@ -185,7 +189,7 @@ async function runHarness(
       outcomes.push(o);
     } else outcomes.push({ index: i, weight, ...r });
   }
-  return { ok: true, outcomes };
+  return { ok: true, outcomes: outcomes.filter((o) => o.status !== 'vacuous') };
 }
 
 interface Reports {
@@ -200,6 +204,7 @@ const HARNESS_STATUSES = new Set<TestStatus>([
   'memory',
   'exit',
   'not_run',
+  'vacuous',
 ]);
 
 /** Lines the harness wrote with this run's nonce; the first report of each test counts, in order only. */
@@ -237,10 +242,14 @@ async function runStdio(
   let compile: CompileResult | undefined;
   let failed = false;
   let sandboxError: string | undefined;
+  const code =
+    findProfile(opts.language)?.name === 'python' && hasTopLevelReturn(program)
+      ? wrapTopLevelReturn(program)
+      : program;
   const runOne = async (test: StdioTest, index: number) => {
     const run = await sandbox.run({
       language: opts.language,
-      code: program,
+      code,
       stdin: test.input,
       limits: runLimits(opts),
       ...(opts.signal && { signal: opts.signal }),
