@@ -305,6 +305,10 @@ def worker(conn):
                 r = req[1][req[2]]
             elif op == 'contains':
                 r = req[2] in req[1]
+            elif op == 'setattr':
+                r = setattr(req[1], req[2], req[3])
+            elif op == 'setitem':
+                r = req[1].__setitem__(req[2], req[3])
             else:  # resolve: a function, or a method of a fresh Solution() (LeetCode style)
                 r = g.get(req[1])
                 if r is None and isinstance(g.get('Solution'), type):
@@ -504,6 +508,15 @@ class Remote:
         if name.startswith('__'):
             raise AttributeError(name)
         return SESSION.rpc('getattr', self, name)
+
+    def __setattr__(self, name, value):
+        if name in Remote.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            SESSION.rpc('setattr', self, name, value)
+
+    def __setitem__(self, key, value):
+        SESSION.rpc('setitem', self, key, value)
 
     def __iter__(self):
         return iter(SESSION.rpc('list', self))
