@@ -235,11 +235,26 @@ def _alarm(signum, frame):
         raise TestTimeout()
     signal.setitimer(signal.ITIMER_REAL, max(0.01, left))
 
-class ProgramFailed(Exception):
-    """A call into the program failed (raised, exited, died, hung, or sent back something unreadable)."""
+class ProgramFailed(BaseException):
+    """A call into the program failed in a way no test may take for an ordinary exception: the process
+    died or exited, or sent back something unreadable or opaque. A BaseException, so a test's
+    \`except Exception\` (written for an exception the program should raise) does not swallow it."""
     def __init__(self, kind, message):
-        Exception.__init__(self, message)
+        BaseException.__init__(self, message)
         self.kind, self.message = kind, message
+
+def raised(kind, message, name):
+    """What the program raised, raised again here as the same builtin exception class (so a test that
+    expects a ValueError sees one), or as ProgramFailed when it is not an ordinary builtin exception."""
+    cls = builtins.__dict__.get(name) if type(name) is str else None
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, AssertionError):
+        if message.startswith(name + ': '):
+            message = message[len(name) + 2:]
+        try:
+            return cls(message)
+        except BaseException:
+            pass
+    return ProgramFailed(kind, message)
 
 # ---- worker: the candidate's process ----
 def worker(conn):
@@ -316,7 +331,7 @@ def worker(conn):
                 if r is None:
                     raise NameError('the program does not define %s' % req[1])
         except BaseException as e:
-            send_msg(fd, encode(('err',) + failure_of(e)))
+            send_msg(fd, encode(('err',) + failure_of(e) + (type(e).__name__,)))
             continue
         reply(r)
 
@@ -470,7 +485,7 @@ class Session:
             w.kill()
             raise ProgramFailed('runtime_error', 'the program answered out of turn')
         if r[0] == 'err':
-            raise ProgramFailed(str(r[1]), str(r[2]) if len(r) > 2 else '')
+            raise raised(str(r[1]), str(r[2]) if len(r) > 2 else '', r[3] if len(r) > 3 else None)
         return r[1]
 
     def kill(self):

@@ -190,6 +190,37 @@ const attacks: [string, string][] = [
   ],
 ];
 
+describe.concurrent('exceptions cross the process boundary as the tests expect', () => {
+  const reference = {
+    entry_point: 'root',
+    test: [
+      'def check(candidate):',
+      '    try:',
+      '        candidate(-1)',
+      '        assert False, "no error"',
+      '    except ValueError:',
+      '        pass',
+      '    try:',
+      '        candidate(-4)',
+      '    except Exception:',
+      '        pass',
+      '    assert candidate(9) == 3',
+    ].join('\n'),
+  };
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: a ValueError raised by the program is a ValueError in the test`, async () => {
+      const ok = 'def root(x):\n    if x < 0: raise ValueError("negative")\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(ok), reference }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 });
+    });
+    it(`${path}: dying where a test expects an exception is not raising one`, async () => {
+      const dies = 'import os\ndef root(x):\n    if x < 0: os._exit(0)\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(dies), reference }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    });
+  }
+});
+
 describe.concurrent('harness edits earn nothing (issue 14, item 3)', () => {
   for (const path of ['warm', 'cold'] as const) {
     for (const [name, code] of attacks) {
