@@ -256,7 +256,7 @@ def launch():
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
-           'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'numpy']
+           'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'socket']
 
 def run_python_inprocess(job):
     """In the program process (PID 2 of a fresh namespace): become a fresh 'python3 main.py'."""

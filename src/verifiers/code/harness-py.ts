@@ -1,19 +1,19 @@
 /**
  * The Python test harness for function-style tests (HumanEval `check`, MBPP asserts, call-based APPS /
- * TACO / LiveCodeBench). It is the sandboxed program, and it is three kinds of process:
+ * TACO / LiveCodeBench). It is the sandboxed program, and it is two kinds of process:
  *
  * - the **judge** (this process): it runs the dataset's test code, holds the expected values and the
  *   per-run nonce, compares, and reports. The candidate never runs in it.
- * - the **zygote**, forked by the judge *before* the judge has read anything secret: it only forks
- *   workers. It holds the program text and nothing else.
- * - **workers**, forked by the zygote: each runs the candidate's module once and then serves calls.
+ * - **workers**: each runs the candidate's module once and then serves calls.
  *
- * The stdin carries two length-prefixed JSON frames. The first (program, preamble) is read, then the
- * zygote is forked and closes stdin; only then does the judge read the second frame (nonce, tests,
- * expected values). So no worker has the secrets in its memory, and it cannot reach the judge's: the
- * judge is not dumpable (no ptrace, /proc/<pid>/mem or /proc/<pid>/fd access for the same uid), and
- * the worker's stdin, stdout and stderr are /dev/null (the judge reports on a private duplicate of
- * stdout that no worker holds).
+ * The stdin carries two length-prefixed JSON frames. The judge reads the first (program, preamble),
+ * forks the first worker, which points its stdin at /dev/null before anything else, and only then reads
+ * the second frame (nonce, tests, expected values). A later worker (after one died or hung) is forked
+ * from the judge, which by then holds the secrets, so it execs a fresh interpreter at once (this file in
+ * worker mode) and receives the program over its channel. So no worker has the secrets in its memory,
+ * and it cannot reach the judge's: the judge is not dumpable (no ptrace, /proc/<pid>/mem or
+ * /proc/<pid>/fd access for the same uid), and the workers' stdin, stdout and stderr are /dev/null (the
+ * judge reports on a private duplicate of stdout that no worker holds).
  *
  * The test code (HumanEval's `check`, MBPP asserts, setup) runs in the judge, with every name the
  * program defines bound to a **remote** stand-in: calling it sends the arguments to the worker, which
@@ -335,55 +335,61 @@ def worker(conn):
             continue
         reply(r)
 
-def zygote(ctl):
+def to_devnull():
+    # Before any of the program runs: stdin (where the judge's secrets are still queued), stdout (the
+    # judge's report channel) and stderr are /dev/null in every process but the judge.
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    done = {}  # exit statuses of workers reaped before the judge asked (zombies count as processes)
-    while True:
-        req = ctl.recv(64)
-        if not req:
-            os._exit(0)
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            done[pid] = status
-        if req[:1] == b's':
-            a, b = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:
-                ctl.close()
-                a.close()
-                try:
-                    worker(b)
-                finally:
-                    os._exit(0)
-            b.close()
-            socket.send_fds(ctl, [b'%d' % pid], [a.fileno()])
-            a.close()
-        elif req[:1] == b'w':
-            pid = int(req[1:])
-            try:
-                status = done.pop(pid) if pid in done else os.waitpid(pid, 0)[1]
-            except ChildProcessError:
-                status = -1
-            ctl.send(b'%d' % status)
 
-# ---- the judge ----
-PROGRAM = json.loads(read_frame(0))
-_ctl, _ctl_zygote = socket.socketpair()
-if os.fork() == 0:
-    _ctl.close()
+def fork_worker():
+    """(pid, the judge's end of the channel) of the first worker, forked before the judge holds secrets."""
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            a.close()
+            to_devnull()
+            worker(b)
+        finally:
+            os._exit(0)
+    b.close()
+    return pid, a
+
+def exec_worker():
+    """A later worker (after one died or hung): the judge now holds the secrets, so the child it forks
+    replaces itself at once with a fresh interpreter running this file in worker mode, and gets the
+    program over its channel (fd 3). Nothing of the judge's memory survives the exec."""
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(b.fileno(), 3)
+            os.set_inheritable(3, True)
+            to_devnull()
+            os.closerange(4, 65536)
+            os.execv('/usr/bin/python3', ['python3', '-S', HARNESS_FILE, '--worker'])
+        finally:
+            os._exit(127)
+    b.close()
+    send_msg(a.fileno(), PROGRAM_TEXT)
+    return pid, a
+
+HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
+
+if sys.argv[1:2] == ['--worker']:
+    PROGRAM = json.loads(read_frame(3))
     try:
-        zygote(_ctl_zygote)
+        worker(socket.socket(fileno=3))
     finally:
         os._exit(0)
-_ctl_zygote.close()
+
+# ---- the judge ----
+PROGRAM_TEXT = bytes(read_frame(0)).decode('utf-8', 'surrogatepass')
+PROGRAM = json.loads(PROGRAM_TEXT)
+# The first worker is forked now, before the judge reads the tests: it loads the program meanwhile.
+_first = fork_worker()
 # Read only now: no process that runs the candidate ever had what follows in its memory.
 payload = json.loads(read_frame(0))
 os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -394,11 +400,8 @@ def report(*parts):
     write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
 
 class Worker:
-    def __init__(self):
-        _ctl.send(b's')
-        msg, fds, _, _ = socket.recv_fds(_ctl, 64, 1)
-        self.pid = int(msg)
-        self.sock = socket.socket(fileno=fds[0])
+    def __init__(self, first=None):
+        self.pid, self.sock = first if first is not None else exec_worker()
         self.fd = self.sock.fileno()
         self.alive = True
 
@@ -422,8 +425,10 @@ class Worker:
             raise ProgramFailed('wrong_answer', 'the program sent back something that is not a plain value')
 
     def ended(self):
-        _ctl.send(b'w%d' % self.pid)
-        status = int(_ctl.recv(64) or b'-1')
+        try:
+            status = os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            status = -1
         if status >= 0 and os.WIFEXITED(status):
             code = os.WEXITSTATUS(status)
             if code == 0:
@@ -445,6 +450,7 @@ class Worker:
         if self.alive:
             try:
                 os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)  # reaped: a zombie still counts against the process limit
             except OSError:
                 pass
             self.end()
@@ -459,7 +465,9 @@ class Session:
     def current(self):
         w = self.worker
         if w is None or not w.alive:
-            w = self.worker = Worker()
+            global _first
+            w = self.worker = Worker(_first)
+            _first = None
             hello = w.read()  # the worker speaks first, once the program is loaded
             if type(hello) is not tuple or not hello or hello[0] not in ('ready', 'load_error'):
                 w.kill()
@@ -741,8 +749,7 @@ def main():
             report('pass', index)
             index += 1
     report('done', index)
-    SESSION.kill()
-    _ctl.close()
+    # The worker is not waited for: the sandbox ends every process of this execution with the judge.
     os._exit(0)
 
 main()
