@@ -17,9 +17,10 @@
  *
  * The test code (HumanEval's `check`, MBPP asserts, setup) runs in the judge, with every name the
  * program defines bound to a **remote** stand-in: calling it sends the arguments to the worker, which
- * calls the real function and sends back the result as text. A result reaches the test code only as a
- * plain value the judge parsed itself from that text (int, float, complex, str, bytes, bool, None and
- * list, tuple, dict, set, frozenset of them, by exact type): an object with its own `__eq__` (a
+ * calls the real function and sends back the result as text (JSON when that is exact, else a Python
+ * literal, read by walking its syntax tree: never eval, never pickle). A result reaches the test code
+ * only as a plain value the judge parsed itself from that text (int, float, complex, str, bytes, bool,
+ * None and list, tuple, dict, set, frozenset of them, by exact type): an object with its own `__eq__` (a
  * function, a `functools.partial`, a subclass of int) can never reach a comparison. A non-plain result
  * (an instance, a generator) comes back as a handle whose attributes, items and iteration are remote
  * too, and whose truth value and comparisons raise, so `assert candidate(x)` cannot pass on an opaque
@@ -91,7 +92,47 @@ def send_msg(fd, text):
 class NotPlain(Exception):
     pass
 
+SEP = '\x1e'  # escaped inside both JSON and Python literals, so it only ever separates parts
+
+_JSON_SCALARS = (int, float, str, bool, type(None))
+
+def jsonable(value):
+    """Whether JSON gives the value back with the same exact types: lists, dicts with str keys and
+    int, float, str, bool, None (no subclass, no tuple, set, bytes or complex), at most 100 deep."""
+    stack = [(value, 0)]
+    while stack:
+        x, depth = stack.pop()
+        t = type(x)
+        if t in _JSON_SCALARS:
+            continue
+        if depth >= 100:
+            return False
+        if t is list:
+            stack.extend((v, depth + 1) for v in x)
+        elif t is dict:
+            for k, v in x.items():
+                if type(k) is not str:
+                    return False
+                stack.append((v, depth + 1))
+        else:
+            return False
+    return True
+
 def encode(value, handle=None):
+    """Text of a value: JSON (tagged J, parsed in C, fast for big test data) when it gives the value
+    back exactly, else a Python literal (literal())."""
+    if jsonable(value):
+        try:
+            return 'J' + json.dumps(value, allow_nan=False)
+        except ValueError:
+            pass  # nan or inf
+    return literal(value, handle)
+
+def encode_parts(parts, handle=None):
+    """A message of several values, each encoded on its own (a big JSON argument beside a handle)."""
+    return 'P' + SEP.join(encode(p, handle) for p in parts)
+
+def literal(value, handle=None):
     """Python literal text of a plain value, by exact type; handle(x) names anything else (H(n)), or
     NotPlain is raised when there is no handle function."""
     parts = []
@@ -133,6 +174,10 @@ _NUMBER = (int, float, complex)
 def decode(text, handle=None):
     """The plain value a text encodes, read by walking its syntax tree (never eval, never pickle);
     H(n) and N('name') become handle(kind, arg) when a handle function is given."""
+    if text[:1] == 'P':
+        return tuple(decode(p, handle) for p in text[1:].split(SEP))
+    if text[:1] == 'J':
+        return json.loads(text[1:])  # only dict, list, str, int, float, bool and None come out
     def lit(n):
         t = type(n)
         if t is ast.Constant:
@@ -261,6 +306,8 @@ def worker(conn):
     fd = conn.fileno()
     objs = []
     def new_handle(x):
+        if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
+            return literal(x.tolist(), new_handle)
         objs.append(x)
         return 'H(%d)' % (len(objs) - 1)
     g = {'__name__': '__candidate__', '__builtins__': builtins}
@@ -277,9 +324,9 @@ def worker(conn):
         return x
     def reply(value):
         try:
-            text = encode(('ok', as_plain(value)), new_handle)
+            text = encode_parts(('ok', as_plain(value)), new_handle)
         except BaseException as e:
-            text = encode(('err', 'wrong_answer', 'the result cannot be sent back: %s' % short(e, 120)))
+            text = encode_parts(('err', 'wrong_answer', 'the result cannot be sent back: %s' % short(e, 120)))
         send_msg(fd, text)
     try:
         exec(compile(PROGRAM['preamble'], '<preamble>', 'exec'), g)
@@ -297,9 +344,9 @@ def worker(conn):
                 exports[name] = ('value', text) if len(text) < (1 << 20) else ('obj',)
             except BaseException:
                 exports[name] = ('obj',)
-        send_msg(fd, encode(('ready', exports)))
+        send_msg(fd, encode_parts(('ready', exports)))
     except BaseException as e:
-        send_msg(fd, encode(('load_error',) + failure_of(e, 'while loading the program')))
+        send_msg(fd, encode_parts(('load_error',) + failure_of(e, 'while loading the program')))
         os._exit(0)
     while True:
         try:
@@ -331,7 +378,7 @@ def worker(conn):
                 if r is None:
                     raise NameError('the program does not define %s' % req[1])
         except BaseException as e:
-            send_msg(fd, encode(('err',) + failure_of(e) + (type(e).__name__,)))
+            send_msg(fd, encode_parts(('err',) + failure_of(e) + (type(e).__name__,)))
             continue
         reply(r)
 
@@ -485,7 +532,7 @@ class Session:
             if type(x) is Remote and x._gen is not None and x._gen is not w:
                 raise ProgramFailed('runtime_error', 'an object from an earlier run of the program')
         try:
-            text = encode(req, remote_ref)
+            text = encode_parts(req, remote_ref)
         except NotPlain as e:
             raise TypeError('cannot pass %s to the program' % e)
         r = w.ask(text)
@@ -506,7 +553,7 @@ def remote_ref(x):
     if type(x) is Remote:
         return x._ref
     if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
-        return encode(x.tolist())
+        return literal(x.tolist())
     raise NotPlain('a %s' % type(x).__name__)
 
 def remote_of(kind, arg):
@@ -525,7 +572,7 @@ class Remote:
         self._ref, self._gen, self._what = ref, gen, what
 
     def __call__(self, *args, **kwargs):
-        return SESSION.rpc('call', self, args, kwargs)
+        return SESSION.rpc('call', self, list(args), kwargs)
 
     def __getattr__(self, name):
         if name.startswith('__'):
@@ -726,7 +773,7 @@ def main():
                     w = SESSION.current()
                     if resolved.get(fn, (None,))[0] is not w:
                         resolved[fn] = (w, SESSION.rpc('resolve', fn))
-                    return SESSION.rpc('call', resolved[fn][1], args, {})
+                    return SESSION.rpc('call', resolved[fn][1], list(args), {})
                 got = timed(run_call)
                 want = expected
                 ok = equal(got, want, tol) or (isinstance(want, list) and len(want) == 1 and equal(got, want[0], tol))
