@@ -7,7 +7,7 @@
  * tokens that are equal as text match; two numbers of which at least one is written as a float (a
  * point or an exponent) match when equal as numbers (`2.0` and `2.000000`) or within the tolerance,
  * absolute or relative to the expected value (`tol`, 1e-6 when not given, the usual judge epsilon).
- * Integers are compared as text, so big integers are exact and `7` never matches `7.0000001`.
+ * Two integers are compared as text, so big integers are exact (`10**20 + 1` never matches `10**20`).
  *
  * `strict` compares line by line, ignoring only trailing whitespace on each line and trailing blank
  * lines; with a tolerance, numeric tokens on a line may differ by it.
