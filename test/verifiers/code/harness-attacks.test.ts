@@ -213,6 +213,18 @@ describe.concurrent('exceptions cross the process boundary as the tests expect',
       const [r] = await score(path, [{ response: py(ok), reference }]);
       expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 });
     });
+    it(`${path}: after the program dies in one test, a fresh run of it serves the next`, async () => {
+      const ref = {
+        entry_point: 'root',
+        test: 'def check(candidate):\n    assert candidate(4) == 2\n    assert candidate(-1) == 0\n    assert candidate(9) == 3\n',
+      };
+      const dies = 'import os\ndef root(x):\n    if x < 0: os._exit(3)\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(dies), reference: ref }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 2 / 3 });
+      expect(r!.detail!.failed).toEqual([
+        { index: 1, status: 'runtime_error', message: 'the program exited with code 3' },
+      ]);
+    });
     it(`${path}: dying where a test expects an exception is not raising one`, async () => {
       const dies = 'import os\ndef root(x):\n    if x < 0: os._exit(0)\n    return int(x ** 0.5)';
       const [r] = await score(path, [{ response: py(dies), reference }]);
