@@ -409,7 +409,7 @@ def execute(job_id, buf, stdin, lim, ids, out, err):
                 os.close(fd)
             raise
         if pid == 0:
-            zero(stdin, len(stdin))  # the program reads its stdin from the pipe, never from our memory
+            zero(stdin, len(stdin))  # the program reads its stdin from its file, never from our memory
             os.close(status_r)
             os.close(pipes[0][1]); os.close(pipes[1][0]); os.close(pipes[2][0])
             program(buf, pipes, status_w, ids)

@@ -302,8 +302,12 @@ def raised(kind, message, name):
     return ProgramFailed(kind, message)
 
 # ---- worker: the candidate's process ----
-def worker(conn):
+def worker(conn, wait=False):
     fd = conn.fileno()
+    if wait:
+        # The first worker holds off until the judge has reported how many tests there are: a program
+        # that kills the judge can then only fail its tests, never make the run look unloadable.
+        read_frame(fd)
     objs = []
     def new_handle(x):
         if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
@@ -398,7 +402,7 @@ def fork_worker():
         try:
             a.close()
             to_devnull()
-            worker(b)
+            worker(b, wait=True)
         finally:
             os._exit(0)
     b.close()
@@ -709,6 +713,11 @@ def main():
         units = [('call', c) for c in call_tests(payload['calls'])]
     total = sum(1 for k, _ in units if k != 'setup')
     report('count', total)
+    if _first is not None:
+        try:
+            send_msg(_first[1].fileno(), 'go')
+        except OSError:
+            pass  # it is gone already: reading its channel says so
     per_test = payload.get('test_timeout_ms', 0) / 1000.0
     signal.signal(signal.SIGALRM, _alarm)
     stop_first = payload.get('stop_first', False)

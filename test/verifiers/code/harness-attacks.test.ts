@@ -185,6 +185,11 @@ const attacks: [string, string][] = [
     ].join('\n'),
   ],
   [
+    // A failed program must stay a 0: a judge that never reported its tests would read as an error.
+    'killing the judge while it loads',
+    'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ndef add(a, b): return 7',
+  ],
+  [
     'a builtin the tests use, redefined by the program',
     ['def abs(x): return 0', 'def add(a, b): return 7'].join('\n'),
   ],
