@@ -50,6 +50,8 @@ sys.dont_write_bytecode = True
 BUILTIN_NAMES = frozenset(builtins.__dict__)
 MAX_MESSAGE = 64 << 20
 
+# The framing helpers repeat the supervisor's (runner-py.ts) on purpose: this file is a standalone
+# program, run as main.py on both sandbox paths, and cannot import the supervisor.
 def read_exact(fd, n):
     buf = bytearray(n)
     view = memoryview(buf)
