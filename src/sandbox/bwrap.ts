@@ -31,6 +31,10 @@ export function bwrapCommand(opts: { diskBytes: number; asPid1: boolean; inner: 
     '--ro-bind',
     '/usr',
     '/usr',
+    // Debian's shared-library alternatives (libblas, liblapack, which numpy loads) are symlinks here.
+    '--ro-bind-try',
+    '/etc/alternatives',
+    '/etc/alternatives',
     '--symlink',
     'usr/lib',
     '/lib',
