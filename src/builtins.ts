@@ -13,3 +13,4 @@ import './verifiers/code/index.js';
 import './credit/shaping/index.js';
 // Instruction following and reference similarity (issue 18).
 import './verifiers/ifeval/index.js';
+import './verifiers/similarity/index.js';
