@@ -14,3 +14,4 @@ import './credit/shaping/index.js';
 // Instruction following and reference similarity (issue 18).
 import './verifiers/ifeval/index.js';
 import './verifiers/similarity/index.js';
+import './graders/index.js';
