@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { IFEVALG_INSTRUCTIONS } from '../../../src/verifiers/ifeval/extras.js';
+import { TULU_FUNCTIONS } from '../../../src/verifiers/ifeval/funcs.js';
+import { callCpuReward } from '../../helpers.js';
+
+type Row = [id: string, kwargs: Record<string, unknown>, pass: string, fail: string];
+
+/** IFEvalG constraints: one response that follows, one that does not, by the reference's rules. */
+const IFEVALG: Row[] = [
+  [
+    'copy:repeat_phrase',
+    { phrase: 'The quick brown fox', small_n: 2 },
+    'The quick red fox and The slow brown fox',
+    'The quick brown fox',
+  ],
+  ['copy:copy', { prompt_to_repeat: 'Say hi.' }, 'say HI.', 'Say hi. Hello'],
+  [
+    'new:copy_span_idx',
+    { prompt_to_repeat: 'Hello wonderful world', n_start: 6, n_end: 15 },
+    'Wonderful',
+    'wonder',
+  ],
+  ['detectable_format:sentence_hyphens', {}, 'I like tea.-It is warm.', 'I like tea. - It is warm.'],
+  ['keywords:no_adjacent_consecutive', {}, 'apple cherry', 'cat dog'],
+  ['detectable_format:square_brackets', {}, '[hello] [world]', '[hello] world'],
+  ['keywords:word_once', { keyword: 'tea' }, 'I like tea.', 'tea and steam'],
+  [
+    'keywords:word_count_different_numbers',
+    { keyword: 'sun', frequency: 2, relation: 'at least' },
+    'sun sun',
+    'sun',
+  ],
+  ['keywords:exclude_word_harder', { keyword: 'very' }, 'Very good', 'It is very good'],
+  ['paragraphs:paragraphs', {}, 'A\n***\nB', 'A'],
+  ['paragraphs:paragraphs2', {}, 'A\n\nB', 'A\n\nB\n\nC'],
+  ['first_word:first_word_sent', { first_word: 'we' }, 'We run. We jump.', 'We run. They jump.'],
+  ['first_word:first_word_answer', { first_word: 'yes' }, 'Yes I can', 'Yes, I can.'],
+  ['last_word:last_word_sent', { last_word: 'now' }, 'Go now. Stop now!', 'Go now. Stop.'],
+  ['last_word:last_word_answer', { last_word: 'done' }, 'All done.', 'done already'],
+  ['detectable_format:bigram_wrapping', {}, '<<I am>> <<at home>>', '<<I am>> at home'],
+  ['copy:copying_simple', { prompt_to_repeat: 'Repeat me' }, ' repeat me ', 'Repeat me!'],
+  ['copy:copying_multiple', { prompt_to_repeat: 'Hi there', N: 2 }, 'Hi there\n******\nHi there', 'Hi there'],
+  ['punctuation:punctuation_dot', {}, 'No dots here', 'A dot.'],
+  ['punctuation:punctuation_exclamation', {}, 'Calm', 'Wow!'],
+  ['count:lowercase_counting', { N: 2 }, 'THE cat SAT on', 'the cat sat'],
+  ['letters:letter_counting', { N: 5, relation: 'less than' }, 'abc', 'abcdef'],
+  ['letters:letter_counting2', { letter: 'a', let_frequency: 2, let_relation: 'at least' }, 'banana', 'bun'],
+  [
+    'count:counting_composition',
+    { n_sent: 1, n_words: 3 },
+    'I am here\n***\nYou are there\n***\nWe go now',
+    'I am here.\n***\nYou are there.\n***\nWe go now.',
+  ],
+  ['count:count_unique', {}, 'one two three', 'one two one'],
+  ['count:count_increment_word', { keyword1: 'red', keyword2: 'blue' }, 'red blue blue', 'red blue'],
+  ['keywords:palindrome', {}, 'wow that is cool', 'hello there'],
+  [
+    'keywords:keyword_specific_position',
+    { keyword: 'cats', n: 2, m: 3 },
+    'Dogs bark. I love cats.',
+    'Dogs bark. Cats are nice.',
+  ],
+  ['keywords:start_end', {}, 'Hello world hello', 'Hello world.'],
+];
+
+const DE = 'Das Wetter war heute angenehm, also beschlossen wir, zum Markt zu laufen und Gemüse zu kaufen.';
+
+/** Tülu 3 RLVR-IFeval functions (func_name rows). */
+const TULU: Row[] = [
+  ['verify_keywords', { keyword_list: ['Apple', 'pie'] }, 'apple pie', 'apple'],
+  ['verify_keyword_frequency', { word: 'rain', N: 2 }, 'rain rain', 'rainy rain'],
+  ['validate_forbidden_words', { forbidden_words: ['bad'] }, 'good', 'badge'],
+  ['verify_letter_frequency', { letter: 'a', N: 2 }, 'aA a', 'A'],
+  [
+    'validate_response_language',
+    { language: 'de' },
+    DE,
+    'The weather was nice today, so we walked to the market.',
+  ],
+  ['verify_paragraph_count', { N: 2 }, 'A\n* * *\nB', 'A\n* * *\n* * *\nB'],
+  ['validate_word_constraint', { N: 3, quantifier: 'at most' }, 'a b c', 'a b c d'],
+  ['verify_sentence_constraint', { N: 2, quantifier: 'at least' }, 'One. Two.', 'One two'],
+  ['validate_paragraphs', { N: 2, first_word: 'Then', i: 2 }, 'A\n\nThen B', 'A\n\nNow B'],
+  ['verify_postscript', { postscript_marker: 'P.S.' }, 'Hi\nP.S. bye', 'Hi P.S.'],
+  ['validate_placeholders', { N: 1 }, '[x]', 'x'],
+  ['verify_bullet_points', { N: 2 }, '* a\n- b', '* a'],
+  ['validate_title', {}, '<<T>>', 'T'],
+  ['validate_choice', { options: ['yes', 'no'] }, 'I say yes', 'maybe'],
+  ['validate_highlighted_sections', { N: 2 }, '*a* *b*', '*a*'],
+  ['validate_sections', { N: 2, section_splitter: 'Section' }, 'SECTION 1 a SECTION 2 b', 'Section 1 only'],
+  ['validate_json_format', {}, '{"a": 1}', '```json\n{}\n```'],
+  ['validate_repeat_prompt', { original_prompt: 'Hi.' }, 'Hi. Answer', 'hi. Answer'],
+  ['validate_two_responses', {}, 'a******b', 'a******a'],
+  ['validate_uppercase', {}, 'HELLO 1', 'Hello'],
+  ['validate_lowercase', {}, 'hello', 'Hello'],
+  ['validate_frequency_capital_words', { N: 2, quantifier: 'at least' }, 'NASA and ESA', 'NASA only'],
+  ['validate_end', { end_phrase: 'Bye.' }, 'OK. Bye.', 'OK. Bye. '],
+  ['validate_quotation', {}, '"x"', 'x'],
+  ['validate_no_commas', {}, 'a b', 'a, b'],
+];
+
+const score = (reference: unknown, response: string) => {
+  const o = callCpuReward('ifeval', { strip_think: false }, { response, reference });
+  return 'score' in o ? o.score : `${o.status}: ${o.reason}`;
+};
+
+describe('IFEvalG extra constraints (one pass, one fail each)', () => {
+  it('covers every registered extra', () => {
+    expect(IFEVALG.map((r) => r[0]).sort()).toEqual(Object.keys(IFEVALG_INSTRUCTIONS).sort());
+  });
+  it.each(IFEVALG)('%s', (id, kwargs, pass, fail) => {
+    const ref = { instruction_id_list: [id], kwargs: [kwargs] };
+    expect(score(ref, pass)).toBe(1);
+    expect(score(ref, fail)).toBe(0);
+  });
+});
+
+describe('Tülu RLVR-IFeval functions (func_name rows)', () => {
+  it('covers every function', () => {
+    expect(TULU.map((r) => r[0]).sort()).toEqual(Object.keys(TULU_FUNCTIONS).sort());
+  });
+  it.each(TULU)('%s', (name, kwargs, pass, fail) => {
+    const ref = JSON.stringify({ func_name: name, ...kwargs });
+    expect(score(ref, pass)).toBe(1);
+    expect(score(ref, fail)).toBe(0);
+  });
+});
