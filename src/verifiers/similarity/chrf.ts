@@ -5,7 +5,7 @@
  * orders where both sides have n-grams (sacrebleu's default; `eps_smoothing` averages per-order F
  * instead), F-beta with beta 2; with several references the one giving the best F counts. 0–100.
  */
-import { fMeasure, ngramCounts } from './ngrams.js';
+import { charNgramCounts, fMeasure, ngramCounts } from './ngrams.js';
 
 export interface ChrfOptions {
   charOrder: number;
@@ -33,9 +33,8 @@ function words(sent: string): string[] {
 
 function allNgrams(sent: string, o: ChrfOptions): Map<string, number>[] {
   const text = o.whitespace ? sent : sent.split(/\s+/u).join('');
-  const chars = [...text];
   const out: Map<string, number>[] = [];
-  for (let n = 1; n <= o.charOrder; n++) out.push(ngramCounts(chars, n));
+  for (let n = 1; n <= o.charOrder; n++) out.push(charNgramCounts(text, n));
   if (o.wordOrder > 0) {
     const w = words(sent);
     for (let n = 1; n <= o.wordOrder; n++) out.push(ngramCounts(w, n));

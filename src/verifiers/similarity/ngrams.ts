@@ -6,7 +6,21 @@ const SEP = '\u0001'; // cannot occur inside a token (tokens are split on whites
 export function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
-    const key = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(SEP);
+    let key = tokens[i]!;
+    for (let j = 1; j < n; j++) key += SEP + tokens[i + j]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Counts of the character n-grams of one order (characters are code points). */
+export function charNgramCounts(text: string, n: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  // Keys are the n-gram's text either way, so texts with and without astral characters compare.
+  const chars = /[\uD800-\uDFFF]/.test(text) ? [...text] : undefined;
+  const length = chars ? chars.length : text.length;
+  for (let i = 0; i + n <= length; i++) {
+    const key = chars ? chars.slice(i, i + n).join('') : text.slice(i, i + n);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
