@@ -542,3 +542,169 @@ export const CASES: Case[] = [
     loose: true,
   },
 ];
+
+/** A prompt with several instructions, and the reference's verdict on each (strict, and loose when it differs). */
+export interface PromptCase {
+  response: string;
+  instructions: { id: string; kwargs: Record<string, unknown>; strict: boolean; loose?: boolean }[];
+}
+
+const i = (id: string, kwargs: Record<string, unknown>, strict: boolean, loose?: boolean) => ({
+  id,
+  kwargs,
+  strict,
+  ...(loose !== undefined && { loose }),
+});
+
+export const PROMPTS: PromptCase[] = [
+  {
+    response:
+      '<<Four Habits for Better Sleep>>\n\n* Keep a regular schedule even on weekends\n* Avoid screens for an hour before bed\n* Keep the bedroom cool and dark\n* Limit caffeine after noon',
+    instructions: [
+      i('detectable_format:title', {}, true),
+      i('detectable_format:number_bullet_lists', { num_bullets: 4 }, true),
+      i('punctuation:no_comma', {}, true),
+    ],
+  },
+  {
+    response:
+      'sure! here is a short note for your neighbor.\n\nhi sam, thanks for watering the plants while we were away. the garden looks great and the tomatoes survived the heat.\n\nP.S. we brought you some coffee from lisbon.',
+    instructions: [
+      i('length_constraints:number_words', { num_words: 50, relation: 'less than' }, true),
+      i('change_case:english_lowercase', {}, false, true),
+      i('detectable_content:postscript', { postscript_marker: 'P.S.' }, true),
+    ],
+  },
+  {
+    response: '```json\n{\n  "city": "Oslo",\n  "temperature": -3,\n  "conditions": "snow"\n}\n```',
+    instructions: [
+      i('detectable_format:json_format', {}, true),
+      i('keywords:existence', { keywords: ['temperature'] }, true),
+    ],
+  },
+  {
+    response: 'Paris is the capital of France.\n******\nThe capital of France is Paris.',
+    instructions: [
+      i('combination:two_responses', {}, true),
+      i('length_constraints:number_sentences', { num_sentences: 3, relation: 'less than' }, true),
+    ],
+  },
+  {
+    response: '"Our new espresso machine is really fast and remarkably quiet."',
+    instructions: [
+      i('startend:quotation', {}, true),
+      i('keywords:forbidden_words', { forbidden_words: ['very', 'really'] }, false),
+    ],
+  },
+  {
+    response:
+      '**Why it matters:** Sleep restores *memory* and *mood*.\n***\nTry to keep a steady routine, even on weekends.',
+    instructions: [
+      i('detectable_format:number_highlighted_sections', { num_highlights: 3 }, true),
+      i('length_constraints:number_paragraphs', { num_paragraphs: 2 }, true),
+    ],
+  },
+  {
+    response: 'Use the API key from the dashboard, then call the /v1/score endpoint. Any other questions?',
+    instructions: [
+      i('change_case:capital_word_frequency', { capital_frequency: 2, capital_relation: 'at least' }, false),
+      i('startend:end_checker', { end_phrase: 'Any other questions?' }, true),
+    ],
+  },
+  {
+    response:
+      'SECTION 1\nShip the package to [address] before [date].\n\nSECTION 2\nConfirm delivery by email.',
+    instructions: [
+      i('detectable_format:multiple_sections', { section_spliter: 'SECTION', num_sections: 2 }, true),
+      i('detectable_content:number_placeholders', { num_placeholders: 2 }, true),
+    ],
+  },
+  {
+    response:
+      'La fotosíntesis convierte la luz del sol en energía química. Las plantas la usan para crecer y producir oxígeno.',
+    instructions: [
+      i('language:response_language', { language: 'es' }, true),
+      i('punctuation:no_comma', {}, true),
+    ],
+  },
+  {
+    response:
+      'First, gather your ingredients.\n\nNext, preheat the oven to 200 degrees.\n\nFinally, bake the bread for forty minutes.',
+    instructions: [
+      i(
+        'length_constraints:nth_paragraph_first_word',
+        { num_paragraphs: 3, nth_paragraph: 3, first_word: 'finally' },
+        true,
+      ),
+      i('keywords:letter_frequency', { letter: 'z', let_frequency: 1, let_relation: 'less than' }, true),
+    ],
+  },
+  {
+    response: 'What is the boiling point of water?\nAt sea level, water boils at 100 degrees Celsius.',
+    instructions: [
+      i('combination:repeat_prompt', { prompt_to_repeat: 'What is the boiling point of water?' }, true),
+      i('length_constraints:number_words', { num_words: 10, relation: 'at least' }, true),
+    ],
+  },
+  {
+    response: '"My answer is no."',
+    instructions: [i('detectable_format:constrained_response', {}, true), i('startend:quotation', {}, true)],
+  },
+  {
+    response: '<<A SHORT POEM>>\nTHE NIGHT IS DEEP AND THE STARS ARE BRIGHT ABOVE THE QUIET TOWN.',
+    instructions: [i('change_case:english_capital', {}, true), i('detectable_format:title', {}, true)],
+  },
+  {
+    response:
+      'Data cleaning matters. Bad data leads to bad models. Always validate your data before training.',
+    instructions: [
+      i('keywords:frequency', { keyword: 'data', frequency: 3, relation: 'at least' }, true),
+      i('length_constraints:number_sentences', { num_sentences: 3, relation: 'at least' }, true),
+    ],
+  },
+  {
+    response: 'Here are two tips:\n- Drink water\n- Stretch daily\n\nP.S. Stay well.\nP.P.S. See you soon.',
+    instructions: [
+      i('detectable_format:number_bullet_lists', { num_bullets: 2 }, true),
+      i('detectable_content:postscript', { postscript_marker: 'P.P.S' }, true),
+    ],
+  },
+  {
+    response:
+      'Plan your trip early.\n\n***\n\nSet a daily budget and stick to it.\n\n***\n\nBook flights midweek for lower fares.',
+    instructions: [
+      i('length_constraints:number_paragraphs', { num_paragraphs: 3 }, true),
+      i('punctuation:no_comma', {}, true),
+      i('keywords:existence', { keywords: ['budget'] }, true),
+    ],
+  },
+  {
+    response: 'Here is the data you asked for:\n{"name": "Ada", "born": 1815}',
+    instructions: [
+      i('detectable_format:json_format', {}, false, true),
+      i('keywords:forbidden_words', { forbidden_words: ['sorry'] }, true),
+    ],
+  },
+  {
+    response:
+      'sure, here is the recipe: mix flour, eggs and milk, then fry thin layers. is there anything else i can help with?',
+    instructions: [
+      i('startend:end_checker', { end_phrase: 'Is there anything else I can help with?' }, true),
+      i('change_case:english_lowercase', {}, true),
+    ],
+  },
+  {
+    response: 'Yes.\n******\nNo, not today.',
+    instructions: [
+      i('length_constraints:number_words', { num_words: 20, relation: 'less than' }, true),
+      i('combination:two_responses', {}, true),
+    ],
+  },
+  {
+    response: '<<Seven Seas>>\nThe seven seas were explored by seasoned sailors.',
+    instructions: [
+      i('keywords:letter_frequency', { letter: 'e', let_frequency: 10, let_relation: 'at least' }, true),
+      i('detectable_format:title', {}, true),
+    ],
+  },
+];
