@@ -11,7 +11,7 @@ import { failed } from '../core/result.js';
 import type { AsyncReward, RewardEnv } from '../core/reward.js';
 import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import { endpointArgs, endpointOptions } from '../judges/args.js';
-import { type Endpoint, endpointFor, JudgeCallError } from '../judges/endpoint.js';
+import { type CallOptions, type Endpoint, endpointFor, JudgeCallError } from '../judges/endpoint.js';
 import { describeError } from '../judges/retry.js';
 import { cosine, readEmbeddings } from '../verifiers/similarity/embedding.js';
 import {
@@ -98,7 +98,7 @@ async function modelGuarded(
   }
 }
 
-const call = (ctx: RewardContext, cfg: EndpointConfig) => ({
+const call = (ctx: RewardContext, cfg: EndpointConfig): CallOptions => ({
   signal: ctx.signal,
   deadline: ctx.deadline,
   timeoutMs: cfg.timeout_s * 1000,
@@ -130,6 +130,40 @@ export function readLabel(content: string, labels: string[]): string | undefined
   return labels.find((l) => l === last) ?? labels.find((l) => l.toLowerCase() === last.toLowerCase());
 }
 
+/** Ask the grader model for `{"result": …}` under a JSON schema; returns the reply's text. */
+async function askJson(
+  endpoint: Endpoint,
+  g: { model: string; input: ModelMessage[]; sampling_params?: ScoreModel['sampling_params'] },
+  gctx: GraderContext,
+  format: string,
+  name: string,
+  result: Record<string, unknown>,
+  call: CallOptions,
+): Promise<string> {
+  const { value } = await endpoint.chat(
+    {
+      model: g.model,
+      messages: messages(g.input, gctx, format),
+      ...sampling(g.sampling_params),
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name,
+          strict: true,
+          schema: {
+            type: 'object',
+            properties: { result },
+            required: ['result'],
+            additionalProperties: false,
+          },
+        },
+      },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+    call,
+  );
+  return value.content;
+}
+
 type WithEndpoint<G> = G & { endpoint?: EndpointConfig | undefined };
 
 export const scoreModelReward: AsyncReward<WithEndpoint<ScoreModel>> = {
@@ -144,30 +178,10 @@ export const scoreModelReward: AsyncReward<WithEndpoint<ScoreModel>> = {
     const format = `Reply with JSON only: {"result": <a number from ${lo} to ${hi}>}.`;
     return (sample, ctx) =>
       modelGuarded(sample, ctx, async (gctx) => {
-        const { value } = await endpoint.chat(
-          {
-            model: g.model,
-            messages: messages(g.input, gctx, format),
-            ...sampling(g.sampling_params),
-            response_format: {
-              type: 'json_schema',
-              json_schema: {
-                name: 'grade',
-                strict: true,
-                schema: {
-                  type: 'object',
-                  properties: { result: { type: 'number' } },
-                  required: ['result'],
-                  additionalProperties: false,
-                },
-              },
-            },
-          } as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          call(ctx, cfg),
-        );
-        const score = readScore(value.content);
+        const content = await askJson(endpoint, g, gctx, format, 'grade', { type: 'number' }, call(ctx, cfg));
+        const score = readScore(content);
         if (score === undefined || score < lo || score > hi) {
-          return failed(`the grader's reply has no score in [${lo}, ${hi}]: ${value.content.slice(0, 120)}`);
+          return failed(`the grader's reply has no score in [${lo}, ${hi}]: ${content.slice(0, 120)}`);
         }
         return graded(score, g.pass_threshold, { range: [lo, hi] });
       });
@@ -184,30 +198,18 @@ export const labelModelReward: AsyncReward<WithEndpoint<LabelModel>> = {
     const format = `Reply with JSON only: {"result": one of ${JSON.stringify(g.labels)}}.`;
     return (sample, ctx) =>
       modelGuarded(sample, ctx, async (gctx) => {
-        const { value } = await endpoint.chat(
-          {
-            model: g.model,
-            messages: messages(g.input, gctx, format),
-            ...sampling(g.sampling_params),
-            response_format: {
-              type: 'json_schema',
-              json_schema: {
-                name: 'label',
-                strict: true,
-                schema: {
-                  type: 'object',
-                  properties: { result: { type: 'string', enum: g.labels } },
-                  required: ['result'],
-                  additionalProperties: false,
-                },
-              },
-            },
-          } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        const content = await askJson(
+          endpoint,
+          g,
+          gctx,
+          format,
+          'label',
+          { type: 'string', enum: g.labels },
           call(ctx, cfg),
         );
-        const label = readLabel(value.content, g.labels);
+        const label = readLabel(content, g.labels);
         if (label === undefined)
-          return failed(`the grader's reply names none of the labels: ${value.content.slice(0, 120)}`);
+          return failed(`the grader's reply names none of the labels: ${content.slice(0, 120)}`);
         const pass = g.passing_labels.includes(label);
         return {
           status: 'ok',

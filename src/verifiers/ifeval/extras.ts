@@ -51,6 +51,15 @@ function phraseSpans(value: string, first: string, last: string): string[] {
   return found;
 }
 
+/** copy:copy and copy:copying_simple: the response is the prompt, case and outer whitespace aside. */
+const EXACT_COPY: InstructionType = {
+  args: 'prompt_to_repeat: string — the response is exactly it (case-insensitive)',
+  build(kw) {
+    const prompt = str(kw, 'prompt_to_repeat');
+    return (v) => same(v, prompt);
+  },
+};
+
 const firstLetter = (w: string) => [...w.toLowerCase()];
 
 export const IFEVALG_INSTRUCTIONS: Record<string, InstructionType> = {
@@ -75,13 +84,7 @@ export const IFEVALG_INSTRUCTIONS: Record<string, InstructionType> = {
       };
     },
   },
-  'copy:copy': {
-    args: 'prompt_to_repeat: string — the response is exactly it (case-insensitive)',
-    build(kw) {
-      const prompt = str(kw, 'prompt_to_repeat');
-      return (v) => same(v, prompt);
-    },
-  },
+  'copy:copy': EXACT_COPY,
   'new:copy_span_idx': {
     args: 'prompt_to_repeat: string; n_start, n_end: int — the response is prompt[n_start:n_end]',
     build(kw) {
@@ -204,13 +207,7 @@ export const IFEVALG_INSTRUCTIONS: Record<string, InstructionType> = {
       };
     },
   },
-  'copy:copying_simple': {
-    args: 'prompt_to_repeat: string — the response is exactly it (case-insensitive)',
-    build(kw) {
-      const prompt = str(kw, 'prompt_to_repeat');
-      return (v) => same(v, prompt);
-    },
-  },
+  'copy:copying_simple': EXACT_COPY,
   'copy:copying_multiple': {
     args: 'prompt_to_repeat: string; N: int — the prompt N times, separated by ******',
     build(kw) {
