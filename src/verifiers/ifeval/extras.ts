@@ -4,7 +4,12 @@
  * a verdict (the keyword of `copy:repeat_phrase` matched case-sensitively; single letters count as
  * palindromes; `count:counting_composition` counts NLTK tokens, punctuation included).
  */
-import { dividedParagraphs, IFEVAL_INSTRUCTIONS, type InstructionType } from './instructions.js';
+import {
+  dividedParagraphs,
+  IFEVAL_INSTRUCTIONS,
+  type InstructionType,
+  paragraphCount,
+} from './instructions.js';
 import { compare, int, relation, str } from './kwargs.js';
 import { countMatches, literalPattern, PY_WORD, PY_WS, pySplit, pyStrip } from './pytext.js';
 import { splitIntoSentences } from './sentences.js';
@@ -16,19 +21,6 @@ const PUNCT = new RegExp(`[^${PY_WORD}\\s]`, 'gu');
 const LOWER_WORDS = new RegExp(`(?<![${PY_WORD}])[a-z]+(?![${PY_WORD}])`, 'gu');
 const ASCII_LETTERS = /[a-zA-Z]/g;
 const DIVIDER = new RegExp(`[${PY_WS}]?\\*\\*\\*[${PY_WS}]?`, 'u');
-
-/** Paragraphs split on blank lines, blank pieces allowed first and last only (-1 otherwise). */
-function blankLineParagraphs(value: string): number {
-  const pieces = value.split('\n\n');
-  let n = pieces.length;
-  for (let i = 0; i < pieces.length; i++) {
-    if (pyStrip(pieces[i]!) === '') {
-      if (i === 0 || i === pieces.length - 1) n--;
-      else return -1;
-    }
-  }
-  return n;
-}
 
 /** `re.findall(rf"{first} .*? {last}", value)`: non-overlapping, within a line, by a linear scan. */
 function phraseSpans(value: string, first: string, last: string): string[] {
@@ -154,7 +146,7 @@ export const IFEVALG_INSTRUCTIONS: Record<string, InstructionType> = {
   'paragraphs:paragraphs2': {
     args: 'none — exactly 2 paragraphs divided by a blank line',
     build() {
-      return (v) => blankLineParagraphs(v) === 2;
+      return (v) => paragraphCount(v.split('\n\n')) === 2;
     },
   },
   'first_word:first_word_sent': {

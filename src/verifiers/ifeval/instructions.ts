@@ -32,11 +32,10 @@ export interface InstructionType {
 const PARAGRAPH_DIVIDER = new RegExp(`[${PY_WS}]?\\*\\*\\*[${PY_WS}]?`, 'u');
 
 /**
- * Paragraphs divided by `***` (`re.split(r"\s?\*\*\*\s?")`): blank pieces are allowed first and last
- * only; a blank piece in between means the count fails (returned as -1).
+ * The paragraph count of pieces split on a divider: blank pieces are allowed first and last only (not
+ * counted); a blank piece in between means the count fails (returned as -1).
  */
-export function dividedParagraphs(value: string): number {
-  const pieces = value.split(PARAGRAPH_DIVIDER);
+export function paragraphCount(pieces: string[]): number {
   let n = pieces.length;
   for (let i = 0; i < pieces.length; i++) {
     if (pyStrip(pieces[i]!) === '') {
@@ -46,6 +45,9 @@ export function dividedParagraphs(value: string): number {
   }
   return n;
 }
+
+/** Paragraphs divided by `***` (`re.split(r"\s?\*\*\*\s?")`). */
+export const dividedParagraphs = (value: string): number => paragraphCount(value.split(PARAGRAPH_DIVIDER));
 
 /** The response's language matches, or langdetect would have raised (counted as followed). */
 function isLanguage(value: string, code: string): boolean {

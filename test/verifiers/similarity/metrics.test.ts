@@ -214,6 +214,6 @@ describe('chrF on astral characters', () => {
     };
     // "ab😀" vs "ab": order 1: 2/3 and 2/2; order 2: 1/2 and 1/1; order 3: hyp 1, ref 0 → not effective
     const p = (2 / 3 + 1 / 2) / 2;
-    expect(sentenceChrf('ab😀', ['ab'], o)).toBeCloseTo((100 * 5 * p * 1) / (4 * p + 1), 10);
+    expect(sentenceChrf('ab😀', ['ab'], CHRF)).toBeCloseTo((100 * 5 * p * 1) / (4 * p + 1), 10);
   });
 });
