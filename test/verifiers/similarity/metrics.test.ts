@@ -204,14 +204,6 @@ describe('similarity rewards', () => {
 
 describe('chrF on astral characters', () => {
   it('an emoji is one character, and texts with and without one share n-grams', () => {
-    const o = {
-      charOrder: 6,
-      wordOrder: 0,
-      beta: 2,
-      lowercase: false,
-      whitespace: false,
-      epsSmoothing: false,
-    };
     // "ab😀" vs "ab": order 1: 2/3 and 2/2; order 2: 1/2 and 1/1; order 3: hyp 1, ref 0 → not effective
     const p = (2 / 3 + 1 / 2) / 2;
     expect(sentenceChrf('ab😀', ['ab'], CHRF)).toBeCloseTo((100 * 5 * p * 1) / (4 * p + 1), 10);
