@@ -6,6 +6,7 @@ import type { RewardResult } from '../../core/types.js';
 import { instructionsOf } from './data.js';
 import { IFEVALG_INSTRUCTIONS } from './extras.js';
 import { TULU_FUNCTIONS } from './funcs.js';
+import { IFBENCH_INSTRUCTIONS } from './ifbench.js';
 import { type Check, IFEVAL_INSTRUCTIONS, type InstructionType } from './instructions.js';
 import { KwargError, present } from './kwargs.js';
 import { pyStrip } from './pytext.js';
@@ -22,10 +23,11 @@ const args = z
   .strict();
 type Args = z.infer<typeof args>;
 
-/** Every instruction id Assay knows: IFEval's 25, IFEvalG's extras; Tülu func_names are looked up apart. */
+/** Every instruction id Assay knows: IFEval's 25, IFEvalG's and IFBench's extras; Tülu func_names apart. */
 export const INSTRUCTIONS: Record<string, InstructionType> = {
   ...IFEVAL_INSTRUCTIONS,
   ...IFEVALG_INSTRUCTIONS,
+  ...IFBENCH_INSTRUCTIONS,
 };
 
 /** The text after reasoning: after the last `</think>`; nothing when a `<think>` is left open. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IFEVALG_INSTRUCTIONS } from '../../../src/verifiers/ifeval/extras.js';
 import { TULU_FUNCTIONS } from '../../../src/verifiers/ifeval/funcs.js';
+import { IFBENCH_INSTRUCTIONS } from '../../../src/verifiers/ifeval/ifbench.js';
 import { callCpuReward } from '../../helpers.js';
 
 type Row = [id: string, kwargs: Record<string, unknown>, pass: string, fail: string];
@@ -63,6 +64,22 @@ const IFEVALG: Row[] = [
   ['keywords:start_end', {}, 'Hello world hello', 'Hello world.'],
 ];
 
+/** IFBench constraints. */
+const IFBENCH: Row[] = [
+  ['count:word_count_range', { min_words: 3, max_words: 5 }, 'one two three four', 'one two'],
+  ['count:unique_word_count', { N: 3 }, 'The cat, the dog.', 'the the the'],
+  ['ratio:sentence_type', {}, 'It rains. It pours. Why?', 'It rains. Why?'],
+  ['ratio:sentence_balance', {}, 'Yes. No? Wow!', 'Yes. No.'],
+  ['count:conjunctions', { small_n: 2 }, 'tea and cake but no coffee', 'tea and cake and coffee'],
+  ['count:person_names', { N: 2 }, 'Emma met Liam.', 'Emma met emma.'],
+  [
+    'ratio:overlap',
+    { reference_text: 'the cat sat on the mat', percentage: 100 },
+    'the cat sat on the mat',
+    'a dog ran far away today',
+  ],
+];
+
 const DE = 'Das Wetter war heute angenehm, also beschlossen wir, zum Markt zu laufen und Gemüse zu kaufen.';
 
 /** Tülu 3 RLVR-IFeval functions (func_name rows). */
@@ -109,6 +126,17 @@ describe('IFEvalG extra constraints (one pass, one fail each)', () => {
     expect(IFEVALG.map((r) => r[0]).sort()).toEqual(Object.keys(IFEVALG_INSTRUCTIONS).sort());
   });
   it.each(IFEVALG)('%s', (id, kwargs, pass, fail) => {
+    const ref = { instruction_id_list: [id], kwargs: [kwargs] };
+    expect(score(ref, pass)).toBe(1);
+    expect(score(ref, fail)).toBe(0);
+  });
+});
+
+describe('IFBench constraints (one pass, one fail each)', () => {
+  it('covers every registered one', () => {
+    expect(IFBENCH.map((r) => r[0]).sort()).toEqual(Object.keys(IFBENCH_INSTRUCTIONS).sort());
+  });
+  it.each(IFBENCH)('%s', (id, kwargs, pass, fail) => {
     const ref = { instruction_id_list: [id], kwargs: [kwargs] };
     expect(score(ref, pass)).toBe(1);
     expect(score(ref, fail)).toBe(0);
