@@ -1,7 +1,8 @@
 /**
  * Constraints of AllenAI's IFBench (Pyatkin et al. 2025, out-of-domain verifiable constraints), restated
- * from its `check_following` methods: the ones whose rules need no external word lists. Others (stop-word
- * ratios with NLTK's list, syllable counts, emoji) are not implemented and are reported as unknown ids.
+ * from its `check_following` methods: 15 of its 58, those whose rules need no external word lists or
+ * packages. Others (stop-word ratios with NLTK's list, syllable counts, emoji) are not implemented and are
+ * reported as unknown ids.
  */
 import type { InstructionType } from './instructions.js';
 import { int, str } from './kwargs.js';
@@ -11,6 +12,10 @@ import { countWords, wordTokenize } from './words.js';
 
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const stripPunct = (w: string) => pyStrip(w, `${PUNCTUATION} `);
+/** `value.translate(str.maketrans('', '', string.punctuation))`: ASCII punctuation removed. */
+const dropPunct = (v: string) => [...v].filter((c) => !PUNCTUATION.includes(c)).join('');
+const CONSONANTS = 'bcdfghjklmnpqrstvwxyz';
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 const CONJUNCTIONS = new Set(['and', 'but', 'for', 'nor', 'or', 'so', 'yet']);
 const PERSON_NAMES = (
   'Emma Liam Sophia Jackson Olivia Noah Ava Lucas Isabella Mason Mia Ethan Charlotte Alexander Amelia ' +
@@ -101,6 +106,132 @@ export const IFBENCH_INSTRUCTIONS: Record<string, InstructionType> = {
         for (const g of mine) if (ref.has(g)) shared++;
         const overlap = (shared / mine.size) * 100;
         return pct - 2 <= overlap && overlap <= pct + 2;
+      };
+    },
+  },
+  'count:numbers': {
+    args: 'N: int — exactly N numbers (digit runs once punctuation is removed, so 3.5 is one)',
+    build(kw) {
+      const n = int(kw, 'N');
+      return (v) => (dropPunct(v).match(/\p{Nd}+/gu) ?? []).length === n;
+    },
+  },
+  'words:alphabet': {
+    args: "none — each word starts with the letter after the previous word's, Z looping to A",
+    build() {
+      return (v) => {
+        const words = pySplit(stripPunct(dropPunct(v)));
+        if (words.length === 0) return false;
+        let letter = words[0]![0]!.toLowerCase();
+        if (!ALPHABET.includes(letter)) return false;
+        for (const raw of words.slice(1)) {
+          const word = stripPunct(raw).toLowerCase();
+          if (word === '') continue;
+          letter = ALPHABET[(ALPHABET.indexOf(letter) + 1) % 26]!;
+          if (word[0] !== letter) return false;
+        }
+        return true;
+      };
+    },
+  },
+  'words:consonants': {
+    args: 'none — every word has two consonants in a row',
+    build() {
+      return (v) =>
+        pySplit(pyStrip(v.toLowerCase())).every((w) => {
+          for (let i = 0; i + 1 < w.length; i++)
+            if (CONSONANTS.includes(w[i]!) && CONSONANTS.includes(w[i + 1]!)) return true;
+          return false;
+        });
+    },
+  },
+  'sentence:alliteration_increment': {
+    args: 'none — each sentence has a longer run of words sharing a first letter than the one before',
+    build() {
+      return (v) => {
+        let previous = -1;
+        for (const sentence of splitIntoSentences(v)) {
+          const words = pySplit(sentence.toLowerCase())
+            .map((w) => w.replace(/^[!-/:-@[-`{-~ ]+/, ''))
+            .filter((w) => w.length > 0);
+          let run = 0;
+          let inRun = false;
+          for (let i = 0; i + 1 < words.length; i++) {
+            if (words[i]![0] === words[i + 1]![0]) {
+              run += inRun ? 1 : 2;
+              inRun = true;
+            } else inRun = false;
+          }
+          if (run <= previous) return false;
+          previous = run;
+        }
+        return true;
+      };
+    },
+  },
+  'words:palindrome': {
+    args: 'none — at least 10 palindromic words of 5 or more characters',
+    build() {
+      return (v) =>
+        pySplit(dropPunct(v).toLowerCase()).filter((w) => w.length >= 5 && [...w].reverse().join('') === w)
+          .length >= 10;
+    },
+  },
+  'count:punctuation': {
+    args: 'none — uses . , ! ? ; : and an interrobang (?! or !? or ‽)',
+    build() {
+      return (v) => {
+        if (!(v.includes('!?') || v.includes('?!') || v.includes('\u203d'))) return false;
+        let rest = v.replace('?!', '');
+        if (rest.length === v.length) rest = v.replace('!?', '');
+        return ['.', ',', '!', '?', ';', ':'].every((c) => rest.includes(c));
+      };
+    },
+  },
+  'format:parentheses': {
+    args: 'none — (), [] or {} correctly nested at least 5 deep somewhere',
+    build() {
+      return (v) => {
+        let levels: string[] = [];
+        let maxDepth = 0;
+        const open: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+        for (const c of v) {
+          if (c === '(' || c === '[' || c === '{') {
+            levels.push(c);
+            maxDepth = Math.max(maxDepth, levels.length);
+          } else if (c in open) {
+            if (levels.length > 0 && levels.at(-1) === open[c]) {
+              levels.pop();
+              if (maxDepth >= 5 && levels.length < maxDepth) return true;
+            } else {
+              levels = [];
+              maxDepth = 0;
+            }
+          }
+        }
+        return false;
+      };
+    },
+  },
+  'format:quotes': {
+    args: 'none — quotes within quotes at least 3 deep, alternating " and \'',
+    build() {
+      return (v) => {
+        const levels: string[] = [];
+        let reached = 0;
+        let depth = 0;
+        for (const c of v) {
+          if (levels.length > 0 && c === levels.at(-1)) {
+            levels.pop();
+            depth--;
+            if (reached - depth >= 3) return true;
+          } else if (c === '"' || c === "'") {
+            levels.push(c);
+            depth++;
+            reached = Math.max(reached, depth);
+          }
+        }
+        return false;
       };
     },
   },

@@ -78,6 +78,24 @@ const IFBENCH: Row[] = [
     'the cat sat on the mat',
     'a dog ran far away today',
   ],
+  ['count:numbers', { N: 2 }, 'I have 3.5 apples and 2 pears', '1 2 3'],
+  ['words:alphabet', {}, 'Apples bring cheer daily', 'Apples cheer'],
+  ['words:consonants', {}, 'strong brick', 'a strong'],
+  [
+    'sentence:alliteration_increment',
+    {},
+    'Big bears. Silly snakes slide slowly.',
+    'Silly snakes slide. Big bears.',
+  ],
+  ['words:palindrome', {}, 'level radar civic kayak refer rotor stats tenet madam racecar', 'level radar'],
+  [
+    'count:punctuation',
+    {},
+    'Really?! Is it? Yes, it is. Note: this; that!',
+    'Wait?! Yes, really. Look: this; that!',
+  ],
+  ['format:parentheses', {}, '(a [b {c (d [e])}])', '(a [b])'],
+  ['format:quotes', {}, `He said "she said 'they said "go"'"`, `"one 'two'"`],
 ];
 
 const DE = 'Das Wetter war heute angenehm, also beschlossen wir, zum Markt zu laufen und Gemüse zu kaufen.';
