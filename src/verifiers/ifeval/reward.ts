@@ -89,7 +89,7 @@ export const ifeval: CpuReward<Args> = {
   mode: 'cpu',
   deterministic: true,
   description:
-    'IFEval instruction following (25 IFEval types, IFEvalG extras, Tülu func_name rows): reference holds instruction_id_list + kwargs or a ground_truth; one component per instruction',
+    'IFEval instruction following (25 IFEval types, IFEvalG and IFBench extras, Tülu func_name rows): reference holds instruction_id_list + kwargs or a ground_truth; one component per instruction',
   args,
   create(a) {
     return (sample) => {

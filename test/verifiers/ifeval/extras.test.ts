@@ -139,35 +139,27 @@ const score = (reference: unknown, response: string) => {
   return 'score' in o ? o.score : `${o.status}: ${o.reason}`;
 };
 
-describe('IFEvalG extra constraints (one pass, one fail each)', () => {
-  it('covers every registered extra', () => {
-    expect(IFEVALG.map((r) => r[0]).sort()).toEqual(Object.keys(IFEVALG_INSTRUCTIONS).sort());
+/** Every registered id has a row; each row's first response follows the constraint and the second does not. */
+function family(
+  title: string,
+  rows: Row[],
+  registered: object,
+  reference: (id: string, kwargs: object) => unknown,
+) {
+  describe(title, () => {
+    it('covers every registered id', () => {
+      expect(rows.map((r) => r[0]).sort()).toEqual(Object.keys(registered).sort());
+    });
+    it.each(rows)('%s', (id, kwargs, pass, fail) => {
+      expect(score(reference(id, kwargs), pass)).toBe(1);
+      expect(score(reference(id, kwargs), fail)).toBe(0);
+    });
   });
-  it.each(IFEVALG)('%s', (id, kwargs, pass, fail) => {
-    const ref = { instruction_id_list: [id], kwargs: [kwargs] };
-    expect(score(ref, pass)).toBe(1);
-    expect(score(ref, fail)).toBe(0);
-  });
-});
+}
 
-describe('IFBench constraints (one pass, one fail each)', () => {
-  it('covers every registered one', () => {
-    expect(IFBENCH.map((r) => r[0]).sort()).toEqual(Object.keys(IFBENCH_INSTRUCTIONS).sort());
-  });
-  it.each(IFBENCH)('%s', (id, kwargs, pass, fail) => {
-    const ref = { instruction_id_list: [id], kwargs: [kwargs] };
-    expect(score(ref, pass)).toBe(1);
-    expect(score(ref, fail)).toBe(0);
-  });
-});
-
-describe('Tülu RLVR-IFeval functions (func_name rows)', () => {
-  it('covers every function', () => {
-    expect(TULU.map((r) => r[0]).sort()).toEqual(Object.keys(TULU_FUNCTIONS).sort());
-  });
-  it.each(TULU)('%s', (name, kwargs, pass, fail) => {
-    const ref = JSON.stringify({ func_name: name, ...kwargs });
-    expect(score(ref, pass)).toBe(1);
-    expect(score(ref, fail)).toBe(0);
-  });
-});
+const idList = (id: string, kwargs: object) => ({ instruction_id_list: [id], kwargs: [kwargs] });
+family('IFEvalG extra constraints', IFEVALG, IFEVALG_INSTRUCTIONS, idList);
+family('IFBench constraints', IFBENCH, IFBENCH_INSTRUCTIONS, idList);
+family('Tülu RLVR-IFeval functions (func_name rows)', TULU, TULU_FUNCTIONS, (name, kwargs) =>
+  JSON.stringify({ func_name: name, ...kwargs }),
+);
