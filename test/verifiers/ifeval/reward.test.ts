@@ -67,6 +67,17 @@ describe('ifeval: text rules restated from the reference', () => {
     expect(punktSentences('Steps:\n1. Mix flour.\n2. Add eggs.')).toHaveLength(4);
     expect(punktSentences('Heading\nbody text without a stop')).toHaveLength(1);
     expect(punktSentences('')).toHaveLength(0);
+    // Punkt's decisions on common abbreviations, numbers and ellipses (reasoned from its rules)
+    expect(punktSentences('We need tools, e.g. hammers and saws. Then we build.')).toHaveLength(2);
+    expect(punktSentences('Bring pens, paper, etc. The rest is provided.')).toHaveLength(2);
+    expect(punktSentences('He said "Stop." Then he left.')).toHaveLength(2);
+    expect(punktSentences('The meeting is at 3 p.m. tomorrow. Be on time.')).toHaveLength(2);
+    expect(punktSentences('See Fig. 2 for details.')).toHaveLength(1);
+    expect(punktSentences('The U.S. Army is big.')).toHaveLength(1);
+    expect(punktSentences('Wait... what happened?')).toHaveLength(1);
+    expect(punktSentences('I waited... Nothing happened.')).toHaveLength(2);
+    expect(punktSentences('He was born in Jan. 1990. He died in 2020.')).toHaveLength(2);
+    expect(punktSentences("Dr. Smith and Mrs. Jones met at St. Paul's.")).toHaveLength(1);
   });
   it('word count is \\w+ runs with Unicode letters', () => {
     expect(countWords("naïve café, l'été 2024_x")).toBe(5);
