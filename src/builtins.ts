@@ -11,3 +11,7 @@ import './judges/index.js';
 import './verifiers/math/index.js';
 import './verifiers/code/index.js';
 import './credit/shaping/index.js';
+// Instruction following and reference similarity (issue 18).
+import './verifiers/ifeval/index.js';
+import './verifiers/similarity/index.js';
+import './graders/index.js';

@@ -3,6 +3,7 @@ import { groupRecords } from '../../credit/advantages.js';
 import type { ScoredRecord } from '../../credit/scored.js';
 import { readScored } from '../../credit/scored-file.js';
 import { ANSWER_KINDS, type AnswerKind, answerOf, equivalenceFor } from '../../select/answers.js';
+import { componentAccuracy } from '../../select/components.js';
 import { evaluateGroup, type GroupEval, type SourceSummary, summarize } from '../../select/evaluate.js';
 import { finiteNumber, reportProblems } from './advantages.js';
 
@@ -15,6 +16,7 @@ export interface StatsCliOptions {
   seed?: number;
   draws?: number;
   perGroup?: boolean;
+  components?: boolean;
 }
 
 const kList = (value: string): number[] => {
@@ -80,6 +82,10 @@ export function register(program: Command): void {
       finiteNumber('--draws'),
     )
     .option('--per-group', 'also write one line per group before the summaries')
+    .option(
+      '--components',
+      'also write accuracy per component: prompt- and instruction-level for nodes of checks (ifeval), and per check name',
+    )
     .action((opts: StatsCliOptions) => {
       const { records, problems } = readScored(opts.input, opts.samples);
       reportProblems(problems, records);
@@ -100,6 +106,13 @@ export function register(program: Command): void {
         }
       }
       for (const s of summarize(groups, opts.k)) out.push(summaryLine(s, opts.k));
+      if (opts.components) {
+        const acc = componentAccuracy(
+          records.map((r) => r.raw),
+          opts.passThreshold ?? 1,
+        );
+        out.push(...acc.groups.map((g) => ({ ...g })), ...acc.leaves.map((l) => ({ ...l })));
+      }
       process.stdout.write(out.map((l) => `${JSON.stringify(l)}\n`).join(''));
     });
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { SpecError } from '../engine/compile.js';
 import { formatIssues } from './issues.js';
-import type { SpecNode } from './kinds.js';
+import { getNodeKind, type SpecNode } from './kinds.js';
 import { specFileSchema } from './schema.js';
 
 export interface LoadedSpec {
@@ -29,6 +29,15 @@ export async function loadPlugins(plugins: string[]): Promise<void> {
   }
 }
 
+/**
+ * An OpenAI grader object given as the whole spec (`{"type": "string_check", …}`, as the fine-tuning API
+ * takes it) is read as `{ reward: { grader: … } }`.
+ */
+function bareGrader(raw: Record<string, unknown>): Record<string, unknown> {
+  if ('reward' in raw || typeof raw.type !== 'string' || !getNodeKind('grader')) return raw;
+  return { ...(typeof raw.name === 'string' && { name: raw.name }), reward: { grader: raw } };
+}
+
 /** Validate a spec object (already parsed from YAML or JSON). Plugins must be loaded before. */
 export function parseSpec(
   raw: unknown,
@@ -37,6 +46,7 @@ export function parseSpec(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SpecError(['expected an object with a "reward" field'], opts.where);
   }
+  raw = bareGrader(raw as Record<string, unknown>);
   const parsed = specFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new SpecError(formatIssues(parsed.error), opts.where);
   const spec = parsed.data;
