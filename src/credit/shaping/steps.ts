@@ -13,8 +13,6 @@ import { SPLIT_RULES, type SplitRule, splitSteps } from './split.js';
 
 export { STEP_AGGREGATES } from '../steps.js';
 
-const aggregates = stepAggregates;
-
 /**
  * The step samples of one sample: the step is the response; the steps before it (for a PRM that needs the
  * prefix) and the position are in meta (`step_index`, `step_count`, `previous_steps`).
