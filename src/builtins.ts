@@ -10,4 +10,6 @@ import './verifiers/length/index.js';
 import './judges/index.js';
 import './verifiers/math/index.js';
 import './verifiers/code/index.js';
+// agentic: SQL by execution, tool calls, per-turn rewards
+import './verifiers/sql/index.js';
 import './credit/shaping/index.js';
