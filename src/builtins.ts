@@ -12,4 +12,5 @@ import './verifiers/math/index.js';
 import './verifiers/code/index.js';
 // agentic: SQL by execution, tool calls, per-turn rewards
 import './verifiers/sql/index.js';
+import './verifiers/tools/index.js';
 import './credit/shaping/index.js';
