@@ -13,4 +13,5 @@ import './verifiers/code/index.js';
 // agentic: SQL by execution, tool calls, per-turn rewards
 import './verifiers/sql/index.js';
 import './verifiers/tools/index.js';
+import './verifiers/agent/index.js';
 import './credit/shaping/index.js';

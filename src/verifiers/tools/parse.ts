@@ -115,16 +115,19 @@ export function parseTextCalls(response: string): ParsedCalls {
   return { ok: true, calls: [], format: 'text' };
 }
 
-/** The calls of a response: the last assistant message's `tool_calls`, else its text. */
+/** The calls of one assistant message: its `tool_calls`, else those written in its text. */
+export function parseMessageCalls(m: Message): ParsedCalls {
+  if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0)
+    return readCalls(m.tool_calls, 'tool_calls', 'openai');
+  return parseTextCalls(m.content);
+}
+
+/** The calls of a response: those of its last assistant message. */
 export function parseResponseCalls(sample: Sample): ParsedCalls {
   if (typeof sample.response === 'string') return parseTextCalls(sample.response);
   const messages: Message[] = sample.response;
   for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    if (m.role !== 'assistant') continue;
-    if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0)
-      return readCalls(m.tool_calls, 'tool_calls', 'openai');
-    return parseTextCalls(m.content);
+    if (messages[i]!.role === 'assistant') return parseMessageCalls(messages[i]!);
   }
   return { ok: true, calls: [], format: 'text' };
 }
