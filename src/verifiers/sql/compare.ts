@@ -42,6 +42,10 @@ export function cellKey(v: Cell, decimals?: number): string {
   return `j${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))}`;
 }
 
+/** Bytes a value holds for the result-size cap (text and blobs by length, anything else 8). */
+export const cellBytes = (v: unknown): number =>
+  typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.byteLength : 8;
+
 type Keyed = string[][];
 
 const keyRows = (rows: readonly Row[], decimals?: number): Keyed =>

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Row } from './compare.js';
+import { cellBytes, type Row } from './compare.js';
 import type { DbSource, QueryRequest, QueryResponse } from './protocol.js';
 import { checkQuery, dqsAsString } from './scan.js';
 
@@ -56,9 +56,6 @@ function sqliteFor(src: DbSource): Database {
   if (open) return open;
   return remember(sqliteDbs, key, openSqlite(src), (d) => d.close());
 }
-
-const cellBytes = (v: unknown): number =>
-  typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.byteLength : 8;
 
 /** Collect rows up to the caps, stopping the query (not draining it) when one is passed. */
 function collect(req: QueryRequest, columns: string[], rows: Iterable<Row>): QueryResponse {

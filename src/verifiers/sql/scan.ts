@@ -14,6 +14,8 @@ export interface SqlScan {
   firstKeyword?: string;
   /** Bare words (identifiers and keywords), upper-cased; quoted identifiers and strings are not words. */
   words: Set<string>;
+  /** Index of the `;` that ends the first statement, when one does. */
+  terminator?: number;
   /** [start, end) of each double-quoted token, quotes included (SQLite's DQS fallback needs them). */
   doubleQuoted: [number, number][];
   /** An unterminated string, quoted identifier or block comment. */
@@ -51,6 +53,7 @@ export function scanSql(sql: string, dialect: Dialect = 'sqlite'): SqlScan {
   let statements = 0;
   let inStatement = false;
   let firstKeyword: string | undefined;
+  let terminator: number | undefined;
   const token = () => {
     if (!inStatement) {
       inStatement = true;
@@ -76,6 +79,7 @@ export function scanSql(sql: string, dialect: Dialect = 'sqlite'): SqlScan {
         };
       i = end + 2;
     } else if (ch === ';') {
+      if (inStatement && statements === 1) terminator = i;
       inStatement = false;
       i++;
     } else if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
@@ -124,7 +128,13 @@ export function scanSql(sql: string, dialect: Dialect = 'sqlite'): SqlScan {
       i++;
     }
   }
-  return { statements, words, doubleQuoted, ...(firstKeyword && { firstKeyword }) };
+  return {
+    statements,
+    words,
+    doubleQuoted,
+    ...(firstKeyword && { firstKeyword }),
+    ...(terminator !== undefined && { terminator }),
+  };
 }
 
 const STARTS = new Set(['SELECT', 'WITH', 'VALUES']);
