@@ -92,10 +92,10 @@ describe('postgres through PGlite', () => {
       () => {},
     );
     expect(temp).toMatchObject({ ok: true });
-    expect(Number((temp as { rows: unknown[][] }).rows[0]![0])).toBe(0);
+    expect(Number((temp as unknown as { rows: unknown[][] }).rows[0]![0])).toBe(0);
     const count = await runQuery({ ...req, sql: 'SELECT count(*) FROM orders' });
     expect(count).toMatchObject({ ok: true });
-    expect(Number((count as { rows: unknown[][] }).rows[0]![0])).toBe(3);
+    expect(Number((count as unknown as { rows: unknown[][] }).rows[0]![0])).toBe(3);
   }, 120_000);
 
   it('limitedQuery drops the terminator and keeps a trailing comment closed', () => {
