@@ -4,8 +4,18 @@
  * thread: only killing a process ends it. The parent kills this process at a query's deadline and starts
  * another; memory is capped by the parent (RLIMIT_DATA), so a huge `randomblob` fails here, not there.
  */
+import { Worker } from 'node:worker_threads';
 import { runQuery } from './execute.js';
 import type { QueryRequest } from './protocol.js';
+
+// If the parent dies while a query runs, this thread is stuck in native code and never sees the IPC channel
+// close; a watchdog thread notices the orphaning and ends the process.
+const watchdog = new Worker(
+  `const parent = process.ppid;
+   setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 500);`,
+  { eval: true },
+);
+watchdog.unref();
 
 process.on('message', (req: QueryRequest) => {
   runQuery(req, () => process.send!({ started: req.id })).then(
