@@ -4,7 +4,7 @@
  * `function`): the tools offered, as OpenAI `{type: 'function', function: {name, parameters}}` or BFCL
  * `{name, parameters}` docs. An empty list of expected calls means no call should be made.
  */
-import type { ExpectedCall, ToolSchema } from './check.js';
+import { type ExpectedCall, type ToolSchema, validatorFor } from './check.js';
 import { readCall } from './parse.js';
 
 export interface ToolReference {
@@ -35,6 +35,11 @@ function readTools(raw: unknown): Map<string, ToolSchema> | string {
     if (!isObject(fn) || typeof fn.name !== 'string') return `tools[${i}]: expected {name, parameters}`;
     const parameters = fn.parameters ?? { type: 'object', properties: {} };
     if (!isObject(parameters)) return `tools[${i}].parameters: expected a JSON Schema object`;
+    try {
+      validatorFor(parameters); // compiled (and cached) now, so a bad schema is the reference's error
+    } catch (err) {
+      return `tools[${i}].parameters: invalid JSON Schema: ${(err as Error).message}`;
+    }
     tools.set(fn.name, { name: fn.name, parameters });
   }
   return tools;

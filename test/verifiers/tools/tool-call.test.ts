@@ -225,6 +225,13 @@ describe('calls made or withheld', () => {
   });
   it('an unusable reference is an error', () => {
     expect(run({ response: '[]', reference: { answer: 1 } })).toMatchObject({ status: 'error' });
+    const badSchema = {
+      ground_truth: [{ f: { x: [1] } }],
+      tools: [{ name: 'f', parameters: { type: 'no-such-type' } }],
+    };
+    const r = run({ response: '[{"f": {"x": 1}}]', reference: badSchema });
+    expect(r).toMatchObject({ status: 'error' });
+    expect(r.reason).toMatch(/tools\[0\]\.parameters: invalid JSON Schema/);
   });
 });
 
