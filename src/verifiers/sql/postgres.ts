@@ -44,6 +44,25 @@ export function limitedQuery(sql: string, limit: number): string {
   return `SELECT * FROM (\n${body}\n) AS assay_q LIMIT ${limit}`;
 }
 
+/** Postgres' NUMERIC type id: PGlite returns its values as text. */
+const NUMERIC_OID = 1700;
+
+/**
+ * NUMERIC values as numbers, so `sum(price)` (numeric) equals the same total computed in float8, as
+ * Python's `Decimal('30.50') == 30.5` makes them equal in the reference evaluators.
+ */
+function decimalsAsNumbers(rows: unknown[][], fields: { dataTypeID: number }[]): Row[] {
+  const numeric = fields.flatMap((f, j) => (f.dataTypeID === NUMERIC_OID ? [j] : []));
+  if (numeric.length === 0) return rows as Row[];
+  for (const row of rows) {
+    for (const j of numeric) {
+      const v = row[j];
+      if (typeof v === 'string' && Number.isFinite(Number(v))) row[j] = Number(v);
+    }
+  }
+  return rows as Row[];
+}
+
 export async function runPostgres(req: QueryRequest, started: () => void): Promise<QueryResponse> {
   if (req.db.kind !== 'script')
     return { id: req.id, ok: false, error: 'a postgres database is a SQL script ({sql} or a .sql file)' };
@@ -62,7 +81,7 @@ export async function runPostgres(req: QueryRequest, started: () => void): Promi
     }
     const res = await db.query<unknown[]>(limitedQuery(req.sql, req.maxRows + 1), [], { rowMode: 'array' });
     const columns = res.fields.map((f) => f.name);
-    const rows = res.rows as Row[];
+    const rows = decimalsAsNumbers(res.rows as unknown[][], res.fields);
     if (rows.length > req.maxRows)
       return { id: req.id, ok: true, columns, rows: rows.slice(0, req.maxRows), truncated: 'rows' };
     let bytes = 0;
