@@ -118,10 +118,13 @@ export class SqlEnginePool {
       const settle = engine.settle;
       engine.settle = undefined;
       const last = stderr.trim().split('\n').at(-1) ?? '';
-      settle?.({
-        kind: 'crashed',
-        reason: `the SQL engine process ended (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`,
-      });
+      const how = `${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}`;
+      settle?.({ kind: 'crashed', reason: `the SQL engine process ended (${how})` });
+      // One that never got ready would be started again and again: the queries waiting fail instead.
+      if (!engine.ready && !this.closed) {
+        for (const job of this.queue.splice(0))
+          job.resolve({ kind: 'crashed', reason: `the SQL engine process could not start (${how})` });
+      }
       this.dispatch();
     });
     proc.on('error', () => {}); // 'exit' follows and settles

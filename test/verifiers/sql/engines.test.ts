@@ -1,6 +1,7 @@
 /**
- * An engine process whose parent dies mid-query (stuck in SQLite's native code, deaf to its IPC channel)
- * ends itself: no query outlives the process that asked for it.
+ * The SQL engine processes themselves: one whose parent dies mid-query (stuck in SQLite's native code, deaf
+ * to its IPC channel) ends itself, so no query outlives the process that asked for it; one that cannot
+ * start fails the queries waiting for it instead of being restarted forever.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,4 +47,24 @@ it('the engine process ends when its parent is killed during an endless query', 
   const deadline = Date.now() + 10_000;
   while (alive(enginePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   expect(alive(enginePid)).toBe(false);
+}, 60_000);
+
+it('an engine process that cannot start fails the waiting queries instead of being restarted forever', async () => {
+  const { SqlEnginePool } = await import('../../../src/verifiers/sql/engines.js');
+  const pool = new SqlEnginePool({ processes: 1, memoryMb: 1 }); // too little memory for node to start
+  const o = await pool.run(
+    {
+      op: 'run',
+      dialect: 'sqlite',
+      db: { kind: 'script', sql: 'SELECT 1', key: 'k' },
+      sql: 'SELECT 1',
+      maxRows: 1,
+      maxBytes: 10,
+    },
+    5000,
+    Date.now() + 30_000,
+  );
+  pool.close();
+  expect(o).toMatchObject({ kind: 'crashed' });
+  expect((o as { reason: string }).reason).toMatch(/could not start/);
 }, 60_000);
