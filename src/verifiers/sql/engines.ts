@@ -148,7 +148,10 @@ export class SqlEnginePool {
         if (this.engines.length < this.size && loading < this.queue.length) this.spawnEngine();
         return;
       }
-      this.start(engine, this.queue.shift()!);
+      const job = this.queue.shift()!;
+      // A query whose sample ran out of time while it waited is not run: its caller has moved on.
+      if (Date.now() >= job.deadline) job.resolve({ kind: 'timeout' });
+      else this.start(engine, job);
     }
   }
 

@@ -71,15 +71,19 @@ function enginesFor(env: RewardEnv, a: CommonArgs): SqlEnginePool {
 /** Gold results by (database, gold query): the rollouts of one prompt share one execution of the gold query. */
 class GoldCache {
   private readonly entries = new Map<string, Promise<EngineOutcome>>();
-  get(key: string, make: () => Promise<EngineOutcome>): Promise<EngineOutcome> {
+  /** The gold outcome, and whether an earlier sample's execution (finished or not) gave it. */
+  async get(
+    key: string,
+    make: () => Promise<EngineOutcome>,
+  ): Promise<{ outcome: EngineOutcome; shared: boolean }> {
     const hit = this.entries.get(key);
-    if (hit) return hit;
+    if (hit) return { outcome: await hit, shared: true };
     const made = make();
     if (this.entries.size >= 2000) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, made);
     // Only answers are kept: a timeout or crash may be the machine's load, not the query.
     made.then((o) => o.kind !== 'answer' && this.entries.delete(key));
-    return made;
+    return { outcome: await made, shared: false };
   }
 }
 
@@ -177,9 +181,10 @@ export const sqlReward: AsyncReward<SqlArgs> = {
         a.max_bytes,
         a.fresh_copy,
       ]);
-      const started = execute(r, ref.gold, 'run');
-      if (!started) return timedOut('no time left for the gold query');
-      const g = await gold.get(goldKey, () => started);
+      const { outcome: g, shared } = await gold.get(
+        goldKey,
+        () => execute(r, ref.gold, 'run') ?? Promise.resolve<EngineOutcome>({ kind: 'timeout' }),
+      );
       if (g.kind === 'timeout')
         return pastDeadline(ctx)
           ? timedOut('the sample deadline passed while the gold query ran')
@@ -197,7 +202,13 @@ export const sqlReward: AsyncReward<SqlArgs> = {
         mode: a.match,
         ...(a.decimals !== undefined && { decimals: a.decimals }),
       });
-      const detail = { query: sql, match, gold_rows: goldSet.rows.length, predicted_rows: pred.rows.length };
+      const detail = {
+        query: sql,
+        match,
+        gold_rows: goldSet.rows.length,
+        predicted_rows: pred.rows.length,
+        ...(shared && { gold_shared: true }),
+      };
       if (match || a.score === 'exact')
         return ok(match ? 1 : 0, match ? 'results match' : 'results differ', detail);
       const partial =

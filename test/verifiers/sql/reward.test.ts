@@ -142,6 +142,18 @@ describe('execution accuracy', () => {
     expect(results[2]!.reason).toMatch(/outside the data root/);
   });
 
+  it('the gold query runs once for the rollouts of a prompt (later samples share its result)', async () => {
+    const scorer = new Scorer(
+      parseSpec({ reward: { use: 'sql', args: { data_root: root } }, timeout_ms: 20_000 }),
+      runtime,
+    );
+    const sample = { response: 'SELECT 1', reference: ref('SELECT 1') };
+    const [first] = await scorer.score([sample]);
+    const [second] = await scorer.score([sample]);
+    expect(first!.detail?.gold_shared).toBeUndefined();
+    expect(second!.detail).toMatchObject({ gold_shared: true, match: true });
+  });
+
   it('a broken gold query is an error, not a zero', async () => {
     const [r] = await score([{ response: 'SELECT 1', reference: ref('SELECT * FROM no_such_table') }]);
     expect(r).toMatchObject({ status: 'error', score: null });
