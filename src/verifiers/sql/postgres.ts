@@ -10,7 +10,7 @@ import type { QueryRequest, QueryResponse } from './protocol.js';
 import { scanSql } from './scan.js';
 
 /** PGlite instances by script key; each holds a whole Postgres, so only a few are kept. */
-const MAX_INSTANCES = 4;
+const MAX_INSTANCES = 2;
 const instances = new Map<string, Promise<PGlite>>();
 
 async function open(sql: string): Promise<PGlite> {

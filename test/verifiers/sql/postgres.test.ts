@@ -27,7 +27,10 @@ const gold =
 
 describe('postgres through PGlite', () => {
   it('execution accuracy, hostile queries, and isolation between queries', async () => {
+    const ordered = 'SELECT amount FROM orders ORDER BY amount DESC';
     const results = await score([
+      { response: 'SELECT amount FROM orders ORDER BY 1 DESC', reference: ordered },
+      { response: 'SELECT amount FROM orders ORDER BY amount', reference: ordered },
       {
         response:
           'SELECT name, SUM(amount) FROM customers JOIN orders ON customers.id = orders.customer_id GROUP BY 1;',
@@ -63,7 +66,10 @@ describe('postgres through PGlite', () => {
         reference: gold,
       },
     ]);
-    const [right, wrong, write, setting, file, sleep, endless, huge, commented, float] = results;
+    const [desc, asc, right, wrong, write, setting, file, sleep, endless, huge, commented, float] = results;
+    // The row cap wraps the query in a subquery; the order of an ORDER BY survives it.
+    expect(desc).toMatchObject({ status: 'ok', score: 1 });
+    expect(asc).toMatchObject({ status: 'ok', score: 0 });
     expect(right).toMatchObject({ status: 'ok', score: 1 });
     expect(wrong).toMatchObject({ status: 'ok', score: 0 });
     for (const r of [write, setting, file]) {
