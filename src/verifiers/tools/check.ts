@@ -84,8 +84,13 @@ function dictMatches(
 
 /** Is `value` among the acceptable values of a parameter? */
 export function acceptable(value: unknown, values: unknown[], o: ValueOptions, exact: boolean): boolean {
-  return values.some((c) => c !== '' && valueEquals(value, c, o, !exact));
+  // In BFCL's possible answers "" only marks a parameter optional; in exact calls it is a value.
+  return values.some((c) => (exact || c !== '') && valueEquals(value, c, o, !exact));
 }
+
+/** A parameter that may be left out: `""` among its possible answers (never in exact calls). */
+export const isOptional = (expected: ExpectedCall, values: unknown[]) =>
+  !expected.exact && values.includes('');
 
 export const namesMatch = (got: string, want: string) => got === want || got === want.replaceAll('.', '_');
 
@@ -168,7 +173,7 @@ export function checkCall(
   }
   for (const [param, values] of Object.entries(expected.params)) {
     if (!Object.hasOwn(call.arguments, param)) {
-      if (!values.includes('')) return `${call.name}: missing argument "${param}"`;
+      if (!isOptional(expected, values)) return `${call.name}: missing argument "${param}"`;
       continue;
     }
     if (!acceptable(call.arguments[param], values, o, expected.exact === true))

@@ -3,7 +3,14 @@ import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
 import type { Outcome } from '../../core/types.js';
 import { maxMatching, maxWeightAssignment } from './assign.js';
-import { acceptable, checkCall, type ExpectedCall, namesMatch, type ValueOptions } from './check.js';
+import {
+  acceptable,
+  checkCall,
+  type ExpectedCall,
+  isOptional,
+  namesMatch,
+  type ValueOptions,
+} from './check.js';
 import { parseResponseCalls, type ToolCall } from './parse.js';
 import { parseToolReference, type ToolReference } from './reference.js';
 
@@ -42,7 +49,7 @@ function jaccard(a: string[], b: string[]): number {
 /** The expected keys of a call for ToolRL: required ones, plus optional ones the prediction gave. */
 const goldKeys = (e: ExpectedCall, p?: ToolCall) =>
   Object.entries(e.params)
-    .filter(([k, values]) => !values.includes('') || (p !== undefined && Object.hasOwn(p.arguments, k)))
+    .filter(([k, values]) => !isOptional(e, values) || (p !== undefined && Object.hasOwn(p.arguments, k)))
     .map(([k]) => k);
 
 /**

@@ -131,6 +131,16 @@ describe('BFCL checking rules', () => {
       ).score,
     ).toBe(1);
   });
+  it('in exact calls an empty string is a value, not a mark of an optional parameter', () => {
+    const exact = { calls: [{ name: 'note', arguments: { title: '', body: 'x' } }] };
+    expect(
+      run({ response: hermes({ name: 'note', arguments: { title: '', body: 'x' } }), reference: exact })
+        .score,
+    ).toBe(1);
+    expect(
+      run({ response: hermes({ name: 'note', arguments: { body: 'x' } }), reference: exact }).score,
+    ).toBe(0);
+  });
   it('lists compare element by element, in order', () => {
     const ref = { ground_truth: [{ sort: { items: [['b', 'a']] } }] };
     expect(
