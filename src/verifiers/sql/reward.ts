@@ -162,7 +162,8 @@ function predictedFailure(
 export const sqlReward: AsyncReward<SqlArgs> = {
   name: 'sql',
   mode: 'async',
-  deterministic: true,
+  // Not cached: a 0 for a query killed at its time limit can be the machine's load, and the file can change.
+  deterministic: false,
   description:
     "execution accuracy: 1 if the SQL query in the response returns the gold query's rows (Spider/BIRD semantics) on the reference database; reference {gold, database} or a Spider/BIRD row {query|SQL, db_id}",
   args: sqlArgs,
@@ -221,7 +222,8 @@ export const sqlReward: AsyncReward<SqlArgs> = {
 export const sqlSyntax: AsyncReward<CommonArgs> = {
   name: 'sql.syntax',
   mode: 'async',
-  deterministic: true,
+  // Not cached: a 0 for a query killed at its time limit can be the machine's load, and the file can change.
+  deterministic: false,
   description:
     '1 if the response holds one read-only SQL query that the reference database parses and plans (not run); for the format stage',
   args: syntaxArgs,
