@@ -10,6 +10,10 @@ import './verifiers/length/index.js';
 import './judges/index.js';
 import './verifiers/math/index.js';
 import './verifiers/code/index.js';
+// agentic: SQL by execution, tool calls, per-turn rewards
+import './verifiers/sql/index.js';
+import './verifiers/tools/index.js';
+import './verifiers/agent/index.js';
 import './credit/shaping/index.js';
 // Instruction following and reference similarity (issue 18).
 import './verifiers/ifeval/index.js';

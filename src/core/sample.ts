@@ -3,10 +3,21 @@ import { nestingError } from './depth.js';
 import { formatIssues, formatPath } from './spec/issues.js';
 import type { Message, Sample } from './types.js';
 
-const messageSchema = z.looseObject({
-  role: z.enum(['system', 'user', 'assistant', 'tool']),
-  content: z.string(),
-});
+/**
+ * A chat message. Extra fields (`tool_calls`, `tool_call_id`, `name`) pass through for agent trajectories;
+ * an OpenAI assistant message that only calls tools has `content: null`, read as ''.
+ */
+const messageSchema = z
+  .looseObject({
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    content: z.string().nullish(),
+    tool_calls: z.array(z.unknown()).optional(),
+  })
+  .refine((m) => typeof m.content === 'string' || (m.role === 'assistant' && m.tool_calls !== undefined), {
+    message: 'expected a string (null only on an assistant message with tool_calls)',
+    path: ['content'],
+  })
+  .transform((m) => ({ ...m, content: m.content ?? '' }));
 
 const textOrMessages = z.union([z.string(), z.array(messageSchema)], {
   error: (issue) =>

@@ -6,6 +6,12 @@ export type Role = 'system' | 'user' | 'assistant' | 'tool';
 export interface Message {
   role: Role;
   content: string;
+  /** OpenAI-style tool calls of an assistant message (`function.arguments` is a JSON string). */
+  tool_calls?: unknown[];
+  /** On a tool message: the call it answers. */
+  tool_call_id?: string;
+  /** On a tool message: the tool's name. */
+  name?: string;
 }
 
 export interface TokenLogprob {

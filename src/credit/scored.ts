@@ -113,7 +113,16 @@ export function findDetail(result: unknown, key: string, depth = 0): unknown {
 
 /** Per-step rewards of a record: `step_rewards` on the line, or the `steps` node's `detail.step_scores`. */
 export function stepRewardsOf(record: ScoredRecord): number[] | null {
-  const v = record.raw.step_rewards ?? findDetail(record.raw, 'step_scores');
+  return partRewardsOf(record, 'step');
+}
+
+/** Per-turn rewards of a record: `turn_rewards` on the line, or the `turns` node's `detail.turn_scores`. */
+export function turnRewardsOf(record: ScoredRecord): number[] | null {
+  return partRewardsOf(record, 'turn');
+}
+
+function partRewardsOf(record: ScoredRecord, unit: 'step' | 'turn'): number[] | null {
+  const v = record.raw[`${unit}_rewards`] ?? findDetail(record.raw, `${unit}_scores`);
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) return null;
   return v as number[];
 }

@@ -11,7 +11,7 @@ import {
 } from '../../credit/advantages.js';
 import { PassRateHistory } from '../../credit/history.js';
 import type { ScoredRecord } from '../../credit/scored.js';
-import { stepRewardsOf } from '../../credit/scored.js';
+import { stepRewardsOf, turnRewardsOf } from '../../credit/scored.js';
 import { type FileProblem, readScored } from '../../credit/scored-file.js';
 import { computeStepCredit, type ReturnForm, type StepTransform } from '../../credit/steps.js';
 import { countTokens } from '../../verifiers/length/length.js';
@@ -37,6 +37,7 @@ export interface AdvantagesCliOptions extends AdvantageOptions {
   samples?: string;
   method: string;
   steps?: ReturnForm;
+  turns?: ReturnForm;
   gamma?: number;
   transform?: StepTransform;
   eta?: number;
@@ -97,15 +98,15 @@ export function advantageLines(records: ScoredRecord[], o: AdvantagesCliOptions)
       out[i]!.advantage = result.groups[k]!.advantages[j];
     });
   });
-  if (o.steps) {
+  const partCredit = (form: ReturnForm, rewardsOf: (r: ScoredRecord) => number[] | null, field: string) => {
     const credit = computeStepCredit(
       groups.map((g) => ({
         id: g.id,
-        steps: g.members.map((i) => (records[i]!.score === null ? null : stepRewardsOf(records[i]!))),
+        steps: g.members.map((i) => (records[i]!.score === null ? null : rewardsOf(records[i]!))),
         outcomes: g.members.map((i) => records[i]!.score),
       })),
       {
-        returns: o.steps,
+        returns: form,
         ...(o.gamma !== undefined && { gamma: o.gamma }),
         ...(o.transform !== undefined && { transform: o.transform }),
         ...(o.eta !== undefined && { eta: o.eta }),
@@ -117,10 +118,13 @@ export function advantageLines(records: ScoredRecord[], o: AdvantagesCliOptions)
     );
     groups.forEach((g, k) => {
       g.members.forEach((i, j) => {
-        out[i]!.step_advantages = credit[k]!.stepAdvantages[j];
+        out[i]![field] = credit[k]!.stepAdvantages[j];
       });
     });
-  }
+  };
+  if (o.steps) partCredit(o.steps, stepRewardsOf, 'step_advantages');
+  // Turns of an agent trajectory take the same credit methods as reasoning steps, one advantage per turn.
+  if (o.turns) partCredit(o.turns, turnRewardsOf, 'turn_advantages');
   const diagnostics = result.groups.map(({ advantages: _, ...d }, k) => ({
     prompt: historyKey(records[groups[k]!.members[0]!]!, d.id),
     group: d.id,
@@ -181,6 +185,12 @@ export function register(program: Command): void {
         'sum',
         'min',
       ]),
+    )
+    .addOption(
+      new Option(
+        '--turns <form>',
+        'also write turn_advantages from per-turn scores (the turns node): sum or min returns',
+      ).choices(['sum', 'min']),
     )
     .option('--gamma <x>', 'discount of sum-form step returns (default 1)', finiteNumber('--gamma'))
     .addOption(new Option('--transform <t>', 'step reward transform').choices(['none', 'clip', 'delta']))

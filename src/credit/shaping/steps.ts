@@ -28,23 +28,28 @@ export function stepSamples(sample: Sample, rule: SplitRule): Sample[] {
   );
 }
 
-interface Options {
+/** How a node applied to parts of a sample (steps, turns) aggregates them. */
+export interface PartOptions {
   name: string;
   child: CompiledNode;
-  aggregate: StepAggregate;
+  aggregate: (xs: number[]) => number;
   empty: number;
+  /** What a part is called: `step` (detail `step_scores`, `steps`) or `turn` (`turn_scores`, `turns`). */
+  unit: 'step' | 'turn';
 }
 
-/** Aggregate one sample's step results; a failed step fails the sample unless the child says otherwise. */
-function aggregateSteps(o: Options, results: RewardResult[]): RewardResult {
+/** Aggregate one sample's part results; a failed part fails the sample unless the child says otherwise. */
+export function aggregateParts(o: PartOptions, results: RewardResult[]): RewardResult {
+  const scoresKey = `${o.unit}_scores`;
+  const countKey = `${o.unit}s`;
   const components = results.map((r, k) => ({ ...r, name: `${o.child.name}[${k}]` }));
   if (results.length === 0) {
     return {
       name: o.name,
       status: 'ok',
       score: o.empty,
-      reason: 'no steps found',
-      detail: { step_scores: [], steps: 0 },
+      reason: `no ${o.unit}s found`,
+      detail: { [scoresKey]: [], [countKey]: 0 },
     };
   }
   const scores: (number | null)[] = [];
@@ -56,7 +61,7 @@ function aggregateSteps(o: Options, results: RewardResult[]): RewardResult {
         name: o.name,
         status: r.status === 'ok' ? 'error' : r.status,
         score: null,
-        reason: `step ${k} (${o.child.name}) ${r.status}: ${r.reason ?? 'no reason given'}`,
+        reason: `${o.unit} ${k} (${o.child.name}) ${r.status}: ${r.reason ?? 'no reason given'}`,
         components,
       };
     }
@@ -64,14 +69,53 @@ function aggregateSteps(o: Options, results: RewardResult[]): RewardResult {
   }
   const values = scores.filter((s): s is number => s !== null);
   if (values.length === 0)
-    return { name: o.name, status: 'skipped', score: null, reason: 'every step was left out', components };
+    return {
+      name: o.name,
+      status: 'skipped',
+      score: null,
+      reason: `every ${o.unit} was left out`,
+      components,
+    };
   return {
     name: o.name,
     status: 'ok',
-    score: stepAggregates[o.aggregate](values),
-    detail: { step_scores: scores, steps: results.length },
+    score: o.aggregate(values),
+    detail: { [scoresKey]: scores, [countKey]: results.length },
     components,
   };
+}
+
+/**
+ * A node that runs `o.child` on the parts of each sample (`split` makes them) and aggregates the results:
+ * in a worker when the child is CPU work, else with all parts of all samples in one call of the child.
+ */
+export function partsNode(
+  base: ReturnType<typeof nodeBase>,
+  o: PartOptions,
+  split: (sample: Sample) => Sample[],
+): CompiledNode {
+  const { child } = o;
+  const compiled: CompiledNode = { ...base, cpu: child.cpu };
+  if (child.cpu) {
+    compiled.runSync = (item: Item, ctx: RunContext) => {
+      const started = performance.now();
+      const results = split(item.sample).map((sample) => child.runSync!({ ...item, sample }, ctx));
+      return { ...aggregateParts(o, results), ms: round3(performance.now() - started) };
+    };
+  }
+  compiled.run = async (items: Item[], ctx: RunContext) => {
+    const started = performance.now();
+    const perItem = items.map((item) => split(item.sample).map((sample) => ({ ...item, sample })));
+    const flat = await runNode(child, perItem.flat(), ctx);
+    const ms = round3(performance.now() - started);
+    let at = 0;
+    return perItem.map((parts) => {
+      const results = flat.slice(at, at + parts.length);
+      at += parts.length;
+      return { ...aggregateParts(o, results), ms };
+    });
+  };
+  return compiled;
 }
 
 registerNodeKind({
@@ -92,36 +136,13 @@ registerNodeKind({
     const child = b.child(node.body.steps as SpecNode);
     const base = nodeBase(node, 'steps');
     const rule = (node.body.split as SplitRule | undefined) ?? 'auto';
-    const o: Options = {
+    const o: PartOptions = {
       name: base.name,
       child,
-      aggregate: (node.body.aggregate as StepAggregate | undefined) ?? 'min',
+      aggregate: stepAggregates[(node.body.aggregate as StepAggregate | undefined) ?? 'min'],
       empty: (node.body.empty as number | undefined) ?? 0,
+      unit: 'step',
     };
-    const compiled: CompiledNode = { ...base, cpu: child.cpu };
-    if (child.cpu) {
-      compiled.runSync = (item: Item, ctx: RunContext) => {
-        const started = performance.now();
-        const results = stepSamples(item.sample, rule).map((sample) =>
-          child.runSync!({ ...item, sample }, ctx),
-        );
-        return { ...aggregateSteps(o, results), ms: round3(performance.now() - started) };
-      };
-    }
-    compiled.run = async (items: Item[], ctx: RunContext) => {
-      const started = performance.now();
-      const perItem = items.map((item) =>
-        stepSamples(item.sample, rule).map((sample) => ({ ...item, sample })),
-      );
-      const flat = await runNode(child, perItem.flat(), ctx);
-      const ms = round3(performance.now() - started);
-      let at = 0;
-      return perItem.map((steps) => {
-        const results = flat.slice(at, at + steps.length);
-        at += steps.length;
-        return { ...aggregateSteps(o, results), ms };
-      });
-    };
-    return compiled;
+    return partsNode(base, o, (sample) => stepSamples(sample, rule));
   },
 });

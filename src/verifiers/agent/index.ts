@@ -1,0 +1,4 @@
+import { registerReward } from '../../core/registry.js';
+import { milestones } from './milestones.js';
+
+registerReward(milestones);

@@ -1,0 +1,4 @@
+import { registerReward } from '../../core/registry.js';
+import { toolCall } from './reward.js';
+
+registerReward(toolCall);
