@@ -147,15 +147,25 @@ describe('POST /get_reward (OpenRLHF)', () => {
       expect(res.body.extra_logs.assay_failed).toEqual([0, 0, 0]);
       expect(res.body.extra_logs['format.tags']).toHaveLength(3);
 
+      // OpenRLHF makes tensors of everything: a failure is 0 by default, flagged, counted in /metrics
       const failing = { query: ['a'], prompts: [''], labels: [{ not: 'a label' }] };
-      const asNull = await post(url, '/get_reward', failing);
+      const byDefault = await post(url, '/get_reward', failing);
+      expect(byDefault.body.rewards).toEqual([0]);
+      expect(byDefault.body.extra_logs.assay_failed).toEqual([1]);
+      expect(byDefault.body.extra_logs.exact_match).toEqual([0]);
+      expect(byDefault.body.extra_logs['exact_match/applied']).toEqual([0]);
+      const asNull = await post(url, '/get_reward?onError=null', failing);
       expect(asNull.body.rewards).toEqual([null]);
-      expect(asNull.body.extra_logs.assay_failed).toEqual([1]);
-      const asZero = await post(url, '/get_reward?onError=zero', failing);
-      expect(asZero.body.rewards).toEqual([0]);
+      const asMinus = await post(url, '/get_reward?onError=-1', failing);
+      expect(asMinus.body.rewards).toEqual([-1]);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/assay_failures_scored_total\{route="openrlhf",spec="exact"\} 2/);
 
       const empty = await post(url, '/get_reward', { query: [], prompts: [], labels: [] });
-      expect(empty.body).toEqual({ rewards: [], scores: [], extra_logs: { assay_failed: [] } });
+      expect(Object.values(empty.body.extra_logs).every((v) => Array.isArray(v) && v.length === 0)).toBe(
+        true,
+      );
+      expect(empty.body.rewards).toEqual([]);
 
       const misaligned = await post(url, '/get_reward', { query: ['a', 'b'], labels: ['x'] });
       expect(misaligned.status).toBe(400);
