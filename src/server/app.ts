@@ -13,6 +13,8 @@ export interface AppOptions {
   token?: string | undefined;
   /** Largest request body in bytes (413 beyond). */
   bodyLimit?: number;
+  /** Special tokens `/get_reward` strips from both ends of a response (default: the common templates'). */
+  specialTokens?: readonly string[] | undefined;
   /** pino logger options, or false for none. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -79,7 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { service, draining: () => draining });
   await app.register(nativeRoutes, { service });
-  await app.register(openrlhfRoutes, { service });
+  await app.register(openrlhfRoutes, { service, specialTokens: opts.specialTokens });
   await app.register(sandboxFusionRoutes, { service });
 
   app.addHook('preClose', async () => {

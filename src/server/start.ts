@@ -26,6 +26,8 @@ export interface ServeOptions {
   cacheEntries?: number;
   bodyLimit?: number;
   run?: string;
+  /** Special tokens `/get_reward` strips from both ends of a response. */
+  specialTokens?: readonly string[];
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -56,6 +58,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       service,
       token: opts.token,
       ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+      ...(opts.specialTokens !== undefined && { specialTokens: opts.specialTokens }),
       ...(opts.logger !== undefined && { logger: opts.logger }),
     });
     const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });

@@ -144,7 +144,8 @@ describe('POST /get_reward (OpenRLHF)', () => {
       expect(res.body.rewards).toEqual([1, 0, 0]);
       expect(res.body.scores).toEqual(res.body.rewards);
       expect(res.body.extra_logs.exact_match).toEqual([1, 0, 0]);
-      expect(res.body.extra_logs.assay_failed).toEqual([0, 0, 0]);
+      // a query without its prompt cannot be told apart from it: a failure, never prompt text scored
+      expect(res.body.extra_logs.assay_failed).toEqual([0, 0, 1]);
       expect(res.body.extra_logs['format.tags']).toHaveLength(3);
 
       // OpenRLHF makes tensors of everything: a failure is 0 by default, flagged, counted in /metrics
@@ -159,7 +160,7 @@ describe('POST /get_reward (OpenRLHF)', () => {
       const asMinus = await post(url, '/get_reward?onError=-1', failing);
       expect(asMinus.body.rewards).toEqual([-1]);
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metrics).toMatch(/assay_failures_scored_total\{route="openrlhf",spec="exact"\} 2/);
+      expect(metrics).toMatch(/assay_failures_scored_total\{route="openrlhf",spec="exact"\} 3/);
 
       const empty = await post(url, '/get_reward', { query: [], prompts: [], labels: [] });
       expect(Object.values(empty.body.extra_logs).every((v) => Array.isArray(v) && v.length === 0)).toBe(
@@ -170,6 +171,48 @@ describe('POST /get_reward (OpenRLHF)', () => {
       const misaligned = await post(url, '/get_reward', { query: ['a', 'b'], labels: ['x'] });
       expect(misaligned.status).toBe(400);
       expect(misaligned.body.error).toMatch(/^labels: expected 2 items/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('/get_reward queries as OpenRLHF decodes them', () => {
+  const prompt =
+    '<|im_start|>user\nExample: <answer>4</answer>. What is 3+3?<|im_end|>\n<|im_start|>assistant\n';
+  const good = '<think>3+3</think><answer>6</answer>';
+  it('finds the prompt after pad tokens, strips EOS and pads, and never scores prompt text', async () => {
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')] });
+    try {
+      const pads = '<|endoftext|>'.repeat(3);
+      const res = await post(url, '/get_reward', {
+        query: [
+          `${pads}${prompt}${good}<|im_end|>\n<|endoftext|><|endoftext|>`, // left-padded batch, EOS + pads after
+          `${prompt}${good}<|im_end|>`, // one sample, special tokens kept
+          `${pads}${prompt}<|im_end|>`, // an empty response after a prompt that quotes the answer 4
+          `<s>[INST] What is 3+3? [/INST] ${good}</s>`, // a prompt with its BOS decoded differently
+          'an unrelated query', // does not contain its prompt
+        ],
+        prompts: [prompt, prompt, prompt, '<s>[INST] What is 3+3? [/INST]', 'the prompt'],
+        labels: ['6', '6', '4', '6', '6'],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.extra_logs['format.tags']).toEqual([1, 1, 0, 1, 0]);
+      expect(res.body.rewards).toEqual([1, 1, 0, 1, 0]);
+      expect(res.body.extra_logs.assay_failed).toEqual([0, 0, 0, 0, 1]);
+    } finally {
+      await app.close();
+    }
+  });
+  it('strips a configured list of special tokens instead of the defaults', async () => {
+    const { app, url } = await serve({ specs: [fixture('server-exact.yaml')], specialTokens: ['[END]'] });
+    try {
+      const res = await post(url, '/get_reward', {
+        query: [`Q ${good}[END][END]`, `Q ${good}<|im_end|>`],
+        prompts: ['Q ', 'Q '],
+        labels: ['6', '6'],
+      });
+      expect(res.body.extra_logs['format.tags']).toEqual([1, 0]);
     } finally {
       await app.close();
     }

@@ -41,6 +41,11 @@ export function register(program: Command): void {
       100_000,
     )
     .option('--body-limit-mb <n>', 'largest request body (413 beyond)', int('--body-limit-mb'), 64)
+    .option(
+      '--special-tokens <list>',
+      'comma-separated tokens /get_reward strips from both ends of a response (default: BOS/EOS/pad tokens of the common chat templates)',
+      (v: string) => v.split(',').filter((t) => t !== ''),
+    )
     .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug)', 'info')
     .action(async (o) => {
       const token = o.token ?? process.env.ASSAY_TOKEN;
@@ -57,6 +62,7 @@ export function register(program: Command): void {
         bodyLimit: o.bodyLimitMb * 1024 * 1024,
         logger: { level: o.logLevel },
         ...(o.run !== undefined && { run: o.run }),
+        ...(o.specialTokens !== undefined && { specialTokens: o.specialTokens }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });
       process.stderr.write(

@@ -5,8 +5,9 @@ import { scoreUnderPolicy } from '../../core/on-error.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { HttpError } from '../http-error.js';
-import { parseBody, policyOf, runOf, stepOf } from '../request.js';
+import { invalidResult, parseBody, policyOf, runOf, stepOf } from '../request.js';
 import type { ScoringService } from '../service.js';
+import { DEFAULT_SPECIAL_TOKENS, responseOfQuery } from './openrlhf-query.js';
 
 // OpenRLHF sends more fields in some versions; only these three are read.
 const body = z.looseObject({
@@ -35,7 +36,11 @@ const DEFAULT_POLICY: OnErrorPolicy = 'zero';
  * prompt followed by the response. OpenRLHF cannot send options, so the spec and onError policy come from
  * the URL (`/get_reward?spec=math&onError=zero`).
  */
-export const openrlhfRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (app, { service }) => {
+export const openrlhfRoutes: FastifyPluginAsync<{
+  service: ScoringService;
+  /** Tokens stripped from both ends of a response (default `DEFAULT_SPECIAL_TOKENS`). */
+  specialTokens?: readonly string[] | undefined;
+}> = async (app, { service, specialTokens = DEFAULT_SPECIAL_TOKENS }) => {
   app.post('/get_reward', async (req, reply) => {
     const { query, prompts = [], labels = [] } = parseBody(body, req.body);
     const qs = parseBody(queryString, req.query ?? {});
@@ -54,20 +59,25 @@ export const openrlhfRoutes: FastifyPluginAsync<{ service: ScoringService }> = a
         `labels: expected ${query.length} items (one per query) or none, got ${labels.length}`,
       );
     }
-    const samples = query.map((q, i) => ({
-      ...toSample(q, prompts[i], labels[i]),
-      ...(qs.source !== undefined && { source: qs.source }),
-    }));
+    const read = query.map((q, i) => toSample(q, prompts[i], labels[i], specialTokens));
+    const valid = read.flatMap((s, i) => ('error' in s ? [] : [i]));
     const { scorer, components } = service.scorerFor(qs.spec);
     const spec = scorer.spec.name;
-    const results = await service.scoreResults({
+    const scored = await service.scoreResults({
       spec,
-      samples,
+      samples: valid.map((i) => ({
+        ...(read[i] as Sample),
+        ...(qs.source !== undefined && { source: qs.source }),
+      })),
       step: stepOf(req, qs.step),
       run: runOf(req, undefined),
       route: 'openrlhf',
       signal: abortOnDisconnect(reply),
     });
+    let k = 0;
+    const results = read.map(
+      (s, i): RewardResult => ('error' in s ? invalidResult([`query[${i}]: ${s.error}`]) : scored[k++]!),
+    );
     const rewards = results.map((r) => scoreUnderPolicy(r, policy) as number | null);
     const failed = results.filter((r) => r.status === 'error' || r.status === 'timeout').length;
     service.noteScoredFailures('openrlhf', spec, policy, failed, (m) => req.log.warn(m));
@@ -75,11 +85,20 @@ export const openrlhfRoutes: FastifyPluginAsync<{ service: ScoringService }> = a
   });
 };
 
-/** The response is the query with its prompt removed; when the query does not start with it, the whole query. */
-export function toSample(query: string, prompt: string | undefined, label: unknown): Sample {
-  const response = prompt !== undefined && query.startsWith(prompt) ? query.slice(prompt.length) : query;
+/**
+ * The sample of one query: the response inside it (see `responseOfQuery`), the prompt and the label as
+ * reference; `{error}` when the response cannot be told from the prompt.
+ */
+export function toSample(
+  query: string,
+  prompt: string | undefined,
+  label: unknown,
+  specialTokens: readonly string[] = DEFAULT_SPECIAL_TOKENS,
+): Sample | { error: string } {
+  const found = responseOfQuery(query, prompt, specialTokens);
+  if ('error' in found) return found;
   return {
-    response,
+    response: found.response,
     ...(prompt !== undefined && { prompt }),
     ...(label !== undefined && label !== null && { reference: label }),
   };
