@@ -299,6 +299,17 @@ class OpenRLHF(unittest.TestCase):
         self.assertEqual(set(logs), GATE_KEYS - {"score"})
         self.assertEqual(logs["weighted.math/applied"], [0.0, 1.0])
 
+    def test_padded_queries_with_special_tokens(self):
+        # Older OpenRLHF decodes the left-padded batch; every release keeps special tokens (EOS after the
+        # response). A prompt quoting an example answer must not pay an empty response.
+        quoting = "<|im_start|>user\nExample: <answer>4</answer>. What is 2+2?<|im_end|>\n<|im_start|>assistant\n"
+        pad = "<|endoftext|>" * 4
+        queries = [pad + quoting + "<think>sum</think><answer>4</answer><|im_end|>", pad + quoting + "<|im_end|>" + pad]
+        scores, logs = openrlhf_read(post(f"{DEFAULT_URL}/get_reward", {"query": queries, "prompts": [quoting] * 2, "labels": ["4", "4"]}))
+        self.assertEqual(scores, [1.0, 0.0])
+        self.assertEqual(logs["format.tags"], [1.0, 0.0])
+        self.assertEqual(logs["assay_failed"], [0.0, 0.0])
+
     def test_rewards_only_reader(self):
         reply = post(f"{DEFAULT_URL}/get_reward", {"query": ["x"], "labels": ["1"]})
         del reply["scores"]
