@@ -50,3 +50,22 @@ describe.each(['Verl', 'OpenRLHF', 'TRL'])('%s calling pattern against assay ser
     expect(code, report).toBe(0);
   });
 });
+
+describe('the server token is not the client token', () => {
+  it("ASSAY_TOKEN (the client's) turns on no auth; ASSAY_SERVER_TOKEN or --token does", async () => {
+    const common = ['--spec', 'test/fixtures/server-exact.yaml', '--no-store', '--threads', '1'];
+    const clientOnly = await serveProcess(common, { ASSAY_TOKEN: 'for-the-client' });
+    const server = await serveProcess(common, { ASSAY_SERVER_TOKEN: 'srv' });
+    try {
+      const body = JSON.stringify({ query: ['a'], labels: ['a'] });
+      const send = (url: string) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect((await send(`${clientOnly.url}/get_reward`)).status).toBe(200);
+      expect((await send(`${server.url}/get_reward`)).status).toBe(401);
+      expect((await send(`${server.url}/get_reward?token=srv`)).status).toBe(200);
+    } finally {
+      clientOnly.child.kill('SIGKILL');
+      server.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});

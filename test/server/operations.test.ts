@@ -53,6 +53,15 @@ describe('server operations', () => {
       const good = await post(url, '/v1/score', body, { authorization: 'Bearer s3cret' });
       expect(good.status).toBe(200);
       expect((await fetch(`${url}/health`)).status).toBe(200);
+      // OpenRLHF and verl's sandbox client cannot send headers: their routes take the token in the URL
+      const reward = { query: ['a'], labels: ['a'] };
+      expect((await post(url, '/get_reward?token=s3cret', reward)).status).toBe(200);
+      const wrong = await post(url, '/get_reward?token=nope', reward);
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.error).toMatch(/\/get_reward\?token=<token>/);
+      expect((await post(url, '/run_code?token=nope', { code: '', language: 'python' })).status).toBe(401);
+      // only there: a token in the URL of another route is refused
+      expect((await post(url, '/v1/score?token=s3cret', body)).status).toBe(401);
     } finally {
       await app.close();
     }

@@ -23,7 +23,10 @@ export function register(program: Command): void {
     )
     .option('--port <n>', 'port', int('--port'), 8787)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $ASSAY_TOKEN)')
+    .option(
+      '--token <token>',
+      'require "Authorization: Bearer <token>" on every route but /health (/get_reward and /run_code also take ?token=<token>); default: $ASSAY_SERVER_TOKEN, never the client\'s $ASSAY_TOKEN',
+    )
     .option('--store <file>', 'SQLite run store', DEFAULT_STORE)
     .option('--no-store', 'do not record scored samples')
     .option('--run <id>', 'run id recorded in the store (default: generated)')
@@ -48,7 +51,9 @@ export function register(program: Command): void {
     )
     .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug)', 'info')
     .action(async (o) => {
-      const token = o.token ?? process.env.ASSAY_TOKEN;
+      // Not $ASSAY_TOKEN: that is the Python client's, and setting it for a client must not turn on auth
+      // for trainers that cannot send it.
+      const token = o.token ?? process.env.ASSAY_SERVER_TOKEN;
       // Loaded here so that other commands do not pay for fastify, pino and SQLite at startup.
       const { startServer } = await import('../../server/start.js');
       const { app, url, service } = await startServer({
