@@ -6,7 +6,7 @@ import type { JudgeArgs } from './args.js';
 import { type ChatReply, type Endpoint, JudgeCallError, type Usage } from './endpoint.js';
 import { checkSubstance } from './guard.js';
 import { DATA_NOTICE, stripThink } from './text.js';
-import { anyVerdictLine, finalVerdictLine, structuredVerdict } from './verdict.js';
+import { anyVerdictLine, bareVerdict, finalVerdictLine, structuredVerdict } from './verdict.js';
 
 /** The response as the judge will see it, or why it needs no judge. */
 export interface Prepared {
@@ -150,7 +150,15 @@ function readVerdict(content: string, a: JudgeArgs, field: string): unknown {
     const json = structuredVerdict(content);
     if (json && field in json) return json[field];
   }
-  return a.verdict_from === 'anywhere' ? anyVerdictLine(content) : finalVerdictLine(content);
+  const line = a.verdict_from === 'anywhere' ? anyVerdictLine(content) : finalVerdictLine(content);
+  return line ?? bareVerdict(content);
+}
+
+/** What the judge was asked to end with, for the message when its reply cannot be read. */
+export function expectedVerdict(a: JudgeArgs, values: string): string {
+  return a.structured
+    ? `a JSON object whose verdict is ${values}`
+    : `a final line "VERDICT: <${values}>", or a reply that is only ${values}`;
 }
 
 /** The judge's rationale for `detail`: its text without the verdict line, shortened. */
