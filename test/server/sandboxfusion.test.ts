@@ -21,13 +21,13 @@ describe('POST /run_code (SandboxFusion)', () => {
     const cobol = await post(server.url, '/run_code', { language: 'cobol', code: 'x' });
     expect(cobol.status).toBe(400);
     expect(cobol.body.error).toMatch(/^language: Assay does not run "cobol" .*; served: .*nodejs.*python/);
-    const escape = await post(server.url, '/run_code', {
+    const outside = await post(server.url, '/run_code', {
       language: 'python',
       code: 'x',
       fetch_files: ['../etc/passwd'],
     });
-    expect(escape.status).toBe(400);
-    expect(escape.body.error).toMatch(/^files: "\.\.\/etc\/passwd" must be a relative path/);
+    expect(outside.status).toBe(400);
+    expect(outside.body.error).toMatch(/^files: "\.\.\/etc\/passwd" must be a relative path/);
   });
 
   it.runIf(hasSandbox)(
