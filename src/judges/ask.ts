@@ -17,10 +17,11 @@ export interface Prepared {
 export function prepareText(
   raw: string,
   a: Pick<JudgeArgs, 'strip_think' | 'guard' | 'guard_injection'>,
+  reference?: unknown,
 ): Prepared {
   const text = a.strip_think ? stripThink(raw) : raw;
   if (!a.guard) return { text };
-  const verdict = checkSubstance(text, { injection: a.guard_injection });
+  const verdict = checkSubstance(text, { injection: a.guard_injection, reference });
   return verdict.substantive ? { text } : { text, guarded: verdict.reason! };
 }
 
@@ -34,7 +35,7 @@ export function prepareResponse(
   sample: Sample,
   a: Omit<JudgeArgs, 'transcript'> & { transcript?: boolean },
 ): Prepared {
-  const final = prepareText(responseText(sample), a);
+  const final = prepareText(responseText(sample), a, sample.reference);
   if (!a.transcript || typeof sample.response === 'string' || final.guarded) return final;
   const text = sample.response
     .map((m) => `[${m.role}]\n${a.strip_think ? stripThink(m.content) : m.content}`)
