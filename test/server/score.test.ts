@@ -186,8 +186,17 @@ describe('POST /v1/groups', () => {
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(4);
     const [p1, p2] = res.body.groups;
-    expect(p1).toMatchObject({ id: 'p1', n: 3, scored: 2, mean: 0.5, passRate: 0.5, members: [0, 1, 2] });
-    expect(p2).toMatchObject({ id: 'p2', n: 1, scored: 1, mean: 1, passRate: 1, members: [3] });
+    expect(p1).toMatchObject({ id: 'p1', n: 3, scored: 2, mean: 0.5, pass_rate: 0.5, members: [0, 1, 2] });
+    expect(Object.keys(p1)).not.toContain('passRate');
+    expect(p2).toMatchObject({
+      id: 'p2',
+      n: 1,
+      scored: 1,
+      mean: 1,
+      pass_rate: 1,
+      zero_variance: true,
+      members: [3],
+    });
     expect(res.body.advantages).toBeUndefined();
   });
 

@@ -165,6 +165,15 @@ function argsSchema(schema: z.ZodType): unknown {
 }
 
 /**
+ * Group statistics as trainers, JSONL files and the CLI name them (`pass_rate`, `zero_variance`): the
+ * one place the route turns credit's field names into the project's JSON convention.
+ */
+function snakeCase<T extends { passRate: number | null; zeroVariance: boolean }>(g: T) {
+  const { passRate, zeroVariance, ...rest } = g;
+  return { ...rest, pass_rate: passRate, zero_variance: zeroVariance };
+}
+
+/**
  * Per-group statistics and, when a method is named, advantages (src/credit). Scores enter under the
  * request's onError policy: a failure is left out (advantage null) unless the caller mapped it to a number.
  */
@@ -192,7 +201,10 @@ function groupCredit(
   }));
   if (method === undefined) {
     return {
-      groups: groups.map((g) => ({ ...diagnose(g, options), members: g.members.map((i) => indices[i]!) })),
+      groups: groups.map((g) => ({
+        ...snakeCase(diagnose(g, options)),
+        members: g.members.map((i) => indices[i]!),
+      })),
     };
   }
   let credit: ReturnType<typeof computeAdvantages>;
@@ -210,7 +222,10 @@ function groupCredit(
   return {
     method,
     advantages,
-    groups: credit.groups.map((g, k) => ({ ...g, members: groups[k]!.members.map((i) => indices[i]!) })),
+    groups: credit.groups.map((g, k) => ({
+      ...snakeCase(g),
+      members: groups[k]!.members.map((i) => indices[i]!),
+    })),
     ...(credit.batch && { batch: credit.batch }),
   };
 }
