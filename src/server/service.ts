@@ -116,7 +116,6 @@ export class ScoringService {
         : undefined;
     this.run =
       opts.run ?? `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    this.store?.startRun(this.run, { specs: [...this.specs.keys()], pid: process.pid });
     this.metrics = new ServerMetrics({
       queueDepth: () => this.admission.pending,
       inFlight: () => this.admission.inFlight,
@@ -130,6 +129,11 @@ export class ScoringService {
           failed: this.store.failed,
         },
     });
+  }
+
+  /** Record the run in the store: once the server listens, so a server that failed to start leaves no row. */
+  startRun(): void {
+    this.store?.startRun(this.run, { specs: [...this.specs.keys()], pid: process.pid });
   }
 
   scorerFor(name: string | undefined): LoadedScorer {

@@ -37,6 +37,18 @@ export interface RunningServer {
   url: string;
 }
 
+/** A failure to listen, worded with what to change (`--port`, `--host`). */
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on ${host} is already in use (another assay serve?); stop it, or choose another with --port N`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES')
+    return new Error(`cannot listen on ${host}:${port} (${code}); choose another --host or --port`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Load the specs, start one runtime (worker pool) for all of them, open the store, and listen. */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const files = opts.specs?.length ? opts.specs : [DEFAULT_SPEC];
@@ -61,7 +73,15 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       ...(opts.specialTokens !== undefined && { specialTokens: opts.specialTokens }),
       ...(opts.logger !== undefined && { logger: opts.logger }),
     });
-    const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
+    const port = opts.port ?? 8787;
+    const host = opts.host ?? '127.0.0.1';
+    let url: string;
+    try {
+      url = await app.listen({ port, host });
+    } catch (err) {
+      throw listenError(err, host, port);
+    }
+    service.startRun();
     return { app, service, url };
   } catch (err) {
     await store?.close();

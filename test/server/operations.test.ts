@@ -67,6 +67,21 @@ describe('server operations', () => {
     }
   });
 
+  it('a second server on a used port fails naming --port, and leaves no run row', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const first = await serve({ specs: [troubleSpec], store: file, run: 'first' });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(serve({ specs: [troubleSpec], store: file, port, run: 'second' })).rejects.toThrow(
+        /port \d+ on 127\.0\.0\.1 is already in use .*--port N/,
+      );
+    } finally {
+      await first.app.close();
+    }
+    const runs = queryStore(file, (db) => db.prepare('SELECT run FROM runs').all() as { run: string }[]);
+    expect(runs.map((r) => r.run)).toEqual(['first']);
+  });
+
   it('records every scored sample in the SQLite store, with step and run from headers', async () => {
     const file = join(tempDir(), 'runs.sqlite');
     const { app, url } = await serve({ specs: [troubleSpec], store: file, run: 'run-test' });
