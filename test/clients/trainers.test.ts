@@ -69,3 +69,40 @@ describe('the server token is not the client token', () => {
     }
   }, 60_000);
 });
+
+describe('assay serve started by npm (npx assay serve &; kill $!)', () => {
+  it('stops when npm, which does not pass the signal on, is killed', async () => {
+    // A stand-in for npm exec: a process whose command line says npm, running the bin through `sh -c`
+    // as npm does, and dying on SIGTERM without passing it on.
+    const { spawn } = await import('node:child_process');
+    const port = 18000 + Math.floor(Math.random() * 20000);
+    const launcher = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('child_process').spawn('sh', ['-c', process.argv[1]], { stdio: 'inherit', env: { ...process.env, npm_command: 'exec' } }); setInterval(() => {}, 1000)`,
+        `exec "${process.execPath}" --import tsx src/cli/main.ts serve --port ${port} --no-store --threads 1 --spec test/fixtures/server-exact.yaml`,
+        'npm',
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    launcher.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    for (let i = 0; i < 600 && !stderr.includes('listening on'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(stderr).toContain('listening on');
+    launcher.kill('SIGKILL'); // npm gone; the server gets no signal
+    let up = true;
+    for (let i = 0; i < 100 && up; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      up = await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(up).toBe(false);
+    expect(stderr).toContain('npm, which started this server, exited: finishing in-flight requests');
+  }, 60_000);
+});

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_STORE } from '../../store/default-path.js';
 
@@ -88,5 +89,49 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
+      watchLauncher(() => stop('npm, which started this server, exited'));
     });
+}
+
+/**
+ * `npx assay serve &` then `kill $!` signals npm, which exits without passing the signal on, and the
+ * server would be left running (and hold the port). When npm started this process (it sets
+ * `npm_command`), watch the npm process above it, through the `sh -c` npm runs bins with, and stop as on
+ * SIGTERM once it is gone. Linux only (it reads /proc); elsewhere nothing is watched.
+ */
+function watchLauncher(stop: () => void): void {
+  if (!process.env.npm_command || process.platform !== 'linux') return;
+  const watched: number[] = [];
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+    let cmd: string;
+    let stat: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      break;
+    }
+    const npm = /\bnpm\b|\bnpx\b|npm-cli/.test(cmd);
+    if (!npm && !/^\S*\b(sh|bash|dash) -c /.test(cmd)) break;
+    watched.push(pid);
+    if (npm) break; // above npm is the user's shell, which may well exit first (nohup)
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  if (watched.length === 0) return;
+  const gone = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z'); // exited, not yet reaped
+    } catch {
+      return !existsSync(`/proc/${p}`);
+    }
+  };
+  const timer = setInterval(() => {
+    if (watched.some(gone)) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 500);
+  timer.unref();
 }
