@@ -15,7 +15,7 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the rewards of one or more specs over HTTP (native, OpenRLHF and health/metrics routes)',
+      'serve the rewards of one or more specs over HTTP: /v1/score, /v1/groups, /v1/specs, OpenRLHF /get_reward, SandboxFusion /run_code, /health, /metrics',
     )
     .option(
       '--spec <file>',
