@@ -19,7 +19,8 @@ describe('assay score', () => {
     expect(r.code).toBe(0);
     const out = jsonLines(r.stdout);
     expect(out.map((o) => o.id)).toEqual(['q1-a', 'q1-b', 'q1-c', 'q2-a', 'q2-b', 'q3-a', 'bad-1', 'q4-a']);
-    expect(out.map((o) => o.score)).toEqual([2, 1, 0, 2, 1, 1.825, null, null]);
+    // the format only opens the gate (weight 0): a well-formatted wrong answer scores 0, a correct one 1
+    expect(out.map((o) => o.score)).toEqual([1, 0, 0, 1, 0, 0.825, null, null]);
     expect(out[6]).toMatchObject({
       status: 'error',
       reason: expect.stringMatching(/^invalid sample \(line 7\): response: required/),
@@ -33,7 +34,7 @@ describe('assay score', () => {
     expect(r.stderr).toMatch(/samples: 8 \(1 malformed input lines\)/);
     expect(r.stderr).toMatch(/status: (ok=6 error=2|error=2 ok=6)/);
     expect(r.stderr).toMatch(/ {2}weighted\/exact_match: 0\.6000 \(n=5\)/);
-    expect(r.stderr).toMatch(/per source[^\n]*\n {2}arith: 1\.0000 \(n=3\)/);
+    expect(r.stderr).toMatch(/per source[^\n]*\n {2}arith: 0\.3333 \(n=3\)/);
     expect(r.stderr).toMatch(/throughput: \d+ samples\/s/);
   });
 
