@@ -101,7 +101,7 @@ describe.each([
     if (leaf === av) expect(asyncCalls.count).toBe(4);
     expect(componentPaths(scorer.root)).toEqual([
       'ten',
-      'ten.test' + (leaf === av ? '.async_value' : '.value'),
+      `ten.test${leaf === av ? '.async_value' : '.value'}`,
       'neg',
       `neg.${leaf().use}`,
       'default',
