@@ -17,3 +17,5 @@ export { getSandbox } from './sandbox/index.js';
 export type { RunRequest, RunResult } from './sandbox/types.js';
 export * as select from './select/index.js';
 export { extractMathAnswer, mathEquivalent } from './verifiers/math/index.js';
+/** zod, the schema library rewards declare their `args` with: the same instance Assay validates with. */
+export { z } from 'zod';

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_PLUGIN } from '../helpers.js';
-import { jsonLines, runCli } from './run-cli.js';
+import { jsonLines, ROOT, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-cli-'));
 
@@ -55,6 +56,30 @@ describe('assay score', () => {
     expect(runCli([...base, '--on-error', 'maybe']).stderr).toMatch(
       /onError: expected null, zero, drop or a number/,
     );
+  });
+
+  it("the README's plugin example: a reward whose args come from assay's own z, no zod install", () => {
+    const plugin = join(dir, 'shouty.mjs');
+    // As a user writes it, with the package import pointed at this checkout's built entry point (the one
+    // `import ... from 'assay'` resolves to), run by the built command (bin/assay.js uses dist/).
+    writeFileSync(
+      plugin,
+      `import { ok, registerReward, z } from ${JSON.stringify(join(ROOT, 'dist/index.js'))};
+registerReward({
+  name: 'my.shouty', mode: 'cpu', description: '1 if the response is upper case', args: z.object({}),
+  create: () => (sample) => ok(String(sample.response) === String(sample.response).toUpperCase() ? 1 : 0),
+});
+`,
+    );
+    const spec = join(dir, 'shouty.yaml');
+    writeFileSync(spec, `plugins: [./shouty.mjs]\nreward: { use: my.shouty }\n`);
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/assay.js'), 'score', '--spec', spec, '--input', '-'],
+      { input: '{"response": "LOUD"}\n{"response": "quiet"}\n', encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).map((o) => o.score)).toEqual([1, 0]);
   });
 
   it('writes --output; a spinning sample times out while the others finish', () => {
