@@ -7,18 +7,20 @@ What a failed reward (status error/timeout) scores: the ``on_error`` keyword, el
 ``null`` (None) for ``AssayClient`` and TRL, and 0 for the verl adapter, which cannot take None (the
 failure stays visible there: ``assay_failed`` is 1, and the server counts and logs it).
 
-verl (custom reward function; works with the naive and the batch reward managers)::
+verl (custom reward function; the naive and batch reward managers, and the ≥ 0.8 reward loop)::
 
-    custom_reward_function.path=clients/python/assay_client.py
-    custom_reward_function.name=compute_score          # or compute_score_batch with reward_model.reward_manager=batch
+    reward.custom_reward_function.path=clients/python/assay_client.py     # verl >= 0.8
+    reward.custom_reward_function.name=compute_score_async
+    custom_reward_function.path=clients/python/assay_client.py            # verl 0.4-0.7
+    custom_reward_function.name=compute_score    # or compute_score_batch with reward_model.reward_manager=batch
 
-TRL (GRPOTrainer)::
+TRL (GRPOTrainer; a coroutine function from TRL 0.27 on, a plain one before; picklable)::
 
     from assay_client import trl_reward
     trainer = GRPOTrainer(..., reward_funcs=[trl_reward(reference_key="solution")])
 
-OpenRLHF needs no client: ``--remote_rm_url http://127.0.0.1:8787/get_reward`` (add ``?onError=zero`` if
-you accept failures as 0, ``?spec=NAME`` to pick a spec).
+OpenRLHF needs no client: ``--reward.remote_url http://127.0.0.1:8787/get_reward`` (``--remote_rm_url``
+before 0.10); a failure scores 0 there unless ``?onError=N``; ``?spec=NAME``, ``?source=S``, ``?token=T``.
 
 Retries: only on 429, 5xx, connection errors and timeouts, with jittered exponential backoff (honouring
 Retry-After). A 4xx other than 429 is the caller's mistake and is raised at once as AssayError.
