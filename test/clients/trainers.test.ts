@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBwrap } from '../../src/sandbox/index.js';
-import { root, type ServeProcess, serveProcess } from './serve-process.js';
+import { freePort, root, type ServeProcess, serveProcess } from './serve-process.js';
 
 const PYTHON = '/usr/bin/python3';
 let servers: ServeProcess[] = [];
@@ -75,7 +75,7 @@ describe('assay serve started by npm (npx assay serve &; kill $!)', () => {
     // A stand-in for npm exec: a process whose command line says npm, running the bin through `sh -c`
     // as npm does, and dying on SIGTERM without passing it on.
     const { spawn } = await import('node:child_process');
-    const port = 18000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const launcher = spawn(
       process.execPath,
       [
