@@ -121,7 +121,9 @@ const NUMBER_WORDS = new Set(
     'doce veinte cien mil medio dois duas três quatro sete oito nove dez cem meio zéro deux trois ' +
     'quatre cinq sept huit neuf dix onze douze vingt cent mille demi null zwei drei vier fünf sechs sieben ' +
     'acht neun zehn elf zwölf zwanzig hundert tausend halb due tre quattro cinque sei sette otto dieci ' +
-    'cento mezzo ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча половина'
+    'cento mezzo ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча половина ' +
+    // values a math answer may name without a digit
+    'pi infinity infinite inf undefined none nan'
   ).split(' '),
 );
 /** Chinese/Japanese numerals (not 一, which openers use: 一步, 一下) and Korean native number words. */

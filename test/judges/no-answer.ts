@@ -271,6 +271,10 @@ export const REAL: Record<string, string[]> = {
     'Yes',
     'No',
     'The answer is no.',
+    'pi', // a value named without a digit
+    'The limit is infinity.',
+    'It is undefined.',
+    'There is no solution.',
   ],
   zh: ['答案是 4', '最终答案：四', '让我验证一下：2+2=4。', '<answer>4</answer>', '等于四'],
   ja: ['答えは4です。', '最終的な答え：4', '四です。'],
