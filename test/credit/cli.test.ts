@@ -164,6 +164,10 @@ describe('messages a newcomer meets', () => {
     );
     expect(r.stderr).not.toMatch(/no sample with id/);
   });
+  it('advantages on score output without groups says each line is its own group, as stats does', () => {
+    for (const command of ['advantages', 'stats'])
+      expect(runCli([command, '--input', scored]).stderr).toMatch(/no line has a group \(pass --samples/);
+  });
   it('select --method self-certainty without logprobs says so', () => {
     const r = runCli(['select', '--input', scored, '--samples', samples, '--method', 'self-certainty']);
     expect(r.stderr).toMatch(/7 of 7 samples have no "logprobs"/);

@@ -235,6 +235,11 @@ class Verl(unittest.TestCase):
         out = assay_client.compute_score(*row, on_error="null")
         self.assertIsNone(out["score"])
         self.assertEqual(out["assay_failed"], 1.0)
+        # every failure given a number is counted where operators look
+        with urllib.request.urlopen(f"{DEFAULT_URL}/metrics", timeout=30) as resp:
+            metrics = resp.read().decode()
+        counted = [l for l in metrics.splitlines() if l.startswith('assay_failures_scored_total{route="score",spec="default"}')]
+        self.assertTrue(counted and float(counted[0].split()[-1]) >= 2, counted)
 
 
 # -- OpenRLHF ----------------------------------------------------------------------------------------------
