@@ -1,6 +1,8 @@
 /** Library entry point: load a spec, score samples, register your own rewards. */
 import './builtins.js';
 
+/** zod, the schema library rewards declare their `args` with: the same instance Assay validates with. */
+export { z } from 'zod';
 export { parseNode, SpecError } from './core/engine/compile.js';
 export type { CompiledNode, Item, RunContext } from './core/engine/node.js';
 export { parseOnError, scoreUnderPolicy } from './core/on-error.js';

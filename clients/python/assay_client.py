@@ -4,20 +4,23 @@ Server address: the ``url`` keyword, else $ASSAY_URL, else http://127.0.0.1:8787
 Spec name: the ``spec`` keyword, else $ASSAY_SPEC, else the server's default spec.
 Bearer token: the ``token`` keyword, else $ASSAY_TOKEN.
 What a failed reward (status error/timeout) scores: the ``on_error`` keyword, else $ASSAY_ON_ERROR, else
-``null`` (None). Assay never turns a failure into 0 unless you ask for it (``on_error="zero"``).
+``null`` (None) for ``AssayClient`` and TRL, and 0 for the verl adapter, which cannot take None (the
+failure stays visible there: ``assay_failed`` is 1, and the server counts and logs it).
 
-verl (custom reward function; works with the naive and the batch reward managers)::
+verl (custom reward function; the naive and batch reward managers, and the ≥ 0.8 reward loop)::
 
-    custom_reward_function.path=clients/python/assay_client.py
-    custom_reward_function.name=compute_score          # or compute_score_batch with reward_model.reward_manager=batch
+    reward.custom_reward_function.path=clients/python/assay_client.py     # verl >= 0.8
+    reward.custom_reward_function.name=compute_score_async
+    custom_reward_function.path=clients/python/assay_client.py            # verl 0.4-0.7
+    custom_reward_function.name=compute_score    # or compute_score_batch with reward_model.reward_manager=batch
 
-TRL (GRPOTrainer)::
+TRL (GRPOTrainer; a coroutine function from TRL 0.27 on, a plain one before; picklable)::
 
     from assay_client import trl_reward
     trainer = GRPOTrainer(..., reward_funcs=[trl_reward(reference_key="solution")])
 
-OpenRLHF needs no client: ``--remote_rm_url http://127.0.0.1:8787/get_reward`` (add ``?onError=zero`` if
-you accept failures as 0, ``?spec=NAME`` to pick a spec).
+OpenRLHF needs no client: ``--reward.remote_url http://127.0.0.1:8787/get_reward`` (``--remote_rm_url``
+before 0.10); a failure scores 0 there unless ``?onError=N``; ``?spec=NAME``, ``?source=S``, ``?token=T``.
 
 Retries: only on 429, 5xx, connection errors and timeouts, with jittered exponential backoff (honouring
 Retry-After). A 4xx other than 429 is the caller's mistake and is raised at once as AssayError.
@@ -26,8 +29,10 @@ Retry-After). A 4xx other than 429 is the caller's mistake and is raised at once
 from __future__ import annotations
 
 import asyncio
+import functools
 import http.client
 import json
+import math
 import os
 import random
 import threading
@@ -42,6 +47,7 @@ __all__ = [
     "compute_score",
     "compute_score_async",
     "compute_score_batch",
+    "trainer_dict",
     "trl_reward",
 ]
 
@@ -229,16 +235,28 @@ class AssayClient:
 _clients: dict = {}
 _clients_lock = threading.Lock()
 
+#: What a failed reward scores in the verl adapter unless ``on_error``/$ASSAY_ON_ERROR says otherwise: verl
+#: puts every score into a float tensor and cannot take None. The failure stays visible: ``assay_failed`` is
+#: 1 for that sample, and the server counts it (``assay_failures_scored_total`` in /metrics) and logs it.
+VERL_DEFAULT_ON_ERROR = "zero"
+
 
 def _shared_client(url=None, spec=None, token=None, on_error=None) -> AssayClient:
-    key = (url, spec, token, on_error, os.environ.get("ASSAY_URL"), os.environ.get("ASSAY_SPEC"))
+    key = (url, spec, token, on_error, os.environ.get("ASSAY_URL"), os.environ.get("ASSAY_SPEC"), os.environ.get("ASSAY_TOKEN"), os.environ.get("ASSAY_ON_ERROR"))
     with _clients_lock:
         if key not in _clients:
             _clients[key] = AssayClient(url=url, spec=spec, token=token, on_error=on_error)
         return _clients[key]
 
 
+def _verl_client(url=None, spec=None, token=None, on_error=None) -> AssayClient:
+    if on_error is None:
+        on_error = os.environ.get("ASSAY_ON_ERROR") or VERL_DEFAULT_ON_ERROR
+    return _shared_client(url, spec, token, on_error)
+
+
 def _flatten(components: Sequence[dict], prefix: str = "") -> dict:
+    """Component scores as ``{"parent.child": score}``, a repeated sibling name as ``name#2`` (as the server names them)."""
     out: dict = {}
     for c in components or []:
         key = prefix + c["name"]
@@ -251,20 +269,44 @@ def _flatten(components: Sequence[dict], prefix: str = "") -> dict:
     return out
 
 
-# verl collects every key of the returned dicts into per-sample lists, so every sample of a spec must carry
-# the same keys: remember the component names seen per spec and fill the missing ones with None.
-_component_keys: dict = {}
+_spec_components: dict = {}
 
 
-def _verl_dict(result: dict, spec_key: Any) -> dict:
-    components = _flatten(result.get("components") or [])
-    keys = _component_keys.setdefault(spec_key, [])
-    for k in components:
-        if k not in keys:
-            keys.append(k)
-    out = {"score": result.get("score")}
-    out.update({k: components.get(k) for k in keys if k != "score"})
-    out["assay_failed"] = 0 if result.get("status") in ("ok", "skipped") else 1
+def _components_of(client: AssayClient) -> list:
+    """The component names every result of the client's spec reports, as the server lists them (fixed by the spec)."""
+    key = (client.url, client.spec)
+    if key not in _spec_components:
+        listing = client.specs()
+        name = client.spec or listing["default"]
+        found = [s for s in listing["specs"] if s["name"] == name]
+        if not found:
+            raise AssayError(f"spec: the server at {client.url} has no spec named {name!r}")
+        _spec_components[key] = list(found[0].get("components") or [])
+    return _spec_components[key]
+
+
+def _number(value: Any) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def trainer_dict(result: dict, components: Sequence[str]) -> dict:
+    """One result as verl (and anything that makes arrays of per-sample dicts) needs it.
+
+    ``score``: the reward (a failure scores what the on_error policy gave it: 0 in the verl adapter);
+    ``assay_failed``: 1.0 where the reward failed, else 0.0; then for every component NAME of the spec,
+    always the same keys for every sample in every process: ``NAME``, the component's score where it
+    applied, else 0.0, and ``NAME/applied``, 1.0 where it applied, else 0.0 (a route branch not taken, a
+    part a closed gate skipped, a failed part). The mean where a part applied is
+    ``mean(NAME) / mean(NAME/applied)``. Every value is a finite float, so ``np.mean`` and
+    ``torch.tensor`` take them.
+    """
+    scores = _flatten(result.get("components") or [])
+    out = {"score": _number(result.get("score")), "assay_failed": 0.0 if result.get("status") in ("ok", "skipped") else 1.0}
+    for name in components:
+        value = scores.get(name)
+        applied = value is not None and math.isfinite(value)
+        out[name] = float(value) if applied else 0.0
+        out[f"{name}/applied"] = 1.0 if applied else 0.0
     return out
 
 
@@ -283,40 +325,127 @@ def _verl_sample(data_source, solution_str, ground_truth, extra_info) -> dict:
 
 
 def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=None, url=None, spec=None, token=None, on_error=None, **_kw) -> list:
-    """verl's batch reward manager: one request for the whole batch; a list of dicts with ``score``."""
-    client = _shared_client(url, spec, token, on_error)
+    """verl's batch reward manager (``reward_model.reward_manager=batch``, verl < 0.8): one request for
+    the whole batch; a list of dicts shaped by ``trainer_dict``. Extra keywords verl passes are ignored."""
+    client = _verl_client(url, spec, token, on_error)
     extra_infos = extra_infos if extra_infos is not None else [None] * len(solution_strs)
     samples = [_verl_sample(d, s, g, e) for d, s, g, e in zip(data_sources, solution_strs, ground_truths, extra_infos)]
-    return [_verl_dict(r, client.spec) for r in client.score(samples)]
+    components = _components_of(client)
+    return [trainer_dict(r, components) for r in client.score(samples)]
 
 
 def compute_score(data_source=None, solution_str=None, ground_truth=None, extra_info=None, url=None, spec=None, token=None, on_error=None, **kw):
-    """verl's ``compute_score``: ``{"score": …, <component>: …, "assay_failed": 0|1}``.
+    """verl's ``compute_score``: ``{"score": …, "assay_failed": 0|1, <component>: …, <component>/applied: 0|1}``.
 
-    Called with the plural keywords of verl's batch manager (``solution_strs=…``), it scores the whole
-    batch in one request and returns a list.
+    verl calls it with ``data_source, solution_str, ground_truth, extra_info`` and, depending on the
+    version, more keywords (``reward_router_address``, ``reward_model_tokenizer``, your ``reward_kwargs``),
+    which are ignored. Called with the plural keywords of verl's batch manager (``solution_strs=…``), it
+    scores the whole batch in one request and returns a list. A failed reward scores 0 with
+    ``assay_failed`` 1 unless ``on_error``/$ASSAY_ON_ERROR says otherwise (see ``trainer_dict``).
     """
     if "solution_strs" in kw:
         return compute_score_batch(kw.pop("data_sources"), kw.pop("solution_strs"), kw.pop("ground_truths"), kw.pop("extra_infos", None), url, spec, token, on_error)
-    client = _shared_client(url, spec, token, on_error)
+    client = _verl_client(url, spec, token, on_error)
+    components = _components_of(client)
     result = client.score([_verl_sample(data_source, solution_str, ground_truth, extra_info)])[0]
-    return _verl_dict(result, client.spec)
+    return trainer_dict(result, components)
 
 
 async def compute_score_async(data_source=None, solution_str=None, ground_truth=None, extra_info=None, **kw):
-    """The async form of ``compute_score``, for verl's asynchronous reward loops."""
-    client = _shared_client(kw.get("url"), kw.get("spec"), kw.get("token"), kw.get("on_error"))
+    """The coroutine form of ``compute_score``, for verl's reward loop (it awaits coroutine functions)."""
+    client = _verl_client(kw.get("url"), kw.get("spec"), kw.get("token"), kw.get("on_error"))
     return await client._in_thread(compute_score, data_source, solution_str, ground_truth, extra_info, **kw)
 
 
 # -- TRL -------------------------------------------------------------------------------------------------
 
 
+def _content_text(content: Any) -> str:
+    """Message content as text: a string, or a list of content blocks whose text blocks are joined
+    (``{"type": "text", "text": …}``; images and other blocks carry no text to score)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = []
+        for block in content:
+            if isinstance(block, str):
+                texts.append(block)
+            elif isinstance(block, dict) and isinstance(block.get("text"), str):
+                texts.append(block["text"])
+        return "\n".join(texts)
+    raise TypeError(f"message content: expected a string or a list of content blocks, got {type(content).__name__}")
+
+
+def _message(m: dict) -> dict:
+    """A chat message as Assay takes it. ``reasoning_content`` (split off by a reasoning parser) is put back
+    in front as ``<think>…</think>``, as reasoning chat templates render it, so format and answer rewards
+    see what the model wrote."""
+    text = _content_text(m.get("content"))
+    reasoning = m.get("reasoning_content")
+    if isinstance(reasoning, str) and reasoning and "<think>" not in text:
+        text = f"<think>\n{reasoning}\n</think>\n{text}"
+    return {"role": m.get("role", "assistant"), "content": text}
+
+
 def _trl_text(value: Any) -> Any:
-    """TRL passes plain strings or conversations (lists of {role, content}); Assay takes both."""
+    """TRL passes plain strings or conversations (lists of messages); Assay takes both."""
     if isinstance(value, list):
-        return [{"role": m["role"], "content": m["content"]} for m in value]
+        return [_message(m) for m in value]
     return value
+
+
+def _trl_samples(reference_key: str, prompts, completions, columns: dict) -> list:
+    refs = columns.get(reference_key)
+    out = []
+    for i, completion in enumerate(completions):
+        sample: dict = {"response": _trl_text(completion)}
+        if prompts is not None and i < len(prompts):
+            sample["prompt"] = _trl_text(prompts[i])
+        if refs is not None and refs[i] is not None:
+            sample["reference"] = _jsonable(refs[i])
+        out.append(sample)
+    return out
+
+
+def _trl_step(columns: dict) -> Optional[int]:
+    return getattr(columns.get("trainer_state"), "global_step", None)
+
+
+def _trl_floats(results: list) -> list:
+    # None is a failure: TRL turns it into NaN and leaves it out of the reward (never a silent 0).
+    return [None if r.get("score") is None else float(r["score"]) for r in results]
+
+
+def _trl_client(config: tuple) -> AssayClient:
+    url, spec, token, on_error, _reference_key = config
+    return _shared_client(url, spec, token, on_error)
+
+
+def _trl_sync(config: tuple, prompts=None, completions=(), completion_ids=None, **columns) -> list:
+    client = _trl_client(config)
+    samples = _trl_samples(config[4], prompts, completions, columns)
+    return _trl_floats(client.score(samples, step=_trl_step(columns)) if samples else [])
+
+
+async def _trl_async(config: tuple, prompts=None, completions=(), completion_ids=None, **columns) -> list:
+    client = _trl_client(config)
+    samples = _trl_samples(config[4], prompts, completions, columns)
+    return _trl_floats(await client.ascore(samples, step=_trl_step(columns)) if samples else [])
+
+
+def _trl_supports_async() -> bool:
+    """TRL takes coroutine reward functions from 0.27 on; before, a coroutine function breaks the trainer."""
+    try:
+        import trl  # noqa: PLC0415 (optional: only to choose the default)
+    except ImportError:
+        return False
+    try:
+        major, minor = (int(x) for x in str(trl.__version__).split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (0, 27)
 
 
 def trl_reward(
@@ -326,45 +455,22 @@ def trl_reward(
     reference_key: str = "solution",
     on_error: Any = None,
     name: str = "assay",
-    asynchronous: bool = True,
+    asynchronous: Optional[bool] = None,
 ) -> Callable[..., Any]:
-    """A TRL reward function: ``(prompts, completions, **dataset_columns) -> list[float | None]``.
+    """A TRL reward function: ``(prompts, completions, completion_ids, trainer_state, …, **dataset_columns)
+    -> list[float | None]``.
 
-    ``reference_key`` names the dataset column holding the reference answer. A failed reward is ``None``
-    (TRL leaves it out) unless ``on_error`` maps it to a number. ``asynchronous=False`` gives a plain
-    function for TRL versions without async reward functions.
+    ``reference_key`` names the dataset column holding the reference. A failed reward is ``None`` (TRL
+    turns it into NaN and leaves it out) unless ``on_error`` maps it to a number. Completions may be
+    strings or messages whose ``content`` is a string or a list of content blocks; ``reasoning_content``
+    is kept (see ``_message``). ``asynchronous``: a coroutine function (TRL ≥ 0.27) or a plain one
+    (TRL < 0.27); by default, whichever the installed TRL takes. The function is a ``functools.partial``
+    of a module-level function, so it pickles (TRL's async GRPO trainer runs rewards in a spawned process).
     """
-    client = AssayClient(url=url, spec=spec, token=token, on_error=on_error)
-
-    def samples_of(prompts, completions, kwargs) -> list:
-        refs = kwargs.get(reference_key)
-        out = []
-        for i, completion in enumerate(completions):
-            sample: dict = {"response": _trl_text(completion)}
-            if prompts is not None and i < len(prompts):
-                sample["prompt"] = _trl_text(prompts[i])
-            if refs is not None:
-                sample["reference"] = refs[i]
-            out.append(sample)
-        return out
-
-    def step_of(kwargs) -> Optional[int]:
-        state = kwargs.get("trainer_state")
-        return getattr(state, "global_step", None)
-
-    def to_floats(results: list) -> list:
-        return [None if r.get("score") is None else float(r["score"]) for r in results]
-
-    if asynchronous:
-
-        async def reward(prompts=None, completions=(), **kwargs):
-            return to_floats(await client.ascore(samples_of(prompts, completions, kwargs), step=step_of(kwargs)))
-
-    else:
-
-        def reward(prompts=None, completions=(), **kwargs):
-            return to_floats(client.score(samples_of(prompts, completions, kwargs), step=step_of(kwargs)))
-
-    reward.__name__ = name
-    reward.__qualname__ = name
+    if asynchronous is None:
+        asynchronous = _trl_supports_async()
+    config = (url, spec, token, on_error, reference_key)
+    reward = functools.partial(_trl_async if asynchronous else _trl_sync, config)
+    reward.__name__ = name  # type: ignore[attr-defined]  (TRL names reward columns after it)
+    reward.__qualname__ = name  # type: ignore[attr-defined]
     return reward

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseSample } from '../core/sample.js';
 import type { Sample } from '../core/types.js';
 
@@ -32,6 +31,4 @@ export function parseSampleLines(text: string): InputLine[] {
   return out;
 }
 
-export function readInput(file: string): string {
-  return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-}
+export { readInput } from '../core/files.js';

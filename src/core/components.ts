@@ -1,3 +1,4 @@
+import type { CompiledNode } from './engine/node.js';
 import type { RewardResult } from './types.js';
 
 /**
@@ -18,5 +19,27 @@ export function flattenComponents(result: RewardResult): Record<string, number |
     }
   };
   walk(result.components, '');
+  return out;
+}
+
+/**
+ * The component names every result of `root` reports, in the form of `componentScores` (`parent.child`,
+ * a repeated sibling name as `name#2`): the parts fixed by the spec, down to the nodes whose own parts
+ * vary by sample (a rubric's criteria), which are named but not entered. Trainers that turn each name
+ * into an array across a batch (verl, OpenRLHF) get the same names for every sample, in every process.
+ */
+export function componentPaths(root: CompiledNode): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (parts: readonly CompiledNode[] | undefined, prefix: string) => {
+    for (const part of parts ?? []) {
+      let key = prefix + part.name;
+      for (let n = 2; seen.has(key); n++) key = `${prefix}${part.name}#${n}`;
+      seen.add(key);
+      out.push(key);
+      walk(part.parts, `${key}.`);
+    }
+  };
+  walk(root.parts, '');
   return out;
 }

@@ -6,7 +6,7 @@ import type { JudgeArgs } from './args.js';
 import { type ChatReply, type Endpoint, JudgeCallError, type Usage } from './endpoint.js';
 import { checkSubstance } from './guard.js';
 import { DATA_NOTICE, stripThink } from './text.js';
-import { anyVerdictLine, finalVerdictLine, structuredVerdict } from './verdict.js';
+import { anyVerdictLine, bareVerdict, finalVerdictLine, structuredVerdict } from './verdict.js';
 
 /** The response as the judge will see it, or why it needs no judge. */
 export interface Prepared {
@@ -17,10 +17,11 @@ export interface Prepared {
 export function prepareText(
   raw: string,
   a: Pick<JudgeArgs, 'strip_think' | 'guard' | 'guard_injection'>,
+  reference?: unknown,
 ): Prepared {
   const text = a.strip_think ? stripThink(raw) : raw;
   if (!a.guard) return { text };
-  const verdict = checkSubstance(text, { injection: a.guard_injection });
+  const verdict = checkSubstance(text, { injection: a.guard_injection, reference });
   return verdict.substantive ? { text } : { text, guarded: verdict.reason! };
 }
 
@@ -34,7 +35,7 @@ export function prepareResponse(
   sample: Sample,
   a: Omit<JudgeArgs, 'transcript'> & { transcript?: boolean },
 ): Prepared {
-  const final = prepareText(responseText(sample), a);
+  const final = prepareText(responseText(sample), a, sample.reference);
   if (!a.transcript || typeof sample.response === 'string' || final.guarded) return final;
   const text = sample.response
     .map((m) => `[${m.role}]\n${a.strip_think ? stripThink(m.content) : m.content}`)
@@ -150,7 +151,15 @@ function readVerdict(content: string, a: JudgeArgs, field: string): unknown {
     const json = structuredVerdict(content);
     if (json && field in json) return json[field];
   }
-  return a.verdict_from === 'anywhere' ? anyVerdictLine(content) : finalVerdictLine(content);
+  const line = a.verdict_from === 'anywhere' ? anyVerdictLine(content) : finalVerdictLine(content);
+  return line ?? bareVerdict(content);
+}
+
+/** What the judge was asked to end with, for the message when its reply cannot be read. */
+export function expectedVerdict(a: JudgeArgs, values: string): string {
+  return a.structured
+    ? `a JSON object whose verdict is ${values}`
+    : `a final line "VERDICT: <${values}>", or a reply that is only ${values}`;
 }
 
 /** The judge's rationale for `detail`: its text without the verdict line, shortened. */

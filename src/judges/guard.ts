@@ -1,3 +1,5 @@
+import { LABEL_WORDS, LONGEST_UNSPACED, PROCESS_WORDS, UNSPACED, YES_NO } from './guard-words.js';
+
 /**
  * The master-key guard: recognises responses with no substantive answer ("One Token to Fool
  * LLM-as-a-Judge": ":", "Thought process:", "Let's solve this problem step by step.", "解", an empty
@@ -13,125 +15,6 @@ export interface GuardVerdict {
   reason?: string;
 }
 
-/**
- * Reasoning openers and answer labels that carry no answer by themselves, in several languages. They are
- * compared after `squash`, so case, spacing, punctuation and markdown do not matter.
- */
-const OPENERS = [
-  // English
-  'thought process',
-  'thinking process',
-  'my thought process',
-  'reasoning',
-  'reasoning process',
-  'analysis',
-  'explanation',
-  'solution',
-  'answer',
-  'final answer',
-  'the answer is',
-  'the final answer is',
-  'response',
-  'result',
-  'step 1',
-  'step by step',
-  "let's solve this problem step by step",
-  "let's solve this step by step",
-  "let's think step by step",
-  'let us think step by step',
-  "let's think about this",
-  'let me think',
-  'let me think step by step',
-  "let's break this down",
-  "let's analyze the problem",
-  'to solve this problem',
-  'to solve this',
-  'okay',
-  'hmm',
-  'so',
-  'therefore',
-  'thus',
-  'hence',
-  'in conclusion',
-  'here is my answer',
-  "here's my answer",
-  'here is the solution',
-  'i think',
-  'we have',
-  'we get',
-  'proof',
-  // Chinese
-  '解',
-  '解答',
-  '解题过程',
-  '解题思路',
-  '思路',
-  '思考过程',
-  '思考',
-  '分析',
-  '答案',
-  '答',
-  '答案是',
-  '最终答案',
-  '最终答案是',
-  '因此',
-  '所以',
-  '首先',
-  '让我们一步一步解决这个问题',
-  '让我们一步一步地解决这个问题',
-  '让我们一步一步地思考',
-  '让我们一步步思考',
-  '我们一步一步来',
-  '好的',
-  '嗯',
-  '过程',
-  // Japanese
-  '解答',
-  '答え',
-  '回答',
-  '考え方',
-  '思考過程',
-  '解説',
-  'ステップバイステップで解いてみましょう',
-  '順を追って考えましょう',
-  'まず',
-  // Korean
-  '풀이',
-  '정답',
-  '답',
-  '사고 과정',
-  '해설',
-  '단계별로 풀어봅시다',
-  '단계별로 생각해 봅시다',
-  // Spanish / Portuguese / French / German / Italian / Russian
-  'solución',
-  'respuesta',
-  'proceso de pensamiento',
-  'resolvamos este problema paso a paso',
-  'pensemos paso a paso',
-  'solução',
-  'resposta',
-  'vamos resolver este problema passo a passo',
-  'processo de pensamento',
-  'réponse',
-  'processus de réflexion',
-  'résolvons ce problème étape par étape',
-  'réfléchissons étape par étape',
-  'lösung',
-  'antwort',
-  'denkprozess',
-  'lösen wir dieses problem schritt für schritt',
-  'denken wir schritt für schritt',
-  'soluzione',
-  'risposta',
-  'risolviamo questo problema passo dopo passo',
-  'решение',
-  'ответ',
-  'ход мыслей',
-  'давайте решим эту задачу шаг за шагом',
-  'давайте подумаем шаг за шагом',
-];
-
 /** LaTeX commands that only wrap an answer: `\boxed{}` holds nothing once they are gone. */
 const LATEX_WRAPPERS = /\\(boxed|fbox|text|textbf|textit|mathrm|mathbf|displaystyle|left|right)(?![a-zA-Z])/g;
 
@@ -142,15 +25,6 @@ export function squash(text: string): string {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{P}\p{S}\p{Z}\s\p{Cc}\p{Cf}]+/gu, '');
-}
-
-// Longest first, so "the answer is" is stripped before "the"; grouped by first character so a response
-// of a thousand repeated openers costs a few comparisons per opener, not one per known opener.
-const SQUASHED_OPENERS = new Map<string, string[]>();
-for (const o of [...new Set(OPENERS.map(squash))].sort((a, b) => b.length - a.length)) {
-  if (o.length === 0) continue;
-  const first = o[0]!;
-  SQUASHED_OPENERS.set(first, [...(SQUASHED_OPENERS.get(first) ?? []), o]);
 }
 
 /**
@@ -180,39 +54,153 @@ export function looksLikeInjection(text: string): boolean {
   return INJECTIONS.some((re) => re.test(text));
 }
 
-/** What is left once leading openers and answer labels are removed (squashed). */
-function withoutOpeners(squashed: string): string {
-  let rest = squashed;
-  for (let changed = true; changed && rest.length > 0; ) {
-    changed = false;
-    for (const opener of SQUASHED_OPENERS.get(rest[0]!) ?? []) {
-      if (rest.startsWith(opener)) {
-        rest = rest.slice(opener.length);
-        changed = true;
-        break;
-      }
-    }
-  }
-  return rest;
-}
-
 export interface GuardOptions {
   /** Also flag prompt-injection attempts (default true). */
   injection?: boolean;
+  /** The sample's reference: a numeric one makes an answer without any number a non-answer. */
+  reference?: unknown;
 }
 
-/** Does the (think-stripped) response contain a substantive answer? */
+/**
+ * Does the (think-stripped) response state an answer? A rule, not a list of phrases (one that states
+ * none is scored without asking the judge):
+ * 1. its answer (the last `<answer>` block, else the whole text) is empty once punctuation, markdown and
+ *    LaTeX wrappers are gone;
+ * 2. every word of it only announces, does or checks work (`PROCESS_WORDS`, `UNSPACED`: "Let me verify.",
+ *    "我们先仔细分析这个问题", "Zuerst analysieren wir die Aufgabe"), whatever their order;
+ * 3. it is a short label ending with a colon, with nothing after it ("Final answer:", "Son cevap:");
+ * 4. the reference is a number and the answer holds no digit, math symbol or number word, in any language.
+ * A number, a number word, yes/no or any content word makes it an answer, so wrong answers still reach
+ * the judge. Linear in the text; texts over `MAX_READ` characters are not read word by word.
+ */
 export function checkSubstance(text: string, opts: GuardOptions = {}): GuardVerdict {
   const answers = blockContents(text, '<answer>', '</answer>', true);
   const body = answers.at(-1) ?? text;
   if (answers.length > 0 && squash(body) === '')
     return { substantive: false, reason: 'empty <answer> block' };
-  const squashed = squash(body);
-  if (squashed === '')
+  if (squash(body) === '')
     return { substantive: false, reason: text.trim() === '' ? 'empty response' : 'punctuation only' };
-  if (withoutOpeners(squashed) === '')
-    return { substantive: false, reason: 'reasoning opener or answer label without an answer' };
+  const none = body.length <= MAX_READ ? statesNoAnswer(body, opts.reference) : undefined;
+  if (none) return { substantive: false, reason: none };
   if (opts.injection !== false && looksLikeInjection(text))
     return { substantive: false, reason: 'prompt injection aimed at the judge' };
   return { substantive: true };
+}
+
+/** Longer answers are not read word by word: openers are short, and the rule must stay cheap. */
+const MAX_READ = 4000;
+
+/** Why `body` states no answer (rules 2–4 of `checkSubstance`), or undefined when it states one. A yes/no
+ * word counts as naming something, like a number: it answers a yes/no question. */
+function statesNoAnswer(body: string, reference: unknown): string | undefined {
+  const words = readWords(body.replace(LATEX_WRAPPERS, ' ').normalize('NFKC').toLowerCase());
+  // A short label ending in a colon announces what never came ("Final answer:", "**Step 1:**").
+  const trimmed = body.replace(/[\s*_`#>]+$/u, '');
+  if (/[:：]$/.test(trimmed) && trimmed.split(/\s+/).length <= 6)
+    return 'no answer: a label with nothing after it';
+  if (words.numeric) return undefined;
+  if (words.contentWords === 0)
+    return 'no answer: only words that announce or check work (reasoning opener or answer label)';
+  if (numericReference(reference)) return 'no answer: the reference is a number and the response names none';
+  return undefined;
+}
+
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]/u;
+const LETTER = /[\p{L}\p{M}]/u;
+const DIGIT = /\p{Nd}/u;
+/** Characters that only occur in a formula: a response holding one states something. */
+const MATH = /[=+×÷^√π∞<>≤≥±%\\]/;
+
+/**
+ * Number words: a response holding one names a number. The articles that also mean "one" (un, una, ein…)
+ * count only as the last word, where an answer puts them.
+ */
+const NUMBER_WORDS = new Set(
+  (
+    'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen ' +
+    'seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand ' +
+    'million billion half third fourth fifth quarter cero dos tres cuatro cinco seis siete ocho nueve diez ' +
+    'doce veinte cien mil medio dois duas três quatro sete oito nove dez cem meio zéro deux trois ' +
+    'quatre cinq sept huit neuf dix onze douze vingt cent mille demi null zwei drei vier fünf sechs sieben ' +
+    'acht neun zehn elf zwölf zwanzig hundert tausend halb due tre quattro cinque sei sette otto dieci ' +
+    'cento mezzo ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча половина ' +
+    // values a math answer may name without a digit
+    'pi infinity infinite inf undefined none nan'
+  ).split(' '),
+);
+/** Chinese/Japanese numerals (not 一, which openers use: 一步, 一下) and Korean native number words. */
+const CJK_NUMERALS = /[〇零二三四五六七八九十百千万亿两]|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉/u;
+const ARTICLE_NUMBERS = new Set(['un', 'une', 'uno', 'una', 'um', 'uma', 'ein', 'eine', 'einen']);
+
+/**
+ * Read text (lowercased) into what the guard needs: whether it names a number, and how many of its words
+ * (spaced words, and runs of unspaced scripts that `UNSPACED` cannot segment) are content words.
+ */
+function readWords(text: string): { numeric: boolean; contentWords: number } {
+  const chars = [...text];
+  let content = 0;
+  let numeric = false;
+  let word = '';
+  let lastWord = '';
+  let words = 0;
+  let runs = 0;
+  let run: string[] = [];
+  const endWord = () => {
+    if (word === '') return;
+    words++;
+    if (NUMBER_WORDS.has(word) || YES_NO.has(word)) numeric = true;
+    else if (!PROCESS_WORDS.has(word) && !ARTICLE_NUMBERS.has(word)) content++;
+    lastWord = word;
+    word = '';
+  };
+  const endRun = () => {
+    if (run.length === 0) return;
+    runs++;
+    if (CJK_NUMERALS.test(run.join(''))) numeric = true;
+    if (!segments(run)) content++;
+    run = [];
+  };
+  for (const c of chars) {
+    if (UNSPACED_SCRIPT.test(c)) {
+      endWord();
+      run.push(c);
+    } else if (LETTER.test(c)) {
+      endRun();
+      word += c;
+    } else {
+      endWord();
+      if (DIGIT.test(c) || MATH.test(c)) numeric = true;
+      // spaces inside a run of unspaced script (Korean separates words) do not end it
+      if (!/\s/.test(c)) endRun();
+    }
+  }
+  endWord();
+  endRun();
+  if (ARTICLE_NUMBERS.has(lastWord)) numeric = true;
+  // One word alone is an answer unless it is a label or a filler ("Solution", "Hmm"; not "First").
+  if (words === 1 && runs === 0 && content === 0 && !LABEL_WORDS.has(lastWord)) content = 1;
+  return { numeric, contentWords: content };
+}
+
+/** Can `run` (code points) be cut entirely into pieces of `UNSPACED`? Dynamic programming, O(n·L²). */
+function segments(run: string[]): boolean {
+  const reach = new Uint8Array(run.length + 1);
+  reach[0] = 1;
+  for (let i = 0; i < run.length; i++) {
+    if (!reach[i]) continue;
+    let piece = '';
+    for (let l = 1; l <= LONGEST_UNSPACED && i + l <= run.length; l++) {
+      piece += run[i + l - 1];
+      if (UNSPACED.has(piece)) reach[i + l] = 1;
+    }
+  }
+  return reach[run.length] === 1;
+}
+
+/** A reference that is a number (or a formula of numbers): digits, and no word outside LaTeX commands. */
+function numericReference(reference: unknown): boolean {
+  if (typeof reference === 'number') return Number.isFinite(reference);
+  if (typeof reference !== 'string' || reference.length > 200) return false;
+  const bare = reference.replace(/\\[a-zA-Z]+/g, '');
+  return DIGIT.test(bare) && !LETTER.test(bare);
 }

@@ -7,6 +7,7 @@ import { endpointOf, type JudgeArgs, judgeArgsShape } from './args.js';
 import {
   type Answer,
   ask,
+  expectedVerdict,
   guardedOutcome,
   judgeFailure,
   type Prepared,
@@ -163,7 +164,7 @@ export async function judgePointwise(
   const answer = await ask(endpoint, a, pointwiseQuestion(a, sample, prepared, vote), ctx, tally);
   const value = verdictNumber(answer.verdict);
   if (value === undefined || value < lo || value > hi)
-    return { unreadable: answer, expected: `a number from ${lo} to ${hi}` };
+    return { unreadable: answer, expected: expectedVerdict(a, `a number from ${lo} to ${hi}`) };
   return { score: (value - lo) / (hi - lo), detail: { grade: value, rationale: rationale(answer.reply) } };
 }
 
@@ -178,7 +179,7 @@ export async function judgeReference(
 ): Promise<Judged> {
   const answer = await ask(endpoint, a, referenceQuestion(a, sample, prepared, vote), ctx, tally);
   const verdict = typeof answer.verdict === 'string' ? yesNo(answer.verdict) : undefined;
-  if (verdict === undefined) return { unreadable: answer, expected: 'yes or no' };
+  if (verdict === undefined) return { unreadable: answer, expected: expectedVerdict(a, 'yes or no') };
   const detail: Record<string, unknown> = {
     verdict: verdict ? 'yes' : 'no',
     rationale: rationale(answer.reply),

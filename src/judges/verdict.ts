@@ -48,6 +48,16 @@ export function finalVerdictLine(output: string): string | undefined {
   return verdictValue(last);
 }
 
+/**
+ * The verdict of a reply that is nothing but a verdict (`yes`, `No.`, `**7**`): small verifier models
+ * answer exactly so. One short line only, so a reply that merely ends with a word is not read as one.
+ */
+export function bareVerdict(output: string): string | undefined {
+  const text = stripThink(output).trim();
+  if (text === '' || text.length > 40 || /[\r\n]/.test(text)) return undefined;
+  return text.replace(/^[\s*_`]+|[\s*_`]+$/g, '');
+}
+
 /** The value of the last `VERDICT: value` line anywhere: the naive parser, kept only to measure the risk. */
 export function anyVerdictLine(output: string): string | undefined {
   const lines = output.split(/\r?\n/).map((l) => l.trim());

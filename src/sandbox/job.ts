@@ -13,6 +13,8 @@ export interface Job {
   limits: Limits & { asBytes: number };
   /** A file to send back after a successful run (a compiler's output). */
   emit?: string;
+  /** Files to send back after the run, whatever its outcome (SandboxFusion's `fetch_files`). */
+  fetch?: string[];
   /** Working directory; only differs from /work without isolation. */
   root?: string;
 }
@@ -36,6 +38,8 @@ export interface RawReport {
   maxRssKb: number;
   artifact?: string;
   artifactError?: string;
+  /** The `fetch` files that existed, base64, by path. */
+  fetched?: Record<string, string>;
   sandboxError?: string;
 }
 

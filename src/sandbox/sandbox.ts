@@ -69,7 +69,7 @@ export class BwrapSandbox implements Sandbox {
       return Promise.resolve(
         fail(`unknown language "${req.language}" (known: ${languageNames().join(', ')})`),
       );
-    for (const path of Object.keys(req.files ?? {})) {
+    for (const path of [...Object.keys(req.files ?? {}), ...(req.fetchFiles ?? [])]) {
       if (!safeRelativePath(path))
         return Promise.resolve(fail(`file path "${path}" must be relative, without ".."`));
     }
@@ -110,7 +110,7 @@ export class BwrapSandbox implements Sandbox {
       }
     }
     if (profile.compile) {
-      const outcome = await this.compile(profile, code, req.signal);
+      const outcome = await this.compile(profile, code, req.signal, req.compileWallMs);
       compile = outcome.result;
       if (outcome.artifact === undefined) {
         return {
@@ -135,9 +135,11 @@ export class BwrapSandbox implements Sandbox {
       files,
       stdin: req.stdin ?? '',
       args: req.args ?? [],
+      ...(req.fetchFiles?.length && { fetch: req.fetchFiles }),
       limits: { ...limits, asBytes: (limits.memoryMb + profile.memoryHeadroomMb) * 1024 * 1024 },
     };
-    const useWarm = profile.warm && this.warm !== undefined;
+    // The warm path sends back no files: a run that fetches some takes the cold one.
+    const useWarm = profile.warm && this.warm !== undefined && !req.fetchFiles?.length;
     const raw = await this.limit(() => {
       if (req.signal?.aborted) return Promise.resolve(aborted());
       if (useWarm) {
@@ -150,6 +152,7 @@ export class BwrapSandbox implements Sandbox {
       );
     });
     const result = toRunResult(raw, limits, useWarm ? 'warm' : 'cold');
+    if (raw.fetched) result.files = raw.fetched;
     return compile ? { ...result, compile } : result;
   }
 
@@ -158,7 +161,14 @@ export class BwrapSandbox implements Sandbox {
   }
 
   /** Compile inside a sandbox (compilers parse untrusted input too), once per distinct source. */
-  private compile(profile: LanguageProfile, code: string, signal?: AbortSignal): Promise<CompileOutcome> {
+  private compile(
+    profile: LanguageProfile,
+    code: string,
+    signal?: AbortSignal,
+    wallMs?: number,
+  ): Promise<CompileOutcome> {
+    const limits =
+      wallMs === undefined ? COMPILE_LIMITS : { ...COMPILE_LIMITS, wallMs, cpuMs: Math.ceil(wallMs / 2) };
     const spec = profile.compile!;
     const key = createHash('sha256')
       .update(JSON.stringify([spec.cmd, code]))
@@ -174,10 +184,10 @@ export class BwrapSandbox implements Sandbox {
       cmd: spec.cmd,
       stdin: '',
       emit: spec.artifact,
-      limits: { ...COMPILE_LIMITS, asBytes: COMPILE_LIMITS.memoryMb * 1024 * 1024 },
+      limits: { ...limits, asBytes: limits.memoryMb * 1024 * 1024 },
     };
     const work = this.limit(() => runCold(job, this.coldOpts(signal))).then((raw): CompileOutcome => {
-      const run = toRunResult(raw, COMPILE_LIMITS, 'cold');
+      const run = toRunResult(raw, limits, 'cold');
       const result: CompileResult = {
         status: run.status,
         cached: false,

@@ -39,6 +39,10 @@ export interface RunRequest {
   files?: Record<string, string>;
   args?: string[];
   limits?: Partial<Limits>;
+  /** Wall-clock limit of the compile step of compiled languages (its CPU limit is half of it); default 60 s. */
+  compileWallMs?: number;
+  /** Files to read back from the working directory after the run, by relative path (`RunResult.files`). */
+  fetchFiles?: string[];
   /** Aborting kills the process tree; the result is then `timeout` with the abort reason. */
   signal?: AbortSignal;
 }
@@ -66,6 +70,8 @@ export interface RunResult {
   compile?: CompileResult;
   /** Why: the limit that was hit, the sandbox failure, the compile error summary. */
   message?: string;
+  /** The `fetchFiles` that existed after the run, base64-encoded, by path. */
+  files?: Record<string, string>;
   /** Which path ran it: a warm fork server or a fresh bubblewrap process. */
   engine?: 'warm' | 'cold';
 }

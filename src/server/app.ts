@@ -21,6 +21,8 @@ export interface AppOptions {
   token?: string | undefined;
   /** Largest request body in bytes (413 beyond). */
   bodyLimit?: number;
+  /** Special tokens `/get_reward` strips from both ends of a response (default: the common templates'). */
+  specialTokens?: readonly string[] | undefined;
   /** pino logger options, or false for none. */
   logger?: FastifyServerOptions['logger'];
   /** Caps on `/run_code` requests (run_timeout, memory_limit_MB); defaults in routes/sandboxfusion.ts. */
@@ -101,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { service, draining: () => draining });
   await app.register(nativeRoutes, { service });
-  await app.register(openrlhfRoutes, { service });
+  await app.register(openrlhfRoutes, { service, specialTokens: opts.specialTokens });
   await app.register(sandboxFusionRoutes, { service, ...(opts.runCode && { limits: opts.runCode }) });
   await app.register(evalRoutes, { service });
 
@@ -120,15 +122,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * Routes whose callers cannot send headers (OpenRLHF's remote reward client, verl's SandboxFusion client):
+ * they may give the token in the URL instead (`/get_reward?token=T`).
+ */
+const TOKEN_IN_URL = new Set(['/get_reward', '/run_code']);
+
+const sameSecret = (given: Buffer, expected: Buffer) =>
+  given.length === expected.length && timingSafeEqual(given, expected);
+
 function bearerAuth(token: string) {
   const expected = Buffer.from(`Bearer ${token}`);
-  return async (req: { url: string; headers: Record<string, unknown> }) => {
-    if (req.url.split('?')[0] === '/health') return;
-    const given = Buffer.from(String(req.headers.authorization ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(401, 'authorization: expected "Bearer <token>" with the server\'s token', {
-        'www-authenticate': 'Bearer',
-      });
-    }
+  const expectedBare = Buffer.from(token);
+  return async (req: { url: string; headers: Record<string, unknown>; query?: unknown }) => {
+    const path = req.url.split('?')[0]!;
+    if (path === '/health') return;
+    if (sameSecret(Buffer.from(String(req.headers.authorization ?? '')), expected)) return;
+    const inUrl = (req.query as Record<string, unknown> | undefined)?.token;
+    if (TOKEN_IN_URL.has(path) && typeof inUrl === 'string' && sameSecret(Buffer.from(inUrl), expectedBare))
+      return;
+    throw new HttpError(
+      401,
+      `authorization: expected "Bearer <token>" with the server's token${TOKEN_IN_URL.has(path) ? ` (or ${path}?token=<token>)` : ''}`,
+      { 'www-authenticate': 'Bearer' },
+    );
   };
 }

@@ -44,6 +44,12 @@ export class ServerMetrics {
     LATENCY_BUCKETS,
     this.registry,
   );
+  readonly failuresScored = new Counter({
+    name: 'assay_failures_scored_total',
+    help: 'Failed samples (error, timeout, invalid) reported with a number because of the onError policy (default on /get_reward and in the verl adapter); their status stays',
+    labelNames: ['route', 'spec'],
+    registers: [this.registry],
+  });
   readonly rejected = new Counter({
     name: 'assay_rejected_total',
     help: 'Requests answered 429 because the queue was full',
@@ -120,6 +126,13 @@ export class ServerMetrics {
     for (const [reward, ms] of Object.entries(results.timings))
       this.rewardSeconds.observeMany(reward, ms, 1 / 1000);
   }
+}
+
+/** Samples of a batch that failed (error or timeout), from their status codes (indices into STATUSES). */
+export function failedCount(status: Uint8Array): number {
+  let n = 0;
+  for (const code of status) if (STATUSES[code] === 'error' || STATUSES[code] === 'timeout') n++;
+  return n;
 }
 
 function gauge(registers: Registry[], name: string, help: string, read: () => number): void {

@@ -92,7 +92,7 @@ export interface CheckedSamples {
 
 /**
  * Check each entry of `samples` on its own: a bad sample is reported in its place and the others are still
- * scored. Only when none is valid is the whole request a 400 (there is nothing to keep).
+ * scored, even when no entry is valid (a batch of errors is still a batch: trainers read one result each).
  */
 export function checkSamples(
   raw: unknown[],
@@ -111,15 +111,6 @@ export function checkSamples(
         errors: errors.map((e) => (e.startsWith('samples[') ? e : `samples[${index}]: ${e}`)),
       });
   });
-  if (out.valid.length === 0 && out.invalid.length > 0) {
-    throw new HttpError(
-      400,
-      out.invalid
-        .flatMap((i) => i.errors)
-        .slice(0, 20)
-        .join('; '),
-    );
-  }
   return out;
 }
 

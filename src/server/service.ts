@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { componentPaths } from '../core/components.js';
 import { nestingError } from '../core/depth.js';
 import {
   addTimings,
@@ -11,13 +12,13 @@ import {
 import type { TextSpec } from '../core/pool/task.js';
 import { errorMessage } from '../core/result.js';
 import type { Runtime, Scorer } from '../core/scorer.js';
-import type { RewardResult, Sample } from '../core/types.js';
+import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
 import type { BatchHead } from '../store/schema.js';
 import { Admission } from './admission.js';
 import { isDeterministic, ResultCache } from './cache.js';
 import { HttpError } from './http-error.js';
-import { ServerMetrics } from './metrics.js';
+import { failedCount, ServerMetrics } from './metrics.js';
 import type { FinishedScore, ScoreBodyMeta } from './offload/read-score-body.js';
 import { scanBody } from './offload/scan-body.js';
 import { invalidResult, type ScoreHeaders, scoreResponse } from './request.js';
@@ -49,6 +50,8 @@ const BODY_READER = new URL(`./offload/read-score-body.${here.pathname.endsWith(
 
 interface LoadedScorer {
   scorer: Scorer;
+  /** The component names every result of the spec reports (`componentPaths`), for trainers' logs. */
+  components: string[];
   /** Set when every part is deterministic, so results may come from the cache. */
   cacheKey?: string;
 }
@@ -86,7 +89,11 @@ export class ScoringService {
       const cacheKey = isDeterministic(scorer.spec.rawReward)
         ? JSON.stringify([name, scorer.spec.rawReward, scorer.spec.seed])
         : undefined;
-      this.specs.set(name, { scorer, ...(cacheKey !== undefined && { cacheKey }) });
+      this.specs.set(name, {
+        scorer,
+        components: componentPaths(scorer.root),
+        ...(cacheKey !== undefined && { cacheKey }),
+      });
     }
     this.defaultSpec = scorers[0]!.spec.name;
     this.admission = new Admission(opts.maxPendingSamples ?? 20_000);
@@ -111,7 +118,6 @@ export class ScoringService {
         : undefined;
     this.run =
       opts.run ?? `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    this.store?.startRun(this.run, { specs: [...this.specs.keys()], pid: process.pid });
     this.metrics = new ServerMetrics({
       queueDepth: () => this.admission.pending,
       inFlight: () => this.admission.inFlight,
@@ -128,11 +134,34 @@ export class ScoringService {
     });
   }
 
+  /** Record the run in the store: once the server listens, so a server that failed to start leaves no row. */
+  startRun(): void {
+    this.store?.startRun(this.run, { specs: [...this.specs.keys()], pid: process.pid });
+  }
+
   scorerFor(name: string | undefined): LoadedScorer {
     const loaded = this.specs.get(name ?? this.defaultSpec);
     if (!loaded)
       throw new HttpError(400, `spec: no spec named "${name}"; loaded: ${[...this.specs.keys()].join(', ')}`);
     return loaded;
+  }
+
+  /**
+   * Count the failed samples a numeric onError policy reports as a number (verl and OpenRLHF cannot take
+   * null, so their adapters default to 0), and say so in the log: a failure must stay visible.
+   */
+  noteScoredFailures(
+    route: string,
+    spec: string,
+    policy: OnErrorPolicy,
+    failed: number,
+    warn: (message: string) => void,
+  ): void {
+    if (failed === 0 || policy === 'null' || policy === 'drop') return;
+    this.metrics.failuresScored.inc({ route, spec }, failed);
+    warn(
+      `${failed} failed sample(s) of spec "${spec}" reported as ${policy === 'zero' ? 0 : policy} (onError); status kept, counted in assay_failures_scored_total`,
+    );
   }
 
   /** Take room for `n` items of work in the bounded queue, or throw 429; call the returned function when done. */
@@ -210,10 +239,24 @@ export class ScoringService {
       if ('finished' in done) {
         const finished = done.finished as FinishedScore;
         this.metrics.observeResults(done.spec, finished);
+        this.noteScoredFailures(
+          'score',
+          done.spec,
+          meta.policy,
+          failedCount(finished.status) + meta.invalid.length,
+          warn,
+        );
         this.store?.recordJoined(this.headOf(done.spec, req, latencyMs), finished.n, finished.records);
         return finished.body;
       }
       this.record(done.spec, done.results, req, latencyMs);
+      this.noteScoredFailures(
+        'score',
+        done.spec,
+        meta.policy,
+        failedCount(done.results.status) + meta.invalid.length,
+        warn,
+      );
       const total = done.indices.length + meta.invalid.length;
       return scoreResponse(done.spec, done.indices, meta.invalid, done.results, meta.policy, total);
     } finally {

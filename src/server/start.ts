@@ -28,6 +28,8 @@ export interface ServeOptions {
   cacheEntries?: number;
   bodyLimit?: number;
   run?: string;
+  /** Special tokens `/get_reward` strips from both ends of a response. */
+  specialTokens?: readonly string[];
   logger?: FastifyServerOptions['logger'];
   /** Open connections at once (503 beyond); see src/server/connections.ts. */
   maxConnections?: number;
@@ -41,6 +43,18 @@ export interface RunningServer {
   app: FastifyInstance;
   service: ScoringService;
   url: string;
+}
+
+/** A failure to listen, worded with what to change (`--port`, `--host`). */
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on ${host} is already in use (another assay serve?); stop it, or choose another with --port N`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES')
+    return new Error(`cannot listen on ${host}:${port} (${code}); choose another --host or --port`);
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** Load the specs, start one runtime (worker pool) for all of them, open the store, and listen. */
@@ -64,6 +78,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       service,
       token: opts.token,
       ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+      ...(opts.specialTokens !== undefined && { specialTokens: opts.specialTokens }),
       ...(opts.logger !== undefined && { logger: opts.logger }),
       runCode: { ...DEFAULT_RUN_CODE_LIMITS, ...opts.runCode },
       connections: {
@@ -71,8 +86,16 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
         ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }),
       },
     });
+    const port = opts.port ?? 8787;
+    const host = opts.host ?? '127.0.0.1';
+    let url: string;
+    try {
+      url = await app.listen({ port, host });
+    } catch (err) {
+      throw listenError(err, host, port);
+    }
+    service.startRun();
     if (store) logStoreFailures(store, app.log);
-    const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
     return { app, service, url };
   } catch (err) {
     await store?.close();

@@ -25,6 +25,10 @@ describe('assay rewards', () => {
         'metric',
       ]),
     );
-    expect(runCli(['rewards']).stdout).toMatch(/^ {2}exact_match +\[cpu\] 1 if the extracted answer/m);
+    const text = runCli(['rewards']).stdout;
+    expect(text).toMatch(/^ {2}exact_match +\[cpu\] 1 if the extracted answer/m);
+    // the arguments are printed without --json too
+    expect(text).toMatch(/^ +args: .*max: number \(required\)/m);
+    expect(text).toMatch(/^ +args: .*ignore_punctuation: boolean = false/m);
   });
 });

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_PLUGIN } from '../helpers.js';
-import { jsonLines, runCli } from './run-cli.js';
+import { jsonLines, ROOT, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-cli-'));
 
@@ -19,7 +20,8 @@ describe('assay score', () => {
     expect(r.code).toBe(0);
     const out = jsonLines(r.stdout);
     expect(out.map((o) => o.id)).toEqual(['q1-a', 'q1-b', 'q1-c', 'q2-a', 'q2-b', 'q3-a', 'bad-1', 'q4-a']);
-    expect(out.map((o) => o.score)).toEqual([2, 1, 0, 2, 1, 1.825, null, null]);
+    // the format only opens the gate (weight 0): a well-formatted wrong answer scores 0, a correct one 1
+    expect(out.map((o) => o.score)).toEqual([1, 0, 0, 1, 0, 0.825, null, null]);
     expect(out[6]).toMatchObject({
       status: 'error',
       reason: expect.stringMatching(/^invalid sample \(line 7\): response: required/),
@@ -33,7 +35,7 @@ describe('assay score', () => {
     expect(r.stderr).toMatch(/samples: 8 \(1 malformed input lines\)/);
     expect(r.stderr).toMatch(/status: (ok=6 error=2|error=2 ok=6)/);
     expect(r.stderr).toMatch(/ {2}weighted\/exact_match: 0\.6000 \(n=5\)/);
-    expect(r.stderr).toMatch(/per source[^\n]*\n {2}arith: 1\.0000 \(n=3\)/);
+    expect(r.stderr).toMatch(/per source[^\n]*\n {2}arith: 0\.3333 \(n=3\)/);
     expect(r.stderr).toMatch(/throughput: \d+ samples\/s/);
   });
 
@@ -54,6 +56,30 @@ describe('assay score', () => {
     expect(runCli([...base, '--on-error', 'maybe']).stderr).toMatch(
       /onError: expected null, zero, drop or a number/,
     );
+  });
+
+  it("the README's plugin example: a reward whose args come from assay's own z, no zod install", () => {
+    const plugin = join(dir, 'shouty.mjs');
+    // As a user writes it, with the package import pointed at this checkout's built entry point (the one
+    // `import ... from 'assay'` resolves to), run by the built command (bin/assay.js uses dist/).
+    writeFileSync(
+      plugin,
+      `import { ok, registerReward, z } from ${JSON.stringify(join(ROOT, 'dist/index.js'))};
+registerReward({
+  name: 'my.shouty', mode: 'cpu', description: '1 if the response is upper case', args: z.object({}),
+  create: () => (sample) => ok(String(sample.response) === String(sample.response).toUpperCase() ? 1 : 0),
+});
+`,
+    );
+    const spec = join(dir, 'shouty.yaml');
+    writeFileSync(spec, `plugins: [./shouty.mjs]\nreward: { use: my.shouty }\n`);
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/assay.js'), 'score', '--spec', spec, '--input', '-'],
+      { input: '{"response": "LOUD"}\n{"response": "quiet"}\n', encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).map((o) => o.score)).toEqual([1, 0]);
   });
 
   it('writes --output; a spinning sample times out while the others finish', () => {

@@ -1,23 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, type ServeProcess, serveProcess } from './serve-process.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
 const TOKEN = 'client-test-token';
 
-let server: ChildProcess;
+let server: ServeProcess;
 let url: string;
-let stderr = '';
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
 /** Run a Python snippet with the client importable; resolves with its stdout parsed as JSON. */
 // biome-ignore lint/suspicious/noExplicitAny: the script's JSON output is checked field by field with expect
@@ -45,44 +35,24 @@ function python(code: string, env: Record<string, string> = {}): Promise<any> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  // A real `assay serve`, as a user starts it (from the sources: tsx).
-  server = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--spec',
-      'test/fixtures/server-exact.yaml',
-      '--spec',
-      'test/fixtures/server-trouble.yaml',
-      '--port',
-      String(port),
-      '--token',
-      TOKEN,
-      '--no-store',
-      '--threads',
-      '2',
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  server.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  for (let i = 0; i < 600 && !stderr.includes('listening on'); i++) {
-    if (server.exitCode !== null) throw new Error(`assay serve exited: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(stderr).toContain('listening on');
+  server = await serveProcess([
+    '--spec',
+    'test/fixtures/server-exact.yaml',
+    '--spec',
+    'test/fixtures/server-trouble.yaml',
+    '--token',
+    TOKEN,
+    '--no-store',
+    '--threads',
+    '2',
+    '--log-level',
+    'warn',
+  ]);
+  url = server.url;
 });
 
 afterAll(async () => {
-  if (server.exitCode === null) server.kill('SIGKILL');
+  if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
 
 describe('Python client against a live assay serve', () => {
@@ -95,13 +65,18 @@ wrong = compute_score(data_source="gsm8k", solution_str="<answer>7</answer>", gr
 batch = compute_score(data_sources=["a", "b"], solution_strs=["<answer>1</answer>", "x"], ground_truths=["1", {"bad": 1}], extra_infos=[None, None])
 print(json.dumps({"one": one, "wrong": wrong, "batch": batch}))
 `);
-    expect(out.one).toMatchObject({ score: 1, exact_match: 1, assay_failed: 0 });
+    expect(out.one).toMatchObject({ score: 1, exact_match: 1, 'exact_match/applied': 1, assay_failed: 0 });
     expect(Object.keys(out.one)).toContain('format.tags');
     expect(out.wrong).toMatchObject({ score: 0, assay_failed: 0 });
     expect(out.batch).toHaveLength(2);
     expect(out.batch[0]).toMatchObject({ score: 1, assay_failed: 0 });
-    // A reward that could not be computed is None, never a silent 0, and the keys stay the same.
-    expect(out.batch[1]).toMatchObject({ score: null, assay_failed: 1 });
+    // verl cannot take None: a reward that could not be computed scores 0, flagged, with the same keys.
+    expect(out.batch[1]).toMatchObject({
+      score: 0,
+      assay_failed: 1,
+      exact_match: 0,
+      'exact_match/applied': 0,
+    });
     expect(Object.keys(out.batch[1]).sort()).toEqual(Object.keys(out.batch[0]).sort());
   });
 
@@ -125,7 +100,7 @@ print(json.dumps(asyncio.run(main())))
       `
 import asyncio, json
 from assay_client import trl_reward
-fn = trl_reward(reference_key="answer", name="assay_trouble")
+fn = trl_reward(reference_key="answer", name="assay_trouble", asynchronous=True)
 sync = trl_reward(reference_key="answer", asynchronous=False)
 prompts = ["p1", [{"role": "user", "content": "p2"}], "p3"]
 completions = ["yes", [{"role": "assistant", "content": "no"}], "spin"]
@@ -226,9 +201,9 @@ print(json.dumps({"ok": ok, "seen": seen, "bad": bad, "dead": dead}))
   });
 
   it('assay serve stops cleanly on SIGTERM', async () => {
-    server.kill('SIGTERM');
-    const [code] = await once(server, 'exit');
+    server.child.kill('SIGTERM');
+    const [code] = await once(server.child, 'exit');
     expect(code).toBe(0);
-    expect(stderr).toContain('SIGTERM: finishing in-flight requests');
+    expect(server.stderr()).toContain('SIGTERM: finishing in-flight requests');
   });
 });

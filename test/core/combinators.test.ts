@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentPaths } from '../../src/core/components.js';
 import type { Runtime } from '../../src/core/scorer.js';
 import { asyncCalls } from '../fixtures/test-rewards.js';
 import { samples, scorerFor, testRuntime } from '../helpers.js';
@@ -74,6 +75,60 @@ describe.each([
         bad,
       ),
     ).toEqual([-0.1]);
+  });
+  it('route: one branch per sample, by source, reference type or meta; the same components for all', async () => {
+    asyncCalls.count = 0;
+    const route = {
+      route: {
+        by: 'source',
+        cases: { big: { affine: leaf(), scale: 10, name: 'ten' }, neg: { affine: leaf(), scale: -1 } },
+        default: leaf(),
+      },
+      name: 'r',
+    };
+    const scorer = scorerFor(rt, route);
+    const input = [
+      { response: '2', source: 'big' },
+      { response: '2', source: 'neg' },
+      { response: '2', source: 'other' },
+      { response: '2' },
+    ];
+    const results = await scorer.score(input);
+    expect(results.map((r) => r.score)).toEqual([20, -2, 2, 2]);
+    for (const r of results) expect(r.components!.map((c) => c.name)).toEqual(['ten', 'neg', 'default']);
+    expect(results[1]!.components!.map((c) => c.status)).toEqual(['skipped', 'ok', 'skipped']);
+    // exactly one branch ran per sample: four leaf calls, not twelve
+    if (leaf === av) expect(asyncCalls.count).toBe(4);
+    expect(componentPaths(scorer.root)).toEqual([
+      'ten',
+      `ten.test${leaf === av ? '.async_value' : '.value'}`,
+      'neg',
+      `neg.${leaf().use}`,
+      'default',
+    ]);
+    const byType = {
+      route: { by: 'reference_type', cases: { object: { affine: leaf(), shift: 100 } }, default: leaf() },
+    };
+    const typed = await scorerFor(rt, byType).score([
+      { response: '1', reference: { tests: [] } },
+      { response: '1', reference: ' {"inputs": []}' },
+      { response: '1', reference: '{not json' },
+      { response: '1', reference: ['1'] },
+    ]);
+    expect(typed.map((r) => r.score)).toEqual([101, 101, 1, 1]);
+    const byMeta = { route: { by: 'meta.kind', cases: { a: leaf() } } };
+    const [hit, miss] = await scorerFor(rt, byMeta).score([
+      { response: '3', meta: { kind: 'a' } },
+      { response: '3', meta: { kind: 'b' } },
+    ]);
+    expect(hit!.score).toBe(3);
+    expect(miss).toMatchObject({ status: 'error', score: null });
+    expect(miss!.reason).toBe('route: no case for meta.kind "b" (cases: a) and no default');
+    // a failed branch fails the route with the branch named, unless the branch says otherwise
+    const bad = leaf === v ? 'throw' : 'fail';
+    const [failed] = await scorer.score([{ response: bad, source: 'neg' }]);
+    expect(failed).toMatchObject({ status: 'error', score: null });
+    expect(failed!.reason).toMatch(/^neg error: /);
   });
 });
 

@@ -147,3 +147,29 @@ describe('assay advantages | select | stats', () => {
     expect(runCli(['stats', '--input', scored, '--k', '0']).stderr).toMatch(/--k must be/);
   });
 });
+
+describe('messages a newcomer meets', () => {
+  it('a missing input file names the flag; a join to an invalid line says the line was invalid', () => {
+    const missing = runCli(['advantages', '--input', join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--input: cannot read ".*nope\.jsonl" \(no such file\)/);
+    const noSamples = runCli(['stats', '--input', scored, '--samples', join(dir, 'gone.jsonl')]);
+    expect(noSamples.stderr).toMatch(/--samples: cannot read ".*gone\.jsonl" \(no such file\)/);
+    const badSamples = file('bad-samples.jsonl', [{ id: 'z1', group: 'g', response: 5 }]);
+    const scoredZ = file('scored-z.jsonl', [{ id: 'z1', name: 'math', status: 'ok', score: 1 }]);
+    const r = runCli(['advantages', '--input', scoredZ, '--samples', badSamples]);
+    expect(r.stderr).toMatch(/bad-samples\.jsonl:1: invalid sample: response/);
+    expect(r.stderr).toMatch(
+      /the sample with id "z1" is on line 1 of .*bad-samples\.jsonl, which is invalid/,
+    );
+    expect(r.stderr).not.toMatch(/no sample with id/);
+  });
+  it('advantages on score output without groups says each line is its own group, as stats does', () => {
+    for (const command of ['advantages', 'stats'])
+      expect(runCli([command, '--input', scored]).stderr).toMatch(/no line has a group \(pass --samples/);
+  });
+  it('select --method self-certainty without logprobs says so', () => {
+    const r = runCli(['select', '--input', scored, '--samples', samples, '--method', 'self-certainty']);
+    expect(r.stderr).toMatch(/7 of 7 samples have no "logprobs"/);
+  });
+});

@@ -20,7 +20,8 @@ const args = (extra: Record<string, unknown> = {}) => ({
   cache_size: 0,
   ...extra,
 });
-const ref = (response: string) => ({ response, reference: '4' });
+// A word as reference: placeholder responses ('same', 'k') must reach the judge, not be guarded as naming no number.
+const ref = (response: string) => ({ response, reference: 'four' });
 const spec = (extra: Record<string, unknown> = {}) => ({ use: 'judge.reference', args: args(extra) });
 
 describe('retries', () => {

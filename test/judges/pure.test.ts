@@ -49,10 +49,15 @@ describe('guard', () => {
       ['', 'empty response'],
       ['  \n', 'empty response'],
       [':', 'punctuation only'],
-      ['Thought process:', 'reasoning opener or answer label without an answer'],
-      ['**Solution:**', 'reasoning opener or answer label without an answer'],
+      ['Thought process:', 'no answer: a label with nothing after it'],
+      ['**Solution:**', 'no answer: a label with nothing after it'],
       ['<answer> </answer>', 'empty <answer> block'],
-      ['解：', 'reasoning opener or answer label without an answer'],
+      ['解：', 'no answer: a label with nothing after it'],
+      ['解', 'no answer: only words that announce or check work (reasoning opener or answer label)'],
+      [
+        'Let me verify.',
+        'no answer: only words that announce or check work (reasoning opener or answer label)',
+      ],
     ];
     for (const [text, reason] of cases)
       expect(checkSubstance(text), text).toEqual({ substantive: false, reason });

@@ -105,6 +105,29 @@ describe('judge.reference', () => {
       ['error', null],
     ]);
   });
+  it('reads a reply that is nothing but a verdict word, as small verifier models answer', async () => {
+    const replies: [string, number | null][] = [
+      ['yes', 1],
+      ['No.', 0],
+      ['**Yes**', 1],
+      ['  correct\n', 1],
+      ['<think>compare 4 and 4</think>\nyes', 1],
+      ['The response says 4 and the reference says 4, so the answer is yes', null],
+      ['yes\nbut wait, no', null],
+    ];
+    for (const [reply, score] of replies) {
+      server.opts.chat = () => reply;
+      const [r] = await scoreOnce({ use: 'judge.reference', args: base() }, [
+        { response: 'It is 4', reference: '4' },
+      ]);
+      expect([reply, r!.score]).toEqual([reply, score]);
+      if (score === null)
+        // the message says what the judge was asked for: a VERDICT line (or a bare verdict)
+        expect(r!.reason).toMatch(
+          /expected a final line "VERDICT: <yes or no>", or a reply that is only yes or no/,
+        );
+    }
+  });
   it('soft: P(yes) from the log-probabilities; binary when the server sends none', async () => {
     server.opts.chat = referenceJudge;
     const [r] = await scoreOnce({ use: 'judge.reference', args: { ...base(), soft: true } }, [

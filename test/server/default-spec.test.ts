@@ -35,6 +35,20 @@ describe('the bundled default spec', () => {
       expect(r.slice(0, 3).map((x: { score: number }) => x.score)).toEqual([1, 0, null]);
       expect(r[2].status).toBe('error');
       expect(r[0].components.map((c: { name: string }) => c.name)).toEqual(['correct', 'format.tags']);
+      // a route: exactly one branch ran per sample, and every sample names the same components
+      expect(service.specs.get('default')!.components).toEqual([
+        'correct',
+        'correct.code',
+        'correct.math',
+        'format.tags',
+      ]);
+      for (const x of r)
+        expect(x.components[0].components.map((c: { name: string }) => c.name)).toEqual(['code', 'math']);
+      expect(r[0].components[0].components.map((c: { status: string }) => c.status)).toEqual([
+        'skipped',
+        'ok',
+      ]);
+      expect(r[2].reason).toMatch(/code error/);
       if (code.length) expect(r.slice(3).map((x: { score: number }) => x.score)).toEqual([1, 0]);
     } finally {
       await app.close();

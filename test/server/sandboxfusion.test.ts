@@ -20,7 +20,14 @@ describe('POST /run_code (SandboxFusion)', () => {
     expect(noCode.body.error).toMatch(/^code: required/);
     const cobol = await post(server.url, '/run_code', { language: 'cobol', code: 'x' });
     expect(cobol.status).toBe(400);
-    expect(cobol.body.error).toMatch(/language: "cobol" is not supported; supported: python/);
+    expect(cobol.body.error).toMatch(/^language: Assay does not run "cobol" .*; served: .*nodejs.*python/);
+    const outside = await post(server.url, '/run_code', {
+      language: 'python',
+      code: 'x',
+      fetch_files: ['../etc/passwd'],
+    });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error).toMatch(/^files: "\.\.\/etc\/passwd" must be a relative path/);
   });
 
   it.runIf(hasSandbox)(
@@ -74,6 +81,27 @@ describe('POST /run_code (SandboxFusion)', () => {
       expect(broken.body.compile_result.stderr).toMatch(/error/);
     },
   );
+
+  it.runIf(hasSandbox)('sends back fetch_files and honours compile_timeout', async () => {
+    const res = await post(server.url, '/run_code', {
+      language: 'python',
+      code: 'open("out.txt", "w").write("written")\nimport os; os.makedirs("d", exist_ok=True); open("d/x.bin", "wb").write(bytes([0, 255]))',
+      fetch_files: ['out.txt', 'd/x.bin', 'never-written.txt'],
+    });
+    expect(res.body.status).toBe('Success');
+    expect(Object.keys(res.body.files).sort()).toEqual(['d/x.bin', 'out.txt']);
+    expect(Buffer.from(res.body.files['out.txt'], 'base64').toString()).toBe('written');
+    expect([...Buffer.from(res.body.files['d/x.bin'], 'base64')]).toEqual([0, 255]);
+    // a compiler given 1 ms cannot finish; a fresh source so that no cached build answers
+    const slow = await post(server.url, '/run_code', {
+      language: 'cpp',
+      code: `#include <iostream>\nint main() { std::cout << ${Date.now()}; }`,
+      compile_timeout: 0.001,
+    });
+    expect(slow.body.status).toBe('Failed');
+    expect(slow.body.compile_result).toMatchObject({ status: 'TimeLimitExceeded' });
+    expect(slow.body.run_result).toBeNull();
+  });
 
   it.runIf(hasSandbox)('runs nodejs, the SandboxFusion name for JavaScript', async () => {
     const res = await post(server.url, '/run_code', { language: 'nodejs', code: 'console.log(6 * 7)' });

@@ -104,7 +104,6 @@ describe('/v1/score read in the workers', () => {
       '',
       '{"samples": [{"response": "x"}], "samples": 3}',
       { samples: 'nope' },
-      { samples: [{ response: 1 }] },
       { samples: [{ response: 'x' }], spec: 'nope' },
       { samples: [{ response: 'x' }], step: -1 },
       { samples: [{ response: 'x' }], extra: 1 },
@@ -116,6 +115,10 @@ describe('/v1/score read in the workers', () => {
       expect(readInWorkers, JSON.stringify(body)).toBe(0);
       expect([a.status, a.body], JSON.stringify(body)).toEqual([400, b.body]);
     }
+    // a batch whose samples are all invalid is no 400: the ordinary path answers an error per sample
+    const allBad = await both({ samples: [{ response: 1 }] });
+    expect(allBad.readInWorkers).toBe(0);
+    expect([allBad.a.status, allBad.a.body]).toEqual([200, allBad.b.body]);
     const badHeader = await both({ samples: [{ response: 'x' }] }, { 'x-assay-step': 'soon' });
     expect([badHeader.a.status, badHeader.a.body]).toEqual([400, badHeader.b.body]);
   });

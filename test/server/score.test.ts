@@ -78,6 +78,26 @@ describe('POST /v1/score', () => {
     expect(drop.body.results[1]).toMatchObject({ status: 'error', score: null, dropped: true });
   });
 
+  it('answers a batch whose samples are all invalid with an error result per sample, not a 400', async () => {
+    for (const policy of ['null', 'zero']) {
+      const res = await post(base, '/v1/score', {
+        samples: [{ response: 1 }, 'oops', { prompt: 'p' }],
+        onError: policy === 'null' ? undefined : 'zero',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['error', 'error', 'error']);
+      expect(res.body.results[0].reason).toMatch(/samples\[0\]\.response/);
+      expect(res.body.results.map((r: { score: number }) => r.score)).toEqual(
+        policy === 'null' ? [null, null, null] : [0, 0, 0],
+      );
+      expect(res.body.invalid.map((i: { index: number }) => i.index)).toEqual([0, 1, 2]);
+    }
+    const groups = await post(base, '/v1/groups', { samples: [{ response: '1' }], method: 'grpo' });
+    expect(groups.status).toBe(200);
+    expect(groups.body.results[0].reason).toMatch(/samples\[0\]\.group: required/);
+    expect(groups.body.advantages).toEqual([null]);
+  });
+
   it('answers 400 naming the field for structurally broken bodies', async () => {
     const cases: [unknown, RegExp][] = [
       ['{"samples": [', /^body: not valid JSON/],
@@ -85,7 +105,6 @@ describe('POST /v1/score', () => {
       ['', /^body: empty/],
       [{ samples: 'nope' }, /^samples: /],
       [{}, /^samples: required/],
-      [{ samples: [{ response: 1 }] }, /samples\[0\]\.response/],
       [{ samples: [], spec: 'nope' }, /spec: no spec named "nope"/],
       [{ samples: [], step: -1 }, /^step: /],
       [{ samples: [], extra: 1 }, /unknown field "extra"/],
@@ -167,8 +186,17 @@ describe('POST /v1/groups', () => {
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(4);
     const [p1, p2] = res.body.groups;
-    expect(p1).toMatchObject({ id: 'p1', n: 3, scored: 2, mean: 0.5, passRate: 0.5, members: [0, 1, 2] });
-    expect(p2).toMatchObject({ id: 'p2', n: 1, scored: 1, mean: 1, passRate: 1, members: [3] });
+    expect(p1).toMatchObject({ id: 'p1', n: 3, scored: 2, mean: 0.5, pass_rate: 0.5, members: [0, 1, 2] });
+    expect(Object.keys(p1)).not.toContain('passRate');
+    expect(p2).toMatchObject({
+      id: 'p2',
+      n: 1,
+      scored: 1,
+      mean: 1,
+      pass_rate: 1,
+      zero_variance: true,
+      members: [3],
+    });
     expect(res.body.advantages).toBeUndefined();
   });
 

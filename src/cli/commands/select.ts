@@ -74,6 +74,13 @@ export function register(program: Command): void {
       const { records, problems } = readScored(opts.input, opts.samples);
       reportProblems(problems, records);
       const lines = selectLines(records, opts);
+      if (opts.method === 'self-certainty') {
+        const missing = records.filter((r) => !r.sample?.logprobs?.length).length;
+        if (missing > 0)
+          process.stderr.write(
+            `assay: ${missing} of ${records.length} samples have no "logprobs" (pass --samples with samples that carry them): their self_certainty is null and they get no vote\n`,
+          );
+      }
       process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
       process.stderr.write(`select (${opts.method}): ${lines.length} groups; ${problems.length} problems\n`);
     });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_STORE } from '../../store/default-path.js';
 
@@ -14,7 +15,7 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the rewards of one or more specs over HTTP (native, OpenRLHF and health/metrics routes)',
+      'serve the rewards of one or more specs over HTTP: /v1/score, /v1/groups, /v1/specs, OpenRLHF /get_reward, SandboxFusion /run_code, /health, /metrics',
     )
     .option(
       '--spec <file>',
@@ -23,7 +24,10 @@ export function register(program: Command): void {
     )
     .option('--port <n>', 'port', int('--port'), 8787)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $ASSAY_TOKEN)')
+    .option(
+      '--token <token>',
+      'require "Authorization: Bearer <token>" on every route but /health (/get_reward and /run_code also take ?token=<token>); default: $ASSAY_SERVER_TOKEN, never the client\'s $ASSAY_TOKEN',
+    )
     .option('--store <file>', 'SQLite run store', DEFAULT_STORE)
     .option('--no-store', 'do not record scored samples')
     .option('--run <id>', 'run id recorded in the store (default: generated)')
@@ -65,9 +69,16 @@ export function register(program: Command): void {
       int('--max-memory-mb'),
       8192,
     )
+    .option(
+      '--special-tokens <list>',
+      'comma-separated tokens /get_reward strips from both ends of a response (default: BOS/EOS/pad tokens of the common chat templates)',
+      (v: string) => v.split(',').filter((t) => t !== ''),
+    )
     .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug)', 'info')
     .action(async (o) => {
-      const token = o.token ?? process.env.ASSAY_TOKEN;
+      // Not $ASSAY_TOKEN: that is the Python client's, and setting it for a client must not turn on auth
+      // for trainers that cannot send it.
+      const token = o.token ?? process.env.ASSAY_SERVER_TOKEN;
       // Loaded here so that other commands do not pay for fastify, pino and SQLite at startup.
       const { startServer } = await import('../../server/start.js');
       const { app, url, service } = await startServer({
@@ -84,6 +95,7 @@ export function register(program: Command): void {
         requestTimeoutMs: o.requestTimeoutS * 1000,
         runCode: { maxRunTimeoutS: o.maxRunTimeoutS, maxMemoryMb: o.maxMemoryMb },
         ...(o.run !== undefined && { run: o.run }),
+        ...(o.specialTokens !== undefined && { specialTokens: o.specialTokens }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });
       process.stderr.write(
@@ -104,5 +116,49 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
+      watchLauncher(() => stop('npm, which started this server, exited'));
     });
+}
+
+/**
+ * `npx assay serve &` then `kill $!` signals npm, which exits without passing the signal on, and the
+ * server would be left running (and hold the port). When npm started this process (it sets
+ * `npm_command`), watch the npm process above it, through the `sh -c` npm runs bins with, and stop as on
+ * SIGTERM once it is gone. Linux only (it reads /proc); elsewhere nothing is watched.
+ */
+function watchLauncher(stop: () => void): void {
+  if (!process.env.npm_command || process.platform !== 'linux') return;
+  const watched: number[] = [];
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+    let cmd: string;
+    let stat: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      break;
+    }
+    const npm = /\bnpm\b|\bnpx\b|npm-cli/.test(cmd);
+    if (!npm && !/^\S*\b(sh|bash|dash) -c /.test(cmd)) break;
+    watched.push(pid);
+    if (npm) break; // above npm is the user's shell, which may well exit first (nohup)
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  if (watched.length === 0) return;
+  const gone = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z'); // exited, not yet reaped
+    } catch {
+      return !existsSync(`/proc/${p}`);
+    }
+  };
+  const timer = setInterval(() => {
+    if (watched.some(gone)) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 500);
+  timer.unref();
 }

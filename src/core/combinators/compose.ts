@@ -20,11 +20,16 @@ export function nodeBase(node: SpecNode, defaultName: string) {
  * when every child is CPU work; otherwise here, children in parallel, each child on the whole batch.
  */
 export function composeNode(
-  base: ReturnType<typeof nodeBase> & { excluded?: boolean },
+  base: ReturnType<typeof nodeBase> & {
+    excluded?: boolean;
+    /** Nodes reported as components (default: `children`); present but undefined when they vary. */
+    parts?: readonly CompiledNode[] | undefined;
+  },
   children: CompiledNode[],
   combine: (results: RewardResult[], item: Item) => RewardResult,
 ): CompiledNode {
-  const node: CompiledNode = { ...base, cpu: children.every((c) => c.cpu) };
+  const { parts = 'parts' in base ? undefined : children, ...rest } = base;
+  const node: CompiledNode = { ...rest, cpu: children.every((c) => c.cpu), ...(parts && { parts }) };
   if (node.cpu) {
     node.runSync = (item: Item, ctx: RunContext) => {
       const started = performance.now();

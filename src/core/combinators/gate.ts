@@ -76,7 +76,7 @@ registerNodeKind({
     const parts = (node.body.gate as SpecNode[]).map((c) => b.child(c));
     const threshold = (node.body.threshold as number | undefined) ?? 1;
     const base = nodeBase(node, 'gate');
-    const compiled: CompiledNode = { ...base, cpu: parts.every((p) => p.cpu) };
+    const compiled: CompiledNode = { ...base, parts, cpu: parts.every((p) => p.cpu) };
     if (compiled.cpu) {
       compiled.runSync = (item: Item, ctx: RunContext) => {
         const started = performance.now();

@@ -3,3 +3,4 @@ import '../engine/leaf.js';
 import './nary.js';
 import './gate.js';
 import './unary.js';
+import './route.js';

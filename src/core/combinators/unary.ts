@@ -73,7 +73,12 @@ registerNodeKind({
   schema: z.object({ metric: nodeSchema, ...commonFields }).strict(),
   build(node, b) {
     const child = b.child(node.body.metric as SpecNode);
-    const base = { ...nodeBase(node, child.name), excluded: true };
+    // Its result is the child's own, so its components are the child's.
+    const base = {
+      ...nodeBase(node, child.name),
+      excluded: true,
+      parts: child.parts,
+    };
     return composeNode(base, [child], ([r]) => ({ ...r!, name: base.name }));
   },
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { errorMessage, failure, toResult } from '../result.js';
 import type { Outcome, RewardResult } from '../types.js';
 
@@ -19,6 +20,9 @@ export async function withDeadline(
   if (remaining <= 0) return failure(name, 'timeout', 'deadline passed before the reward started', 0);
   if (parent?.aborted) return failure(name, 'error', `cancelled: ${errorMessage(parent.reason)}`, 0);
   const controller = new AbortController();
+  // One sample's signal is shared by all its calls (every match of a pairwise group, every retry), each
+  // listening while it runs and removing its listener after: a fan-out, not a leak.
+  setMaxListeners(0, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -47,6 +47,12 @@ export interface CompiledNode {
   onError?: ErrorSubstitute;
   /** Logged in components but never combined into the parent's score (`metric`). */
   excluded?: boolean;
+  /**
+   * The nodes whose results this node reports as its `components`, in order, when that set is fixed by
+   * the spec (combinators); absent where a node's components depend on the sample (rubric criteria,
+   * steps). Gives every sample of a spec the same component names (see `componentPaths`).
+   */
+  parts?: readonly CompiledNode[];
   runSync?(item: Item, ctx: RunContext): RewardResult;
   run?(items: Item[], ctx: RunContext): Promise<RewardResult[]>;
 }

@@ -24,6 +24,8 @@ export function read(text: string, headers: ScoreHeaders): TextRead | undefined 
   } catch {
     return undefined;
   }
+  // Nothing to score: the route answers with the errors itself.
+  if (body.checked.valid.length === 0) return undefined;
   const samples: (Sample | undefined)[] = new Array(body.total).fill(undefined);
   for (const v of body.checked.valid) samples[v.index] = v.sample;
   const meta: ScoreBodyMeta = {

@@ -6,6 +6,7 @@ import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
 import { computeAdvantages, diagnose, groupRecords, OUTCOME_METHODS } from '../../credit/advantages.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { HttpError } from '../http-error.js';
+import { failedCount } from '../metrics.js';
 import {
   checkSamples,
   inRequestOrder,
@@ -71,6 +72,13 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
         route: 'score',
         signal: abortOnDisconnect(reply),
       });
+      service.noteScoredFailures(
+        'score',
+        spec,
+        read.policy,
+        failedCount(results.status) + read.checked.invalid.length,
+        (m) => req.log.warn(m),
+      );
       // The results arrive as JSON text from the workers: the response is joined, not serialized again.
       return reply.type('application/json; charset=utf-8').send(
         scoreResponse(
@@ -103,6 +111,13 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
       signal: abortOnDisconnect(reply),
     });
     const ordered = inRequestOrder(checked, results, body.samples.length);
+    service.noteScoredFailures(
+      'groups',
+      spec,
+      policy,
+      ordered.filter((r) => r.status === 'error' || r.status === 'timeout').length,
+      (m) => req.log.warn(m),
+    );
     return {
       spec,
       results: ordered.map((r) => underPolicy(r, policy)),
@@ -120,13 +135,15 @@ export const nativeRoutes: FastifyPluginAsync<{ service: ScoringService }> = asy
 
   app.get('/v1/specs', async () => ({
     default: service.defaultSpec,
-    specs: [...service.specs.values()].map(({ scorer, cacheKey }) => ({
+    specs: [...service.specs.values()].map(({ scorer, cacheKey, components }) => ({
       name: scorer.spec.name,
       ...(scorer.spec.description !== undefined && { description: scorer.spec.description }),
       timeoutMs: scorer.spec.timeoutMs,
       seed: scorer.spec.seed,
       cached: cacheKey !== undefined,
       reward: scorer.spec.rawReward,
+      /** The component names every result of this spec reports (what trainers' adapters log). */
+      components,
     })),
     rewards: listRewards().map((r) => ({
       name: r.name,
@@ -145,6 +162,15 @@ function argsSchema(schema: z.ZodType): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Group statistics as trainers, JSONL files and the CLI name them (`pass_rate`, `zero_variance`): the
+ * one place the route turns credit's field names into the project's JSON convention.
+ */
+function snakeCase<T extends { passRate: number | null; zeroVariance: boolean }>(g: T) {
+  const { passRate, zeroVariance, ...rest } = g;
+  return { ...rest, pass_rate: passRate, zero_variance: zeroVariance };
 }
 
 /**
@@ -175,7 +201,10 @@ function groupCredit(
   }));
   if (method === undefined) {
     return {
-      groups: groups.map((g) => ({ ...diagnose(g, options), members: g.members.map((i) => indices[i]!) })),
+      groups: groups.map((g) => ({
+        ...snakeCase(diagnose(g, options)),
+        members: g.members.map((i) => indices[i]!),
+      })),
     };
   }
   let credit: ReturnType<typeof computeAdvantages>;
@@ -193,7 +222,10 @@ function groupCredit(
   return {
     method,
     advantages,
-    groups: credit.groups.map((g, k) => ({ ...g, members: groups[k]!.members.map((i) => indices[i]!) })),
+    groups: credit.groups.map((g, k) => ({
+      ...snakeCase(g),
+      members: groups[k]!.members.map((i) => indices[i]!),
+    })),
     ...(credit.batch && { batch: credit.batch }),
   };
 }

@@ -2,12 +2,13 @@ import { constants } from 'node:os';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { findProfile, getSandbox, languageNames, type RunResult } from '../../sandbox/index.js';
+import { safeRelativePath } from '../../sandbox/job.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { HttpError } from '../http-error.js';
 import { parseBody } from '../request.js';
 import type { ScoringService } from '../service.js';
 
-// SandboxFusion's RunCodeRequest; fields we do not use (fetch_files…) are accepted and ignored.
+// SandboxFusion's RunCodeRequest; fields we do not use are accepted and ignored.
 const runCodeBody = z.looseObject({
   code: z.string(),
   language: z.string(),
@@ -17,7 +18,14 @@ const runCodeBody = z.looseObject({
   memory_limit_MB: z.number().int().optional(),
   /** Relative path → base64 content (null entries are skipped), as SandboxFusion sends them. */
   files: z.record(z.string(), z.string().nullable()).optional(),
+  /** Files to send back after the run (relative paths), base64 in the response's `files`. */
+  fetch_files: z.array(z.string()).optional(),
 });
+
+/** The SandboxFusion language names this route serves: Assay's profiles and the aliases below. */
+export function servedLanguages(): string[] {
+  return [...languageNames(), ...Object.keys(LANGUAGE_ALIASES)].sort();
+}
 
 /** SandboxFusion language names that differ from Assay's profile aliases. */
 const LANGUAGE_ALIASES: Record<string, string> = { nodejs: 'javascript' };
@@ -73,12 +81,16 @@ export const sandboxFusionRoutes: FastifyPluginAsync<{
     if (!findProfile(language)) {
       throw new HttpError(
         400,
-        `language: "${body.language}" is not supported; supported: ${languageNames().join(', ')}, nodejs`,
+        `language: Assay does not run "${body.language}" (a caller such as verl then scores the sample 0); served: ${servedLanguages().join(', ')}`,
       );
     }
     const files: Record<string, string> = {};
     for (const [path, content] of Object.entries(body.files ?? {})) {
       if (content !== null) files[path] = Buffer.from(content, 'base64').toString('utf8');
+    }
+    for (const path of [...Object.keys(body.files ?? {}), ...(body.fetch_files ?? [])]) {
+      if (!safeRelativePath(path))
+        throw new HttpError(400, `files: "${path}" must be a relative path inside the working directory`);
     }
     const runMs = Math.round((body.run_timeout ?? 10) * 1000);
     const release = service.enter(1);
@@ -88,6 +100,10 @@ export const sandboxFusionRoutes: FastifyPluginAsync<{
         code: body.code,
         ...(body.stdin != null && { stdin: body.stdin }),
         files,
+        ...(body.compile_timeout !== undefined && {
+          compileWallMs: Math.round(body.compile_timeout * 1000),
+        }),
+        ...(body.fetch_files?.length && { fetchFiles: body.fetch_files }),
         limits: {
           wallMs: runMs,
           cpuMs: runMs,
@@ -124,7 +140,14 @@ export function toRunCodeResponse(r: RunResult) {
         stderr: r.stderr,
       };
   const status = r.status === 'sandbox_error' ? 'SandboxError' : r.status === 'ok' ? 'Success' : 'Failed';
-  return { status, message: r.message ?? '', compile_result, run_result, executor_pod_name: null, files: {} };
+  return {
+    status,
+    message: r.message ?? '',
+    compile_result,
+    run_result,
+    executor_pod_name: null,
+    files: r.files ?? {},
+  };
 }
 
 function commandStatus(status: RunResult['status']): CommandRunResult['status'] {

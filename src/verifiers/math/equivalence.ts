@@ -39,6 +39,8 @@ export interface EquivalenceOptions {
   variables: 'strict' | 'rename';
   /** Seed for the random evaluation points. */
   seed: number;
+  /** Compare bare lists (`3, 1, 2`) in order, for sorting tasks; by default they are sets. */
+  orderedLists?: boolean;
 }
 
 export const DEFAULT_EQUIVALENCE: EquivalenceOptions = {
@@ -84,7 +86,7 @@ export function equivalent(gold: Ast[], pred: Ast[], opts: EquivalenceOptions): 
   const gl = intervalList(g);
   if (pr?.t === 'rel' && !pi && gl)
     return { equal: sampledInequality(pr, gl) === true, rule: 'interval (sampled)' };
-  const equal = sameSet(g, p, ctx);
+  const equal = ctx.orderedLists ? sameSequence(g, p, ctx) : sameSet(g, p, ctx);
   return {
     equal,
     rule: equal

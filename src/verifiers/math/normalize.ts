@@ -69,8 +69,41 @@ function closesAtEnd(t: string, open: number): boolean {
   return false;
 }
 
+/**
+ * A list of quoted values as code writes it (`["-1.5", "2"]`, `('a', 'b')`) becomes the bare list
+ * `-1.5, 2`; anything else is returned unchanged. A scanner: quotes must pair, items must be quoted.
+ */
+export function unquoteList(s: string): string {
+  const t = s.trim();
+  const open = t[0];
+  const close = t.at(-1);
+  if (!((open === '[' && close === ']') || (open === '(' && close === ')'))) return s;
+  const items: string[] = [];
+  let i = 1;
+  const end = t.length - 1;
+  const skipSpace = () => {
+    while (i < end && /\s/.test(t[i]!)) i++;
+  };
+  skipSpace();
+  while (i < end) {
+    const q = t[i];
+    if (q !== '"' && q !== "'") return s;
+    const stop = t.indexOf(q, i + 1);
+    if (stop < 0 || stop >= end) return s;
+    items.push(t.slice(i + 1, stop).trim());
+    i = stop + 1;
+    skipSpace();
+    if (i < end) {
+      if (t[i] !== ',') return s;
+      i++;
+      skipSpace();
+    }
+  }
+  return items.length > 0 && items.every((x) => x !== '') ? items.join(', ') : s;
+}
+
 export function cleanAnswer(raw: string): Cleaned {
-  let s = stripDelimiters(raw);
+  let s = unquoteList(stripDelimiters(raw));
   s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
   if (TRIG.test(s)) s = s.replace(DEGREE_ANGLE, '($1\\pi/180)'); // \cos 60^\circ: degrees inside trig are radians

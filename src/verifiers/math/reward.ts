@@ -22,6 +22,8 @@ const args = z
     variables: z.enum(['strict', 'rename']).default('strict'),
     /** Refuse a right value left unsimplified (`\\frac{6}{8}`, `2+3`, `\\sqrt{8}`); off by default. */
     require_simplified: z.boolean().default(false),
+    /** Compare lists of answers (`3, 1, 2`, `["3", "1", "2"]`) in order, for sorting tasks; sets otherwise. */
+    ordered: z.boolean().default(false),
     /** A response with more than this many different \boxed{} answers scores 0 (0 turns the guard off). */
     max_boxed: z.number().int().min(0).default(4),
   })
@@ -87,6 +89,7 @@ export const math: CpuReward<Args> = {
         relTol: a.rel_tol,
         allowRounded: a.allow_rounded,
         variables: a.variables,
+        orderedLists: a.ordered,
         seed: ctx.seed,
       };
       let last = '';

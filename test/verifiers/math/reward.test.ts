@@ -96,6 +96,24 @@ describe('the math reward', () => {
     ).toMatchObject({ score: 0 });
   });
 
+  it('lists of quoted numbers are read; lists are sets unless ordered: true (sorting tasks)', () => {
+    const cases: [string, unknown, Record<string, unknown>, number][] = [
+      ['<answer>["-1.5", "2"]</answer>', '-1.5, 2', {}, 1],
+      ["<answer>['-1.5', '2']</answer>", '2, -1.5', {}, 1],
+      ['<answer>["-1.5", "2"]</answer>', '1.5, 2', {}, 0], // the sign is part of the number
+      ['\\boxed{3, 1, 2}', '["1", "2", "3"]', {}, 1],
+      ['\\boxed{3, 1, 2}', '["1", "2", "3"]', { ordered: true }, 0],
+      ["<answer>('1', '2', '3')</answer>", '1, 2, 3', { ordered: true }, 1],
+      ['<answer>["1", "2"]</answer>', '1, 2, 3', {}, 0], // one missing
+    ];
+    for (const [response, reference, args, score] of cases)
+      expect([response, args, reward(args)({ response, reference }, ctx())]).toMatchObject([
+        response,
+        args,
+        { score },
+      ]);
+  });
+
   it('candidate listing: more than max_boxed different boxed answers scores 0', () => {
     const many = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
     expect(reward()(many, ctx())).toMatchObject({ score: 0, reason: expect.stringMatching(/candidate/) });

@@ -69,6 +69,27 @@ describe('exact_match', () => {
     ).toBe(1);
     expect(score(call('exact_match', {}, { response: 'x \\boxed{42}', reference: 42 }))).toBe(1);
   });
+  it('ignore_punctuation keeps signs and decimal points that belong to numbers', () => {
+    const p = { ignore_punctuation: true };
+    const cases: [string, string, number][] = [
+      ['<answer>-5</answer>', '5', 0],
+      ['<answer>-5</answer>', '-5', 1],
+      ['<answer>−5.</answer>', '-5', 1], // a Unicode minus is a minus; the full stop goes
+      ['<answer>+3</answer>', '3', 0],
+      ['<answer>1.0</answer>', '10', 0],
+      ['<answer>1.0</answer>', '1.0', 1],
+      ['<answer>3.14!</answer>', '3.14', 1],
+      ['<answer>well-known</answer>', 'well known', 1], // a hyphen between words is punctuation
+      ['<answer>x-5</answer>', 'x 5', 1], // and so is one after a letter
+      ['<answer>(-2)</answer>', '-2', 1],
+    ];
+    for (const [response, reference, expected] of cases)
+      expect([response, reference, score(call('exact_match', p, { response, reference }))]).toEqual([
+        response,
+        reference,
+        expected,
+      ]);
+  });
   it('a required extraction that finds nothing is a wrong answer, with a reason', () => {
     const o = call('exact_match', { extract: 'answer_tag' }, { response: '42', reference: '42' });
     expect(o).toMatchObject({ score: 0, reason: 'no answer_tag answer found' });
