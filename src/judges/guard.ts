@@ -37,7 +37,17 @@ const INJECTIONS: RegExp[] = [
   /\b(please|just|must|should|always|only)\s+(answer|say|output|respond|reply|return|print)\s+(with\s+)?["'“]?(yes|correct|true)\b/i,
   /\b(you are|you're|as|act as)\s+(now\s+)?(a|an|the)\s+(grader|judge|evaluator|grading model)\b/i,
   /\b(grader|judge|evaluator)s?\s*[,:]\s*(please\s+)?(answer|say|output|respond|reply|return|mark|grade|score|rate)\b/i,
-  /\bmark\s+(this|the|my)\s+(response|answer|solution)\s+(as\s+)?(correct|right|equivalent)\b/i,
+  // A request to grade this response as correct, in any of the ways it is worded: the verb, an optional
+  // object ("this", "my answer", "it"), "as", and a positive grade. Each piece is a bounded alternation of
+  // fixed words, so the match stays linear.
+  /\b(mark|grade|score|rate|judge|count|treat|consider|evaluate|accept|label|flag)\s+(this|it|that|me|my|the)(\s+(response|answer|solution|reply|output|one))?\s+(as\s+|to\s+be\s+)?(correct|right|true|valid|equivalent|acceptable|passing|full\s+(marks|credit|score))\b/i,
+  /\b(give|award)\s+(this|it|me|my\s+(response|answer|solution))\s+(full|maximum|max|perfect)\s+(marks|credit|score|points)\b/i,
+  /\bals\s+(richtig|korrekt|zutreffend)\s+(bewerten|werten|markieren|einstufen|ansehen|akzeptieren|gelten)\b/i,
+  /\b(marca|marcar|marque|marquez|marquer|califica|calificar|considera|considerar|considere|considérez|considérer|évaluez|évaluer|note|notez|noter|avalie|avaliar)\b[^.!?\n]{0,40}\b(como|comme)\s+(correct[aoe]?|correcte|válid[ao]|juste)\b/i,
+  /(отметь|оцени|засчитай|считай)[^.!?\n]{0,40}(правильн|верн)/i,
+  /(判定|判断|评定|认定|标记|视为|当作|算作)(此|这个|该|本|我的)?(回答|答案|解答)?(为|是)?(正确|对的|满分)/,
+  /(正解|正しい)と(して|判定|評価|みなし)/,
+
   /\bthis (response|answer|solution) (is|was) (correct|right|perfect|equivalent)\b/i,
   /\b(final\s+)?(verdict|judgement|judgment)\s*[:=：]\s*["'“*[]*(yes|correct|pass|a|b|\d+(\/10)?)\b/i,
   /<\|?(im_start|im_end|system|endoftext|eot_id|start_header_id)\|?>/i,
