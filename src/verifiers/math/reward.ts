@@ -3,7 +3,7 @@ import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { EquivalenceOptions } from './equivalence.js';
-import { extractDetailed, SOURCES } from './extract.js';
+import { extractDetailed, referenceAnswer, SOURCES } from './extract.js';
 import { unsimplified } from './simplified.js';
 import { compareParsed, type ParsedAnswer, parseMath } from './verify.js';
 
@@ -59,7 +59,7 @@ export const math: CpuReward<Args> = {
       let parsed = golds.get(g);
       if (!parsed) {
         if (golds.size >= 1024) golds.clear();
-        parsed = parseMath(g);
+        parsed = parseMath(referenceAnswer(g));
         golds.set(g, parsed);
       }
       return parsed;

@@ -568,7 +568,9 @@ export const responses: Record<string, Case[]> = {
     ['3', '\\[ \\boxed{x = 3} \\]', true],
     ['12', 'It takes $\\boxed{12}$ minutes.', true],
     ['B', 'The correct choice is $\\boxed{\\text{B}}$.', true],
-    ['5', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', true],
+    // a final-answer line after the box restates the answer: the later one counts (issue 16, kind 7)
+    ['5', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', false],
+    ['6', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', true],
     ['5', 'The answer is \\boxed{5} dollars.', true],
     ['\\frac{1}{2}', 'The probability is 1/2.', true],
     ['42', 'The answer is 42.\n\nLet me verify: 6 times 7 is 42. Yes.', true],

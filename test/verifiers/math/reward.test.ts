@@ -19,7 +19,8 @@ describe('extraction stage', () => {
       from: 'boxed',
     });
     expect(extractDetailed('Answer: 3\n**4**\n$5$')).toMatchObject({ answer: '3', from: 'phrase' });
-    expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
+    expect(extractDetailed('so $4$, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
+    expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '4', from: 'bold' });
     expect(extractDetailed('so **4** and 9')).toMatchObject({ answer: '4', from: 'bold' });
     expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '9', from: 'number' });
   });
@@ -29,7 +30,12 @@ describe('extraction stage', () => {
       answer: '2',
       distinctBoxed: 2,
     });
-    expect(extractDetailed('Answer: 3 \\boxed{6}', ['phrase', 'boxed'])).toMatchObject({
+    // among explicit markers the one that comes last in the response wins, whatever the order listed
+    expect(extractDetailed('\\boxed{6}. Final answer: 3', ['phrase', 'boxed'])).toMatchObject({
+      answer: '3',
+      from: 'phrase',
+    });
+    expect(extractDetailed('Answer: 3 \\boxed{6}', ['phrase'])).toMatchObject({
       answer: '3 \\boxed{6}',
       from: 'phrase',
     });
