@@ -13,14 +13,18 @@ export type Ast =
   /** A chain such as `1 < x \le 3`: ops[i] joins items[i] and items[i + 1]. */
   | { t: 'rel'; ops: RelOp[]; items: Ast[] }
   /** Parenthesized or bracketed list with at least two items: a point, a vector or an interval. */
-  | { t: 'tuple'; open: '(' | '['; close: ')' | ']'; items: Ast[] }
+  /** `names`: the labels of an assignment list `a = 2, b = 9` (then compared by name when both have them). */
+  | { t: 'tuple'; open: '(' | '['; close: ')' | ']'; items: Ast[]; names?: string[] }
   | { t: 'set'; items: Ast[] }
   | { t: 'union'; items: Ast[] }
   | { t: 'matrix'; rows: Ast[][] }
-  /** Plain text: `\text{odd}`, a word, a unit left alone. */
+  /**
+   * Plain text: `\text{odd}`, a word, a unit left alone, a numeral in another base (`110_2`).
+   */
   | { t: 'word'; text: string };
 
-export type RelOp = '=' | '<' | '>' | '<=' | '>=' | '!=';
+/** `~` is `\\approx`: what follows it is a rounding of what precedes it. */
+export type RelOp = '=' | '<' | '>' | '<=' | '>=' | '!=' | '~';
 
 /**
  * The expression with each symbol replaced by what `f` returns for it. Walks arithmetic (operators,

@@ -5,6 +5,7 @@
  * bounded slices.
  */
 import { lastTagContent, stripThinking } from '../text/extract.js';
+import { stripDelimiters } from './normalize.js';
 
 /** Only the tail of a response can hold its final answer; scanning more costs time and proves nothing. */
 export const RESPONSE_TAIL = 20_000;
@@ -475,4 +476,22 @@ export function referenceAnswer(raw: string): string {
     return distinct.length === 1 ? distinct[0]! : distinct.join(', ');
   }
   return gsm8k(raw)?.answer ?? raw;
+}
+
+/**
+ * Does the response state `reference` verbatim (its last box, its `<answer>`, or the whole response)? Used
+ * only for references too long to parse; spacing is ignored. Linear in the response.
+ */
+export function statesVerbatim(response: string, reference: string): boolean {
+  const want = stripDelimiters(referenceAnswer(reference)).replace(/\s+/g, '');
+  const text = stripThinking(response);
+  const candidates = [text];
+  const tag = lastTagContent(text, 'answer');
+  if (tag !== undefined) candidates.push(tag);
+  const box = text.lastIndexOf('\\boxed{');
+  if (box >= 0) {
+    const close = closingBrace(text, box + 6);
+    if (close > 0) candidates.push(text.slice(box + 7, close));
+  }
+  return candidates.some((c) => stripDelimiters(c).replace(/\s+/g, '') === want);
 }

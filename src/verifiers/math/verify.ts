@@ -18,21 +18,30 @@ export interface ParsedAnswer {
   error?: string;
 }
 
+/** The parse error of an answer past the size caps (a reference with it is unusable: reward.ts). */
+export const TOO_LONG = 'answer too long';
+
 export function parseMath(raw: string): ParsedAnswer {
   if (raw.length > MAX_ANSWER * 4)
-    return { text: raw.slice(0, MAX_ANSWER), percent: false, degrees: false, error: 'answer too long' };
+    return { text: raw.slice(0, MAX_ANSWER), percent: false, degrees: false, error: TOO_LONG };
   const { text, percent, degrees } = cleanAnswer(raw);
-  if (text.length > MAX_ANSWER) return { text, percent, degrees, error: 'answer too long' };
+  if (text.length > MAX_ANSWER) return { text, percent, degrees, error: TOO_LONG };
   try {
     return { text, percent, degrees, items: parseAnswer(text) };
   } catch (err) {
     if (err instanceof ParseError || err instanceof RangeError)
-      return { text, percent, degrees, error: err.message };
+      return { text, percent, degrees, error: err.message === 'answer too long' ? TOO_LONG : err.message };
     throw err;
   }
 }
 
-const squash = (s: string) => s.replace(/\s+/g, '').replace(/\\!/g, '');
+/** Text for comparing unparsed answers: spacing dropped except between two letters or digits (`1 2` ≠ `12`). */
+const squash = (s: string) =>
+  s
+    .replace(/\\!/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([^a-zA-Z0-9 ]) ?/g, '$1')
+    .trim();
 
 /** Compare two parsed answers (gold first: a gold with several answers requires all of them). */
 export function compareParsed(
@@ -40,6 +49,40 @@ export function compareParsed(
   pred: ParsedAnswer,
   opts: EquivalenceOptions = DEFAULT_EQUIVALENCE,
 ): Verdict {
+  const letter = choiceLetter(gold.text);
+  const labelled = labelledChoice(pred.text);
+  // multiple choice (AMC, GPQA, MMLU-Pro): a letter gold is matched by the letter the prediction picks,
+  // `\\text{(D) } 40` and `D.` alike; the option's text after the letter is not judged
+  if (letter && labelled) return { equal: labelled.letter === letter, rule: 'choice letter' };
+  const v = compareValues(gold, pred, opts);
+  if (v.equal || letter || !labelled?.rest) return v;
+  // a value gold against `(D) 40`: the value after the option's letter
+  const w = compareValues(gold, parseMath(labelled.rest), opts);
+  return w.equal ? { equal: true, rule: `${w.rule} (after the option letter)` } : v;
+}
+
+/** Formatting that wraps a choice letter: `\\text{(B)}`, `\\textbf{B}`, `**B**`. */
+const unwrapText = (s: string) =>
+  s
+    .replace(/\\(?:text|textbf|textrm|mathrm|mathbf|textit|mbox)\s*\{([^{}]*)\}/g, '$1')
+    .replace(/\*\*/g, '')
+    .trim();
+
+/** The letter of a gold that is only a choice: `B`, `(B)`, `B.`, `\\text{(B)}`. */
+function choiceLetter(text: string): string | undefined {
+  if (text.length > 40) return undefined;
+  return /^\(?([A-J])\)?\.?$/.exec(unwrapText(text))?.[1];
+}
+
+/** A prediction that names an option: `(D)`, `(D) 40`, `D. 40`, `D: 40`, `D`; with the text after it. */
+function labelledChoice(text: string): { letter: string; rest: string } | undefined {
+  if (text.length > 400) return undefined;
+  const t = unwrapText(text);
+  const m = /^\(([A-J])\)\s*(.*)$/s.exec(t) ?? /^([A-J])(?:[.:)](?:\s+(.*))?)?$/s.exec(t);
+  return m ? { letter: m[1]!, rest: (m[2] ?? '').trim() } : undefined;
+}
+
+function compareValues(gold: ParsedAnswer, pred: ParsedAnswer, opts: EquivalenceOptions): Verdict {
   if (!gold.items || !pred.items) {
     const equal = squash(gold.text) === squash(pred.text) && gold.text.length > 0;
     return {

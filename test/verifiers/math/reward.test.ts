@@ -81,6 +81,19 @@ describe('the math reward', () => {
     }
   });
 
+  it('a reference past the parse cap is an error, unless the response states it verbatim (issue 14.11)', () => {
+    const huge = '7'.repeat(1_000_000);
+    const same = reward()({ response: `So the answer is $\\boxed{${huge}}$.`, reference: huge }, ctx());
+    expect(same).toMatchObject({ status: 'ok', score: 1 });
+    expect(reward()({ response: huge, reference: huge }, ctx())).toMatchObject({ status: 'ok', score: 1 });
+    const other = reward()({ response: `\\boxed{${huge}8}`, reference: huge }, ctx());
+    expect(other.status).toBe('error');
+    expect(other.reason).toMatch(/reference is too long/);
+    // with another usable reference in the list, that one decides
+    expect(reward()({ response: '\\boxed{3}', reference: [huge, '3'] }, ctx())).toMatchObject({ score: 1 });
+    expect(reward()({ response: '\\boxed{4}', reference: [huge, '3'] }, ctx())).toMatchObject({ score: 0 });
+  });
+
   it('rounding, tolerance and variable naming are options', () => {
     const pi = { response: '\\boxed{3.14}', reference: '\\pi' };
     expect(reward()(pi, ctx())).toMatchObject({ score: 0 });
