@@ -340,7 +340,7 @@ function settle(a: Ast, ctx: Ctx): Settled | undefined {
   return { main: ops === a.ops ? a : { t: 'rel', ops, items }, approx };
 }
 
-/** `0.22` is a rounding of 2/9: within one unit of its last digit (or 1e-2 relative for a non-literal). */
+/** `0.22` is a rounding of 2/9: rounded or truncated to its digits (or 1e-2 relative for a non-literal). */
 function roundingOf(approx: Ast, value: Ast): boolean {
   const v = numeric(value, EMPTY);
   const r = numeric(approx, EMPTY);
@@ -349,7 +349,14 @@ function roundingOf(approx: Ast, value: Ast): boolean {
   if (lit?.dec) {
     let digits = 0;
     while (digits <= 30 && 10n ** BigInt(digits) % lit.v.d !== 0n) digits++;
-    return Math.hypot(v[0] - r[0], v[1] - r[1]) <= 10 ** -digits * (1 + 1e-9) + 1e-12 * mag(v);
+    // rounded to the digits shown (within half a unit of the last digit), or truncated toward zero
+    const unit = 10 ** -digits;
+    const slack = 1e-9 * unit + 1e-12 * mag(v);
+    if (Math.abs(v[1]) > slack || Math.abs(r[1]) > slack) return false;
+    const d = v[0] - r[0];
+    return (
+      Math.abs(d) <= 0.5 * unit + slack || (Math.sign(d) === Math.sign(v[0]) && Math.abs(d) < unit + slack)
+    );
   }
   return close(v, r, 1e-2, 0);
 }

@@ -199,16 +199,20 @@ function valueInProse(s: string): string | undefined {
 }
 
 /** The value at the start of `s` up to the first prose word: "9 valid values" → `9`, "$x=3$ here" → `x=3`. */
-function leadingValue(s: string): string | undefined {
+function leadingValue(s: string, formula = false): string | undefined {
   if (s.startsWith('$')) {
     const close = s.indexOf('$', 1);
     if (close > 1) return mathContent(s.slice(1, close));
   }
   const n = numberAt(s, 0);
   if (n !== undefined) return n;
-  if (s.startsWith('\\')) {
+  if (s.startsWith('\\') || (formula && /^[-\d(a-zA-Z](?![a-zA-Z])/.test(s))) {
     // bare LaTeX: up to the first plain word
-    const m = /^[^a-zA-Z]*(?:\\[a-zA-Z]+[^a-zA-Z]*|[a-zA-Z](?![a-zA-Z])[^a-zA-Z]*)*/.exec(s.slice(0, 200));
+    // (backslashes only open commands here, so the pattern has one way to match: no backtracking)
+    const m =
+      /^[^a-zA-Z\\]*(?:\\[a-zA-Z]+[^a-zA-Z\\]*|\\[^a-zA-Z][^a-zA-Z\\]*|[a-zA-Z](?![a-zA-Z])[^a-zA-Z\\]*)*/.exec(
+        s.slice(0, 200),
+      );
     const v = m?.[0].trim().replace(/[.,;]$/, '');
     return v || undefined;
   }
@@ -225,7 +229,7 @@ function numberAt(s: string, i: number): string | undefined {
   return m[0];
 }
 const NUMBER_AT =
-  /^[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)(?:\/\d+)?/;
+  /^[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)(?:\/\d+)?/;
 
 const PROSE_WORD = /(?:^|[^\\a-zA-Z])[a-zA-Z]{3,}/g;
 
@@ -234,11 +238,27 @@ const PROSE_WORD = /(?:^|[^\\a-zA-Z])[a-zA-Z]{3,}/g;
  * a value (three or more plain words outside formulas and \\text{}) is prose.
  */
 function isProse(s: string): boolean {
-  let words = 0;
-  const masked = outsideMathMask(s).replace(/\\(?:text|mathrm|mbox|textbf)\s*\{[^{}]*\}/g, ' ');
-  for (const _ of masked.matchAll(PROSE_WORD)) if (++words >= 3) return true;
-  return false;
+  return proseWords(s, 3) >= 3;
 }
+
+/** Commands whose braced argument is a name or text, not prose: `\\begin{pmatrix}`, `\\text{ cm}`. */
+const maskCommands = (s: string) =>
+  s.replace(
+    /\\(?:begin|end|text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|operatorname)\s*\{[^{}]*\}/g,
+    ' ',
+  );
+
+/** Plain words of three or more letters outside formulas and \\text{} (counting stops at `max`). */
+function proseWords(s: string, max = 3): number {
+  let words = 0;
+  const masked = maskCommands(outsideMathMask(s));
+  for (const _ of masked.matchAll(PROSE_WORD)) if (++words >= max) break;
+  return words;
+}
+
+/** `$4 for juice and $`: a number, a space, then a plain word is a price in prose, not a formula. */
+const isCurrency = (content: string) =>
+  /^\d[\d,.]*\s+(?:[^\\a-zA-Z]*\s)?[a-zA-Z]{2,}/.test(content.slice(0, 60));
 
 /** Escaped `\$` is a currency sign, never a math delimiter. */
 const isDollar = (t: string, i: number) => t[i] === '$' && t[i - 1] !== '\\';
@@ -270,7 +290,7 @@ function mathSpans(text: string): Span[] {
       while (close > 0 && text[close - 1] === '\\') close = text.indexOf(double ? '$$' : '$', close + 1);
       if (close < 0) break;
       const content = text.slice(open, close);
-      if (!double && /^\d/.test(content) && isProse(content)) {
+      if (!double && isCurrency(content)) {
         i++; // currency: "$4 for juice and $5"
         continue;
       }
@@ -362,13 +382,24 @@ function candidateIn(
       const prev = text[i - 1];
       const startsNumber = /[\d.\-−+]/.test(c) && (c !== '.' || /\d/.test(text[i + 1] ?? ''));
       if (!startsNumber) continue;
-      if (prev !== undefined && !/[\s($"'=:*>~]/.test(prev)) continue;
+      if (prev !== undefined && !/[\s($"'=:*>~€£¥₹]/.test(prev)) continue;
       if ((c === '-' || c === '+' || c === '−') && !/[\d.]/.test(text[i + 1] ?? '')) continue;
       const n = numberAt(text.slice(0, to), i);
       if (n !== undefined) {
         consider(i, n, 'number');
         i += n.length - 1;
       }
+    }
+  }
+  if (sources.includes('latex') && !inside.length) {
+    // "The area equals 2\\sqrt{5}", "It is 2^4": unmarked LaTeX after the sentence's last copula
+    const plain = text.slice(from, to);
+    let cut = -1;
+    for (const m of plain.matchAll(COPULA)) cut = m.index! + m[0].length;
+    if (cut >= 0) {
+      const rest = plain.slice(cut);
+      const v = /[\\^_{]/.test(rest.slice(0, 80)) ? leadingValue(rest.trim(), true) : undefined;
+      if (v !== undefined) consider(from + cut, v, 'latex');
     }
   }
   if (sources.includes('bold')) {
@@ -397,7 +428,7 @@ function gsm8k(text: string): Found | undefined {
  */
 function isBareAnswer(t: string): boolean {
   if (/[\n$]|\\[([]/.test(t)) return false;
-  const masked = t.replace(/\\(?:text|mathrm|mbox|textbf|operatorname)\s*\{[^{}]*\}/g, ' ');
+  const masked = maskCommands(t);
   return !/(?:^|[^\\a-zA-Z])[a-zA-Z]{2,}/.test(masked.replace(/\\[a-zA-Z]+/g, ' '));
 }
 
@@ -465,11 +496,12 @@ export function extractMathAnswer(text: string): string | undefined {
  * different boxes in one reference are the parts of one answer ("The roots are \\boxed{4} and \\boxed{-1}").
  */
 export function referenceAnswer(raw: string): string {
-  if (
-    raw.length > RESPONSE_TAIL ||
-    (!raw.includes('\\boxed') && !raw.includes('\\fbox') && !raw.includes('####'))
-  )
-    return isProse(raw) && raw.length <= RESPONSE_TAIL ? (extractDetailed(raw)?.answer ?? raw) : raw;
+  if (raw.length > RESPONSE_TAIL) return raw;
+  if (!raw.includes('\\boxed') && !raw.includes('\\fbox') && !raw.includes('####')) {
+    // a sentence ("The answer is 17.") or a formula in $…$: its stated value; a bare answer stays as it is
+    const sentenceLike = raw.includes('$') || proseWords(raw) >= 2;
+    return sentenceLike ? (extractDetailed(raw)?.answer ?? raw) : raw;
+  }
   const boxes = allBoxed(raw).filter((b) => b.length > 0);
   if (boxes.length) {
     const distinct = [...new Set(boxes.map((b) => b.replace(/\s+/g, ' ')))];
