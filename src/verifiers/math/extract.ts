@@ -479,6 +479,9 @@ export function extractDetailed(
   if (sources.includes('whole')) {
     const t = text.trim();
     if (t.length <= BARE_ANSWER && isBareAnswer(t)) return done(t, 'whole');
+    // "Option B", "Choice (C)": a response that only names an option
+    const option = /^(?:option|choice)\s*:?\s*(\(?[A-J]\)?)\.?$/i.exec(t.slice(0, 40));
+    if (option) return done(option[1]!, 'whole');
   }
   const claim = lastClaim(text, sources);
   if (claim) return done(claim.answer, claim.from);

@@ -175,6 +175,8 @@ class Parser {
         'emptyset',
         'varnothing',
         'infin',
+        'angle',
+        'measuredangle',
       ].includes(t.s);
     if (t.k === 'op')
       return t.s === '(' || t.s === '{' || t.s === '\\{' || (t.s === '|' && this.absDepth === 0);
