@@ -106,16 +106,40 @@ function matchBraces(text: string): Int32Array {
   return match;
 }
 
-const PHRASES = [
-  'final answer is',
-  'final answer:',
-  'the answer is',
-  'answer is',
-  'answer:',
-  'correct option is',
-  'correct choice is',
-  'correct answer is',
-];
+/**
+ * The answer phrases: "answer is", "answer:" (so also "final answer is", "The answer is", "**Answer:**",
+ * "correct answer is"), and "correct option is" / "correct choice is". Found from the end with
+ * lastIndexOf on the original text (no lower-cased copy of a long response).
+ */
+const ANSWER_WORDS = ['answer', 'Answer', 'ANSWER'];
+const CHOICE_PHRASES = ['option is', 'choice is'];
+/** After the word "answer": optional bold markers and spaces, then "is" or ":". */
+const ANSWER_LINK = /^\**\s{0,3}(?:is\b|:)/i;
+/** How many occurrences of "answer" not followed by "is"/":" are skipped before giving up (bounds the work). */
+const MAX_ANSWER_WORDS = 64;
+
+/** Index just past the last answer phrase, and where it starts; undefined when there is none. */
+function lastPhrase(text: string): { start: number; end: number } | undefined {
+  let best: { start: number; end: number } | undefined;
+  for (const word of ANSWER_WORDS) {
+    let from = text.length;
+    for (let k = 0; k < MAX_ANSWER_WORDS; k++) {
+      const at = text.lastIndexOf(word, from);
+      if (at < 0 || (best && at < best.start)) break;
+      const link = ANSWER_LINK.exec(text.slice(at + 6, at + 16));
+      if (link) {
+        best = { start: at, end: at + 6 + link[0].length };
+        break;
+      }
+      from = at - 1;
+    }
+  }
+  for (const p of CHOICE_PHRASES) {
+    const at = text.lastIndexOf(p);
+    if (at >= 0 && (!best || at > best.start)) best = { start: at, end: at + p.length };
+  }
+  return best;
+}
 /** Where an explanation starts after the answer: "3, since 1 + 2 = 3", "9 (because 27/3 = 9)". */
 const EXPLANATION =
   /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by|using|for|in|with)\s|\s+\((?=[a-zA-Z]{2,}[\s,:])|\s+[-–—]+\s+[a-zA-Z]|,\s+(?:i\.e\.|e\.g\.|that is|or equivalently)/;
@@ -128,22 +152,13 @@ interface Found {
 
 /** "The final answer is $x$." / "Answer: 5": the rest of that sentence, with the value picked out of prose. */
 function afterPhrase(text: string): Found | undefined {
-  const lower = text.toLowerCase();
-  let best = -1;
-  let len = 0;
-  for (const p of PHRASES) {
-    const at = lower.lastIndexOf(p);
-    if (at > best) {
-      best = at;
-      len = p.length;
-    }
-  }
-  if (best < 0) return undefined;
-  const rest = text.slice(best + len, best + len + PHRASE_SPAN);
+  const phrase = lastPhrase(text);
+  if (!phrase) return undefined;
+  const rest = text.slice(phrase.end, phrase.end + PHRASE_SPAN);
   const s = sentence(rest);
   // "the number of ways to choose 2 of 5, which is 10": a prose answer is read whole, explanation included
   const answer = s === undefined ? undefined : isProse(s) ? valueInProse(sentence(rest, false) ?? s) : s;
-  return answer === undefined ? undefined : { answer, at: best };
+  return answer === undefined ? undefined : { answer, at: phrase.start };
 }
 
 /** The rest of a line up to the end of its sentence (a full stop outside math), explanation cut off. */
@@ -170,14 +185,8 @@ function sentence(rest: string, cutExplanation = true): string | undefined {
 /** `s` with the inside of every `$…$` replaced by `x`, so prose patterns never match inside formulas. */
 function outsideMathMask(s: string): string {
   if (!s.includes('$')) return s;
-  let out = '';
-  let inMath = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '$') inMath = !inMath;
-    out += inMath && c !== '$' ? 'x' : c;
-  }
-  return out;
+  // same length, so indices found in the mask are indices in `s`; an unclosed `$` masks nothing
+  return s.replace(/\$[^$]*\$/g, (m) => `$${'x'.repeat(m.length - 2)}$`);
 }
 
 const COPULA = / (?:is|are|was|were|equals|equal to|be|gives|yields|get|obtain|becomes|=) /g;
@@ -466,10 +475,14 @@ export function extractDetailed(
   const last = boxList.at(-1);
   if (sources.includes('boxed') && last?.content)
     marked.push({ found: { answer: last.content, at: last.end }, from: 'boxed' });
+  // a marker before the last box loses to it, so only the text after that box is searched (and it is short)
+  const after = marked.length ? last!.end : 0;
+  const region = after ? text.slice(after) : text;
   for (const from of ['phrase', 'gsm8k'] as const) {
     if (!sources.includes(from)) continue;
-    const f = from === 'phrase' ? afterPhrase(text) : gsm8k(text);
-    if (f && (!last || f.at < last.end || statesValue(f.answer))) marked.push({ found: f, from });
+    const f = from === 'phrase' ? afterPhrase(region) : gsm8k(region);
+    if (f && (!after || statesValue(f.answer)))
+      marked.push({ found: { answer: f.answer, at: after + f.at }, from });
   }
   if (marked.length) {
     marked.sort((a, b) => b.found.at - a.found.at);
