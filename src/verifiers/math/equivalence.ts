@@ -518,7 +518,7 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
   // must not absorb a tiny difference such as `(x+1)^2 + 10^{-12}` against `x^2 + 2x + 1`: compare exactly.
   if (!decimal) {
     for (const pt of pts) {
-      const at = new Map([...pt].map(([n, v]) => [n, Q.rat(BigInt(Math.round(v * GRID)), BigInt(GRID))!]));
+      const at = exactPoint(pt);
       const ea = exact(g, at);
       const eb = ea && exact(p, at);
       if (ea && eb && !Q.eq(ea, eb)) return { equal: false, rule: 'differ exactly at a rational point' };
@@ -547,8 +547,33 @@ function rename(a: Ast, map: Map<string, string>): Ast {
 /** Random points are multiples of 1/GRID, so each is also an exact rational (see scalar). */
 const GRID = 1024;
 
+/** The exact rationals of a point's coordinates (multiples of 1/GRID), computed once per point. */
+const exactPoints = new WeakMap<Map<string, number>, Map<string, Q.Rational>>();
+function exactPoint(pt: Map<string, number>): Map<string, Q.Rational> {
+  let at = exactPoints.get(pt);
+  if (!at) {
+    at = new Map([...pt].map(([n, v]) => [n, Q.rat(BigInt(Math.round(v * GRID)), BigInt(GRID))!]));
+    exactPoints.set(pt, at);
+  }
+  return at;
+}
+
+/** The points of a seed and a set of variables are the same every time: kept (a few hundred at most). */
+const pointCache = new Map<string, Map<string, number>[]>();
+
 /** Seeded evaluation points: each variable gets a value in ±[0.3, 2.7] (away from 0, where poles cluster). */
 function points(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
+  const id = `${ctx.seed}|${[...vars].sort().join(',')}`;
+  let cached = pointCache.get(id);
+  if (!cached) {
+    if (pointCache.size >= 512) pointCache.clear();
+    cached = freshPoints(vars, ctx);
+    pointCache.set(id, cached);
+  }
+  return cached;
+}
+
+function freshPoints(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
   const names = [...vars].sort();
   const rand = mulberry32(ctx.seed ^ 0x9e3779b9);
   const out: Map<string, number>[] = [];
