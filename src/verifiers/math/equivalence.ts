@@ -303,6 +303,10 @@ function settle(a: Ast, ctx: Ctx): Settled | undefined {
   let ops = a.ops;
   let approx: Ast | undefined;
   const k = ops.indexOf('~');
+  if (k === 0 && isLabel(items[0]!) && variables(items[0]!).size > 0) {
+    // `x \\approx 0.3`: only an approximate value is given; it is the answer (a decimal, so with tolerance)
+    return items.length === 2 ? { main: items[1]! } : { main: a };
+  }
   if (k >= 0) {
     const before = items[k]!;
     for (let j = k + 1; j < items.length; j++) {
@@ -358,6 +362,9 @@ function roundingOf(approx: Ast, value: Ast): boolean {
       Math.abs(d) <= 0.5 * unit + slack || (Math.sign(d) === Math.sign(v[0]) && Math.abs(d) < unit + slack)
     );
   }
+  // an integer written after \\approx (`\\pi \\approx 3`) is a rounding to units
+  if (approx.t === 'num' || (approx.t === 'neg' && approx.a.t === 'num'))
+    return Math.abs(v[1]) < 1e-12 && Math.abs(v[0] - r[0]) <= 0.5 + 1e-9;
   return close(v, r, 1e-2, 0);
 }
 

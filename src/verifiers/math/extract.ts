@@ -492,8 +492,10 @@ export function extractDetailed(
   if (sources.includes('whole')) {
     const t = text.trim();
     if (t.length <= BARE_ANSWER && isBareAnswer(t)) return done(t, 'whole');
-    // "Option B", "Choice (C)": a response that only names an option
-    const option = /^(?:option|choice)\s*:?\s*(\(?[A-J]\)?)\.?$/i.exec(t.slice(0, 40));
+    // "Option B", "Choice (C)": a response whose last line only names an option
+    const option = /^(?:option|choice)\s*:?\s*(\(?[A-J]\)?)\.?$/i.exec(
+      t.slice(t.lastIndexOf('\n') + 1).slice(0, 40),
+    );
     if (option) return done(option[1]!, 'whole');
   }
   const claim = lastClaim(text, sources);

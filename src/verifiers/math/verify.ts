@@ -79,7 +79,11 @@ function labelledChoice(text: string): { letter: string; rest: string } | undefi
   if (text.length > 400) return undefined;
   const t = unwrapText(text);
   const m = /^\(([A-J])\)\s*(.*)$/s.exec(t) ?? /^([A-J])(?:[.:)](?:\s+(.*))?)?$/s.exec(t);
-  return m ? { letter: m[1]!, rest: (m[2] ?? '').trim() } : undefined;
+  if (!m) return undefined;
+  const rest = (m[2] ?? '').trim();
+  // "(A) and (B)", "B. C.": naming several options is a candidate listing, not a choice
+  if (/\([A-J]\)|^[A-J](?:[.:),\s]|$)|\b(?:or|and)\b/.test(rest)) return undefined;
+  return { letter: m[1]!, rest };
 }
 
 function compareValues(gold: ParsedAnswer, pred: ParsedAnswer, opts: EquivalenceOptions): Verdict {

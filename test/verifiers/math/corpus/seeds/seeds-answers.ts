@@ -134,6 +134,14 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 3: labelled answers whose label is not one variable
   labelled_answers: [
+    ['5', 'x + y = 5', false, 'a sum is not a label: an equation is not a value'],
+    ['5', 'f(5) = 3', false, 'the label holds the 5, the value is 3'],
+    ['3', 'f(5) = 3', true, 'function value at 5'],
+    ['(x, y) = (1, -2)', '(1,-2)', true, 'point label'],
+    ['\\overline{AB} = 5', '5', true, 'overlined segment label'],
+    ['a:b:c = 1:2:3', '2:4:6', true, 'three-term ratio label'],
+    ['x = 1, y = 2, z = 3', '(1,3,2)', false, 'coordinates permuted'],
+    ['m\\angle A = 40^\\circ', '40', true, 'measure-of-angle label'],
     ['(m,n)=(4,7)', '(4,7)', true, 'tuple label on the gold'],
     ['(4,7)', '(m,n)=(4,7)', true, 'tuple label on the prediction'],
     ['(m,n)=(4,7)', '(7,4)', false, 'order of an ordered pair matters'],
@@ -181,6 +189,12 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 4: equations and relations kept whole; chains; relation and interval; equations up to a factor
   equations_relations: [
+    ['10', '5 + 5 = 10', true, 'a true arithmetic equation gives its result'],
+    ['11', '2 \\times 5 = 11', false, 'a false arithmetic equation matches nothing'],
+    ['x^2', 'x \\cdot x = x^2', true, 'identity written as an equation labelled by a product'],
+    ['(x-1)^2+(y+2)^2=9', 'x^2-2x+y^2+4y-4=0', true, 'circle expanded'],
+    ['(x-1)^2+(y+2)^2=9', 'x^2-2x+y^2+4y-3=0', false, 'circle with another radius'],
+    ['x \\in (2, 5)', '2 < x < 5', true, 'membership against a chain'],
     ['3x-y+4=0', 'y = 3x + 4', true, 'the same line solved for y'],
     ['3x-y+4=0', 'y = 3x - 4', false, 'different intercept'],
     ['3x-y+4=0', '3x + 4', false, 'an expression is not the equation of a line'],
@@ -232,6 +246,13 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 5: an exact answer with its decimal approximation, and ratios
   approx_ratios: [
+    ['0.22', '\\frac{2}{9} \\approx 0.22', true, 'decimal gold matched by the stated rounding'],
+    ['0.5', '\\frac{1}{3} \\approx 0.5', false, 'a rounding that contradicts the exact part'],
+    ['0.3', 'x \\approx 0.3', true, 'only an approximate value is given'],
+    ['\\frac{2}{9}', 'x \\approx 0.22', false, 'an approximate value is not the exact answer'],
+    ['\\pi', '\\pi \\approx 3', true, 'a rounding to units'],
+    ['\\pi', '\\pi \\approx 4', false, 'four is not pi rounded'],
+    ['\\frac{1}{2}', '1:2', true, 'ratio as its quotient'],
     ['\\frac{\\sqrt5}{5}', '\\frac{\\sqrt5}{5} \\approx 0.447', true, 'exact value followed by its rounding'],
     [
       '\\frac{\\sqrt5}{5}',
@@ -342,6 +363,12 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 10: text-wrapped symbols and multiple-choice letters
   text_choices: [
+    ['A', 'A = 5', false, 'a letter in an equation is a variable, not a choice'],
+    ['E', 'e', false, 'Euler number is not option E'],
+    ['C', 'C: 12', true, 'letter with its option text'],
+    ['I', 'i', false, 'imaginary unit is not option I'],
+    ['A', '(A) \\text{ and } (B)', false, 'two options named'],
+    ['B', 'A, B', false, 'two letters listed'],
     ['\\text{e}^3', 'e^3', true, "e in \\text is Euler's number"],
     ['\\text{e}^3', 'e^2', false, 'wrong power'],
     ['\\mathrm{e}^{2}', 'e^2', true, 'e in \\mathrm'],

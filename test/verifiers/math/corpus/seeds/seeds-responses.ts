@@ -9,6 +9,18 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
   // kind 1: the bare-number fallback must not read a number from inside a word, a command, a fraction, a
   // decimal or a list; and a response that is only an answer is that answer
   bare_number_fallback: [
+    ['8', 'The ratio is \\frac{3}{8}', false, 'a denominator after a copula'],
+    ['3', 'x = \\sqrt{3}', false, 'under a root in an unmarked formula'],
+    ['4', 'Fe3O4 is magnetite', false, 'digits inside a chemical formula'],
+    ['0.3', 'The probability is .3', true, 'leading-dot decimal'],
+    ['3', 'The probability is .3', false, 'a decimal is not its digit'],
+    ['5', '\\boxed{1,5}', false, 'a list of two numbers'],
+    ['500', '\\boxed{1,500}', false, 'thousands: 1500 is not 500'],
+    ['2', 'H2O', false, 'a formula alone'],
+    ['7', 'See equation (7) for details.', false, 'an equation number in parentheses'],
+    ['-7', '-7', true, 'a negative number alone'],
+    ['C', '(C)', true, 'a letter in parentheses alone'],
+    ['B', 'Option B', true, 'a response that only names an option'],
     ['6', 'So the probability is \\frac{5}{6}.', false, 'the 6 is a denominator'],
     ['\\frac{5}{6}', 'So the probability is \\frac{5}{6}.', true, 'bare LaTeX after "is" is the answer'],
     ['5', 'The area equals 2\\sqrt{5}', false, 'the 5 is under a root'],
@@ -60,6 +72,34 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 7: finding the answer in long responses
   long_responses: [
+    ['42', 'The final answer is: $\\boxed{42}$', true, 'phrase wrapping a box'],
+    ['42', '**Final answer:** 42', true, 'bold final-answer label'],
+    [
+      '42',
+      'Therefore, the answer is $\\boxed{42}$.\n\nI hope this helps!',
+      true,
+      'closing pleasantry after the box',
+    ],
+    ['9', 'So there are 9 ways.', true, 'count in the last sentence'],
+    [
+      '300',
+      'the total number is 300. Let me double-check: 100 + 200 = 300, so 300 is correct.',
+      true,
+      'verification restates the answer',
+    ],
+    ['12', 'The answer: 12', true, 'answer with a colon'],
+    ['5', 'The answer is not 5.', false, 'a denial'],
+    ['12', 'We have 12 apples. Eating 3 leaves 9.', false, 'the starting amount, not the result'],
+    ['9', 'The answer is between 9 and 10.', false, 'a range is not the value'],
+    ['12', '\\boxed{12}. Note that the answer is 12 only for n = 3.', true, 'a restatement after the box'],
+    [
+      '12',
+      '\\boxed{12}. The answer is in square meters.',
+      true,
+      'a remark without a value does not override the box',
+    ],
+    ['D', 'The answer is **(D) 40**.', true, 'bold option with value'],
+    ['50', 'The answer is **(D) 40**.', false, 'another value'],
     [
       '27',
       'Final Answer: The number of diagonals of $PQRSTUVWX$ is 27.',
@@ -196,6 +236,9 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 8: currency signs are not math delimiters
   currency: [
+    ['3.5', 'It costs $3.50.', true, 'a price with cents'],
+    ['25', 'Each item is $12.50, so two items cost $25.', true, 'total after a unit price'],
+    ['12.5', 'Each item is $12.50, so two items cost $25.', false, 'the unit price'],
     ['9', 'He paid $4 for juice and $5 for bread, so 9 dollars in all.', true, 'dollar signs are prices'],
     ['4', 'He paid $4 for juice and $5 for bread, so 9 dollars in all.', false, 'the first price'],
     ['9', 'She had \\$12 and spent \\$3, leaving \\$9.', true, 'escaped dollar signs'],
