@@ -299,6 +299,11 @@ interface Settled {
  */
 function settle(a: Ast, ctx: Ctx): Settled | undefined {
   if (a.t !== 'rel') return { main: a };
+  if (a.ops.length === 1 && a.ops[0] === '=' && isLabel(a.items[1]!) && !isLabel(a.items[0]!)) {
+    // `3 = x`: an assignment written the other way round
+    if (variables(a.items[0]!).size === 0 && variables(a.items[1]!).size > 0)
+      return settle({ t: 'rel', ops: ['='], items: [a.items[1]!, a.items[0]!] }, ctx);
+  }
   let items = a.items;
   let ops = a.ops;
   let approx: Ast | undefined;

@@ -221,6 +221,9 @@ export function tokenize(input: string): Tok[] {
       } else if (FUNCTIONS.has(name)) push({ k: 'fn', s: name });
       else if (GREEK.has(name)) push({ k: 'id', s: name });
       else if (name === 'colon') push({ k: 'op', s: ':' });
+      else if (name === 'lbrace' || name === 'rbrace')
+        push({ k: 'op', s: name === 'lbrace' ? '\\{' : '\\}' });
+      else if (name === 'lbrack' || name === 'rbrack') push({ k: 'op', s: name === 'lbrack' ? '[' : ']' });
       else if (name === 'vert' || name === 'lvert' || name === 'rvert') push({ k: 'op', s: '|' });
       else {
         // a command glued to the letters after it (`\pix`, `\cdotx`): the known command, then the letters

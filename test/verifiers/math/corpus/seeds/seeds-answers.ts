@@ -10,6 +10,10 @@ export type Seed = [gold: string, pred: string, expected: boolean, note: string]
 export const ANSWER_SEEDS: Record<string, Seed[]> = {
   // kind 2: the reference is a solution, a sentence or several boxes (its answer is compared, never the prose)
   reference_shapes: [
+    ['The answer is $\\boxed{5}$ dollars.', '5', true, 'box inside a sentence with a unit'],
+    ['Therefore, the solution is x=2.', 'x=2', true, 'gold sentence without a box'],
+    ['Therefore, the solution is x=2.', '3', false, 'gold sentence, wrong value'],
+    ['Working it out gives 18 dollars.\n#### $18', '18', true, 'GSM8K line with a dollar sign'],
     [
       'Counting cases gives $\\boxed{\\frac{3}{7}}$.',
       '\\frac37',
@@ -134,6 +138,8 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 3: labelled answers whose label is not one variable
   labelled_answers: [
+    ['3', '3 = x', true, 'an assignment written the other way round'],
+    ['4', '3 = x', false, 'reversed assignment with another value'],
     ['5', 'x + y = 5', false, 'a sum is not a label: an equation is not a value'],
     ['5', 'f(5) = 3', false, 'the label holds the 5, the value is 3'],
     ['3', 'f(5) = 3', true, 'function value at 5'],
@@ -189,6 +195,10 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 4: equations and relations kept whole; chains; relation and interval; equations up to a factor
   equations_relations: [
+    ['x \\geq 2', '[2, \\infty)', true, 'closed ray'],
+    ['-2<x<2', '|x|<2', true, 'absolute-value inequality sampled against a chain'],
+    ['x \\leq -1 \\text{ or } x \\geq 1', '(-\\infty,-1]\\cup[1,\\infty)', true, 'closed rays as a union'],
+    ['x \\leq -1 \\text{ or } x \\geq 1', '(-\\infty,-1)\\cup(1,\\infty)', false, 'open rays'],
     ['10', '5 + 5 = 10', true, 'a true arithmetic equation gives its result'],
     ['11', '2 \\times 5 = 11', false, 'a false arithmetic equation matches nothing'],
     ['x^2', 'x \\cdot x = x^2', true, 'identity written as an equation labelled by a product'],
@@ -319,6 +329,8 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 6: number formats
   number_formats: [
+    ['1234567', '1{,}234{,}567', true, 'braced commas, millions'],
+    ['12345.67', '12\\,345.67', true, 'thin-space thousands with decimals'],
     ['48217', '48,\\!217', true, 'thousands comma with a negative thin space'],
     ['48217', '48{,}217', true, 'braced comma'],
     ['48217', '48\\,217', true, 'thin-space thousands'],
@@ -457,6 +469,11 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 12: LaTeX clean-up
   latex_cleanup: [
+    ['\\{1, 2\\}', '\\lbrace 1, 2 \\rbrace', true, 'lbrace and rbrace'],
+    ['\\{1, 2\\}', '\\{1,\\ 2\\}', true, 'LaTeX space in a set'],
+    ['5', '5~\\text{cm}', true, 'tie before a unit'],
+    ['[1,3]', 'x\\in\\left[1,3\\right]', true, 'membership with sized brackets'],
+    ['12', '12 \\text{ meters per second}', true, 'unit of three words'],
     ['a = 2,\\ b = 9', '2, 9', true, 'LaTeX space after a comma'],
     ['\\left. 3 \\right.', '3', true, 'invisible delimiters'],
     ['\\left( \\frac{1}{2}, 3 \\right)', '(0.5, 3)', true, '\\left( \\right)'],
