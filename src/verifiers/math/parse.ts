@@ -116,25 +116,23 @@ class Parser {
 
   /** `5 : 3`, `a:b:c`: a ratio (compared up to a common factor). */
   private parseRatio(): Ast {
-    const first = this.parseUnion();
-    if (!this.isOp(':')) return first;
-    const args = [first];
-    while (this.isOp(':')) {
-      this.pos++;
-      args.push(this.parseUnion());
-    }
-    return { t: 'fn', name: 'ratio', args };
+    const args = this.parseJoined(() => this.isOp(':'), () => this.parseUnion());
+    return args.length > 1 ? { t: 'fn', name: 'ratio', args } : args[0]!;
   }
 
   private parseUnion(): Ast {
-    const first = this.parseAdditive();
-    if (!this.isCmd('cup')) return first;
-    const items = [first];
-    while (this.isCmd('cup')) {
+    const items = this.parseJoined(() => this.isCmd('cup'), () => this.parseAdditive());
+    return items.length > 1 ? { t: 'union', items } : items[0]!;
+  }
+
+  /** `a SEP b SEP c`: the operands of a separator that joins, not nests. */
+  private parseJoined(atSeparator: () => boolean, operand: () => Ast): Ast[] {
+    const items = [operand()];
+    while (atSeparator()) {
       this.pos++;
-      items.push(this.parseAdditive());
+      items.push(operand());
     }
-    return { t: 'union', items };
+    return items;
   }
 
   private parseAdditive(): Ast {
