@@ -116,12 +116,18 @@ class Parser {
 
   /** `5 : 3`, `a:b:c`: a ratio (compared up to a common factor). */
   private parseRatio(): Ast {
-    const args = this.parseJoined(() => this.isOp(':'), () => this.parseUnion());
+    const args = this.parseJoined(
+      () => this.isOp(':'),
+      () => this.parseUnion(),
+    );
     return args.length > 1 ? { t: 'fn', name: 'ratio', args } : args[0]!;
   }
 
   private parseUnion(): Ast {
-    const items = this.parseJoined(() => this.isCmd('cup'), () => this.parseAdditive());
+    const items = this.parseJoined(
+      () => this.isCmd('cup'),
+      () => this.parseAdditive(),
+    );
     return items.length > 1 ? { t: 'union', items } : items[0]!;
   }
 
