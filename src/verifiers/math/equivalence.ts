@@ -528,7 +528,9 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
   if (agree < 3) return { equal: false, rule: 'too few points in the domain' };
   // Floats agree. Where both sides are exact (rational coefficients at the rational points), the tolerance
   // must not absorb a tiny difference such as `(x+1)^2 + 10^{-12}` against `x^2 + 2x + 1`: compare exactly.
-  if (!decimal) {
+  // With decimals the tolerance stands for rounding (`0.333333x` = `x/3`), but a decimal literal smaller
+  // than the tolerance itself (`+ 0.000000000001`) is no rounding of anything: then too, exactly.
+  if (!decimal || tinyDecimal(g, ctx.relTol) || tinyDecimal(p, ctx.relTol)) {
     for (const pt of pts) {
       const at = exactPoint(pt);
       const ea = exact(g, at);
@@ -537,6 +539,27 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
     }
   }
   return { equal: true, rule: 'random points' };
+}
+
+/** True when the tree holds a non-zero decimal literal no larger than `tol` (a perturbation, not a rounding). */
+function tinyDecimal(a: Ast, tol: number): boolean {
+  switch (a.t) {
+    case 'num':
+      return a.dec && a.v.n !== 0n && Math.abs(Q.toNumber(a.v)) <= tol;
+    case 'neg':
+      return tinyDecimal(a.a, tol);
+    case 'fn':
+      return a.args.some((x) => tinyDecimal(x, tol));
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return tinyDecimal(a.a, tol) || tinyDecimal(a.b, tol);
+    default:
+      return false;
+  }
 }
 
 /** `p` is a decimal literal equal to `g` rounded to the decimal's own digits (option allowRounded; either side). */

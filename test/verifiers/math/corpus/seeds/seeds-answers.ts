@@ -520,6 +520,17 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 13: near-identity
   near_identity: [
+    [
+      'x^2+2x+1',
+      '(x+1)^2+0.000000000001',
+      false,
+      'a decimal smaller than the tolerance is a perturbation, not a rounding',
+    ],
+    ['x^2+2x+1', '(x+1)^2+1e-12', false, 'the same in e notation'],
+    ['x^2+2x+1', '(x+1)^2-0.0000001x', false, 'a tiny decimal coefficient'],
+    ['\\frac{x}{3}', '0.3333333x', true, 'a decimal coefficient within the tolerance is a rounding'],
+    ['x+\\frac{1}{3}', 'x+0.3333333', true, 'a rounded decimal constant'],
+    ['0.000001x', '10^{-6}x', true, 'a small decimal equal exactly'],
     ['x^2+2x+1', '(x+1)^2+10^{-12}', false, 'a tiny constant is a different polynomial'],
     ['x^2+2x+1', '(x+1)^2', true, 'factored square'],
     ['x^2+2x+1', '(x+1)^2+\\frac{1}{10^{15}}', false, 'tiny fraction'],
