@@ -210,10 +210,16 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
   const ps = settle(dropWords(predIn), ctx);
   if (!gs || !ps) return { equal: false, rule: 'a chain or approximation that contradicts itself' };
   const v = settled(gs.main, ps.main, ctx);
-  if (v.equal || !ps.approx || !hasDecimal(gs.main)) return v;
-  // a decimal gold against `\\frac{\\sqrt5}{5} \\approx 0.447`: the stated rounding is what was asked for
-  const a = settled(gs.main, ps.approx, ctx);
-  return a.equal ? { equal: true, rule: `${a.rule} (approximation)` } : v;
+  if (v.equal) return v;
+  // a decimal gold against `\\frac{\\sqrt5}{5} \\approx 0.447`: the stated rounding is what was asked for;
+  // and the other way, a gold that states its own rounding (`\\frac29 \\approx 0.22`) accepts that decimal
+  const a =
+    ps.approx && hasDecimal(gs.main)
+      ? settled(gs.main, ps.approx, ctx)
+      : gs.approx && hasDecimal(ps.main)
+        ? settled(gs.approx, ps.main, ctx)
+        : undefined;
+  return a?.equal ? { equal: true, rule: `${a.rule} (approximation)` } : v;
 }
 
 function settled(g: Ast, p: Ast, ctx: Ctx): Verdict {

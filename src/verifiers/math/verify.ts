@@ -49,16 +49,23 @@ export function compareParsed(
   pred: ParsedAnswer,
   opts: EquivalenceOptions = DEFAULT_EQUIVALENCE,
 ): Verdict {
-  const letter = choiceLetter(gold.text);
   const labelled = labelledChoice(pred.text);
+  // an AMC gold may carry its option's value (`\\textbf{(C) }12`): its letter decides against a letter
+  const letter = choiceLetter(gold.text) ?? (labelled ? labelledChoice(gold.text)?.letter : undefined);
   // multiple choice (AMC, GPQA, MMLU-Pro): a letter gold is matched by the letter the prediction picks,
   // `\\text{(D) } 40` and `D.` alike; the option's text after the letter is not judged
   if (letter && labelled) return { equal: labelled.letter === letter, rule: 'choice letter' };
   const v = compareValues(gold, pred, opts);
-  if (v.equal || letter || !labelled?.rest) return v;
-  // a value gold against `(D) 40`: the value after the option's letter
-  const w = compareValues(gold, parseMath(labelled.rest), opts);
-  return w.equal ? { equal: true, rule: `${w.rule} (after the option letter)` } : v;
+  if (v.equal) return v;
+  // a value against an option with its value (`(D) 40` either side): the value after the option's letter
+  const goldOption = labelled ? undefined : labelledChoice(gold.text);
+  const w =
+    !letter && labelled?.rest
+      ? compareValues(gold, parseMath(labelled.rest), opts)
+      : goldOption?.rest
+        ? compareValues(parseMath(goldOption.rest), pred, opts)
+        : undefined;
+  return w?.equal ? { equal: true, rule: `${w.rule} (after the option letter)` } : v;
 }
 
 /** Formatting that wraps a choice letter: `\\text{(B)}`, `\\textbf{B}`, `**B**`. */

@@ -256,6 +256,9 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 5: an exact answer with its decimal approximation, and ratios
   approx_ratios: [
+    ['\\frac{2}{9} \\approx 0.22', '\\frac29', true, 'gold with its own rounding: the exact value'],
+    ['\\frac{2}{9} \\approx 0.22', '0.22', true, 'gold with its own rounding: that rounding'],
+    ['\\frac{2}{9} \\approx 0.22', '0.23', false, 'gold with its own rounding: another decimal'],
     ['0.22', '\\frac{2}{9} \\approx 0.22', true, 'decimal gold matched by the stated rounding'],
     ['0.5', '\\frac{1}{3} \\approx 0.5', false, 'a rounding that contradicts the exact part'],
     ['0.3', 'x \\approx 0.3', true, 'only an approximate value is given'],
@@ -375,6 +378,10 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 10: text-wrapped symbols and multiple-choice letters
   text_choices: [
+    ['\\textbf{(C) }12', 'C', true, 'AMC gold with its value: the letter decides'],
+    ['\\textbf{(C) }12', 'B', false, 'AMC gold with its value: another letter'],
+    ['\\textbf{(C) }12', '12', true, 'AMC gold with its value: the value matches'],
+    ['\\textbf{(C) }12', '13', false, 'AMC gold with its value: another value'],
     ['A', 'A = 5', false, 'a letter in an equation is a variable, not a choice'],
     ['E', 'e', false, 'Euler number is not option E'],
     ['C', 'C: 12', true, 'letter with its option text'],

@@ -72,6 +72,12 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 7: finding the answer in long responses
   long_responses: [
+    ['310', 'The answer is **310**.', true, 'bold after the phrase'],
+    ['310', 'The final answer is 310 dollars.', true, 'unit after the phrase'],
+    ['310', 'Thus, 310 is the answer.', true, 'answer stated before the word answer'],
+    ['310', 'So the answer would be 310.', true, 'no marker phrase: the stated value'],
+    ['310', 'ANSWER: 310', true, 'upper-case label'],
+    ['\\frac{7}{2}', 'Hence the required sum equals $\\frac{7}{2}$.', true, 'formula after equals'],
     ['42', 'The final answer is: $\\boxed{42}$', true, 'phrase wrapping a box'],
     ['42', '**Final answer:** 42', true, 'bold final-answer label'],
     [
@@ -236,6 +242,7 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 8: currency signs are not math delimiters
   currency: [
+    ['12.5', 'He spent $\\$12.50$ in total.', true, 'escaped dollar inside math'],
     ['3.5', 'It costs $3.50.', true, 'a price with cents'],
     ['25', 'Each item is $12.50, so two items cost $25.', true, 'total after a unit price'],
     ['12.5', 'Each item is $12.50, so two items cost $25.', false, 'the unit price'],
@@ -291,6 +298,12 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 9: answers boxed one by one against a set or a list
   boxed_one_by_one: [
+    [
+      '-2, 3',
+      'The solutions are $\\boxed{x=-2}$ and $\\boxed{x=3}$.',
+      true,
+      'assignments boxed apart against a list',
+    ],
     ['\\{2,5,7\\}', '\\boxed{2}, \\boxed{5}, \\boxed{7}', true, 'three boxes against a set'],
     ['\\{2,5,7\\}', '\\boxed{7}, \\boxed{5}, \\boxed{2}', true, 'any order for a set'],
     ['\\{2,5,7\\}', '\\boxed{2}, \\boxed{5}', false, 'a missing member'],
