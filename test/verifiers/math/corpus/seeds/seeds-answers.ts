@@ -256,6 +256,14 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 5: an exact answer with its decimal approximation, and ratios
   approx_ratios: [
+    [
+      '0.45',
+      '\\frac{\\sqrt5}{5} \\approx 0.45',
+      true,
+      'decimal gold matched by a consistent two-digit rounding',
+    ],
+    ['0.45', '0.4 \\approx 0.45', false, 'an approximation inconsistent with its value'],
+    ['3.14', '\\pi \\approx 3.14', true, 'decimal gold: pi with its rounding'],
     ['\\frac{2}{9} \\approx 0.22', '\\frac29', true, 'gold with its own rounding: the exact value'],
     ['\\frac{2}{9} \\approx 0.22', '0.22', true, 'gold with its own rounding: that rounding'],
     ['\\frac{2}{9} \\approx 0.22', '0.23', false, 'gold with its own rounding: another decimal'],
@@ -378,6 +386,10 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 10: text-wrapped symbols and multiple-choice letters
   text_choices: [
+    ['No', '\\text{No}', true, 'the word No (not N times o)'],
+    ['No', '\\text{Yes}', false, 'yes is not no'],
+    ['(2,3) and (3,2)', '(3,2), (2,3)', true, 'Omni-MATH style list with and'],
+    ['(2,3) and (3,2)', '(2,3)', false, 'one of two solutions'],
     ['\\textbf{(C) }12', 'C', true, 'AMC gold with its value: the letter decides'],
     ['\\textbf{(C) }12', 'B', false, 'AMC gold with its value: another letter'],
     ['\\textbf{(C) }12', '12', true, 'AMC gold with its value: the value matches'],
