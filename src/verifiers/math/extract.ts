@@ -240,6 +240,9 @@ function numberAt(s: string, i: number): string | undefined {
 const NUMBER_AT =
   /^[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)(?:\/\d+)?/;
 
+/** What joins the members of a list of numbers: a comma (then maybe "and"/"or"), or "and"/"or". */
+const LIST_LINK = /^(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)(?=[-+−]?\.?\d)/;
+
 const PROSE_WORD = /(?:^|[^\\a-zA-Z])[a-zA-Z]{3,}/g;
 
 /**
@@ -395,8 +398,21 @@ function candidateIn(
       if ((c === '-' || c === '+' || c === '−') && !/[\d.]/.test(text[i + 1] ?? '')) continue;
       const n = numberAt(text.slice(0, to), i);
       if (n !== undefined) {
-        consider(i, n, 'number');
-        i += n.length - 1;
+        // "3, 4, and 5": numbers in a list are read as the list, never as its last member
+        let end = i + n.length;
+        let list = n;
+        for (
+          let m = LIST_LINK.exec(text.slice(end, end + 12));
+          m;
+          m = LIST_LINK.exec(text.slice(end, end + 12))
+        ) {
+          const next = numberAt(text.slice(0, to), end + m[0].length);
+          if (next === undefined) break;
+          list += `, ${next}`;
+          end += m[0].length + next.length;
+        }
+        consider(i, list, 'number');
+        i = end - 1;
       }
     }
   }

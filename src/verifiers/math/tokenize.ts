@@ -195,7 +195,8 @@ export function tokenize(input: string): Tok[] {
       } else if (PLAIN_FUNCTIONS.has(run)) push({ k: 'fn', s: run });
       else if (run === 'pi') push({ k: 'cmd', s: 'pi' });
       else if (run === 'or' || run === 'and') push({ k: 'op', s: ',' });
-      else if (run.toLowerCase() === 'no') push({ k: 'word', s: run }); // the answer "No", not N·o
+      else if (run.toLowerCase() === 'no')
+        push({ k: 'word', s: run }); // the answer "No", not N·o
       else if (run.length >= 3 || !/^[a-z]+$/i.test(run)) push({ k: 'word', s: run });
       else for (const ch of run) push({ k: 'id', s: ch }); // `xy` is x·y
       continue;

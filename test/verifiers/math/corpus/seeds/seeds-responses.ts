@@ -9,6 +9,11 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
   // kind 1: the bare-number fallback must not read a number from inside a word, a command, a fraction, a
   // decimal or a list; and a response that is only an answer is that answer
   bare_number_fallback: [
+    ['5', 'We get 3, 4, and 5 as the sides.', false, 'the last member of a comma list'],
+    ['3, 4, 5', 'We get 3, 4, and 5 as the sides.', true, 'a comma list read whole'],
+    ['2', 'The roots are 1 and 2.', false, 'the last of two roots'],
+    ['1, 2', 'The roots are 1 and 2.', true, 'two roots read together'],
+    ['4', 'Hence 4.', true, 'a short conclusion'],
     ['8', 'The ratio is \\frac{3}{8}', false, 'a denominator after a copula'],
     ['3', 'x = \\sqrt{3}', false, 'under a root in an unmarked formula'],
     ['4', 'Fe3O4 is magnetite', false, 'digits inside a chemical formula'],
