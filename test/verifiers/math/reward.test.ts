@@ -22,7 +22,8 @@ describe('extraction stage', () => {
     expect(extractDetailed('so $4$, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
     expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '4', from: 'bold' });
     expect(extractDetailed('so **4** and 9')).toMatchObject({ answer: '4', from: 'bold' });
-    expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '9', from: 'number' });
+    expect(extractDetailed('so 4, then 9')).toMatchObject({ answer: '9', from: 'number' });
+    expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '4, 9', from: 'number' });
   });
 
   it('follows a configured source order and reports every distinct boxed answer', () => {
