@@ -275,7 +275,7 @@ function settled(g: Ast, p: Ast, ctx: Ctx): Verdict {
  * `P(2)`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
  * (`(m, n)`), a ratio of labels (`a:b`) or a word (`\\text{Area}`).
  */
-export function isLabel(a: Ast): boolean {
+function isLabel(a: Ast): boolean {
   switch (a.t) {
     case 'sym':
     case 'word':
