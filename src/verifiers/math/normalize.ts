@@ -18,6 +18,8 @@ const DEGREES = /\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g;
 const TRIG = /\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])/;
 const DEGREE_ANGLE = /(\d+(?:\.\d+)?)\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°)/g;
 const PERCENT = /\\%|%/g;
+/** A lead-in in \\text before the value: `\\text{The answer is } 5`, `\\text{Answer: } 5`. */
+const LEAD_IN = /^\\text\s*\{[^{}]{0,60}?(?:\bis|:|=)\s*\}\s*/i;
 const DOLLAR = /\\\$|\$/g;
 const CURRENCY = /[€£¥₹]|\\(?:euro|pounds|yen)\b/g;
 const FRAC_ALIASES = /\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])/g;
@@ -80,6 +82,7 @@ function closesAtEnd(t: string, open: number): boolean {
 export function cleanAnswer(raw: string): Cleaned {
   let s = stripDelimiters(raw);
   s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
+  s = s.replace(LEAD_IN, ''); // \text{The answer is } 5
   s = s.replace(INVISIBLE, '').replace(GROUP_SEPARATOR, '$1,');
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
   if (TRIG.test(s)) s = s.replace(DEGREE_ANGLE, '($1\\pi/180)'); // \cos 60^\circ: degrees inside trig are radians

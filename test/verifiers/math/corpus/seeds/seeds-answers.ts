@@ -386,6 +386,9 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 10: text-wrapped symbols and multiple-choice letters
   text_choices: [
+    ['A', '(A) \\frac{1}{2}', true, 'option letter with a formula'],
+    ['\\frac{1}{2}', '(A) \\frac{1}{2}', true, 'the value after the option letter'],
+    ['B', '(A) \\frac{1}{2}', false, 'another option'],
     ['No', '\\text{No}', true, 'the word No (not N times o)'],
     ['No', '\\text{Yes}', false, 'yes is not no'],
     ['(2,3) and (3,2)', '(3,2), (2,3)', true, 'Omni-MATH style list with and'],
@@ -488,6 +491,10 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 12: LaTeX clean-up
   latex_cleanup: [
+    ['5', '\\text{The answer is } 5', true, 'a lead-in in text before the value'],
+    ['5', '\\text{Answer: } 5', true, 'an answer label in text'],
+    ['5', '\\text{Answer: } 6', false, 'a lead-in before another value'],
+    ['5', '\\text{x is not } 5', false, 'a denial is not a lead-in'],
     ['\\{1, 2\\}', '\\lbrace 1, 2 \\rbrace', true, 'lbrace and rbrace'],
     ['\\{1, 2\\}', '\\{1,\\ 2\\}', true, 'LaTeX space in a set'],
     ['5', '5~\\text{cm}', true, 'tie before a unit'],

@@ -77,6 +77,21 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
 
   // kind 7: finding the answer in long responses
   long_responses: [
+    ['5', '**Answer**: 5', true, 'bold label then a colon'],
+    [
+      '3',
+      'To solve, we note $x^2 = 9$.\n\n1. **Step**: so $x = 3$ since $x>0$.\n\n### Final Answer\nThe value of $x$ is $\\boxed{3}$.',
+      true,
+      'markdown steps, then a boxed final answer',
+    ],
+    [
+      '-3',
+      'To solve, we note $x^2 = 9$.\n\n1. **Step**: so $x = 3$ since $x>0$.\n\n### Final Answer\nThe value of $x$ is $\\boxed{3}$.',
+      false,
+      'the other root of the working',
+    ],
+    ['0.5', '\\boxed{\\frac{1}{2}} or equivalently \\boxed{0.5}', true, 'the same value boxed in two forms'],
+    ['5', 'Therefore, the final answer is: $\\boxed{5}$. I hope it is correct.', true, 'Qwen style closing'],
     ['310', 'The answer is **310**.', true, 'bold after the phrase'],
     ['310', 'The final answer is 310 dollars.', true, 'unit after the phrase'],
     ['310', 'Thus, 310 is the answer.', true, 'answer stated before the word answer'],
