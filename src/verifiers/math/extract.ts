@@ -118,6 +118,13 @@ const ANSWER_LINK = /^\**\s{0,3}(?:is\b|:)/i;
 /** How many occurrences of "answer" not followed by "is"/":" are skipped before giving up (bounds the work). */
 const MAX_ANSWER_WORDS = 64;
 
+/** Is `at` inside a `\\text{…}` opened at most 24 characters before (`\\boxed{\\text{The answer is } 5}`)? */
+function insideText(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 24), at);
+  const open = before.lastIndexOf('\\text{');
+  return open >= 0 && !before.includes('}', open);
+}
+
 /** Index just past the last answer phrase, and where it starts; undefined when there is none. */
 function lastPhrase(text: string): { start: number; end: number } | undefined {
   let best: { start: number; end: number } | undefined;
@@ -127,7 +134,7 @@ function lastPhrase(text: string): { start: number; end: number } | undefined {
       const at = text.lastIndexOf(word, from);
       if (at < 0 || (best && at < best.start)) break;
       const link = ANSWER_LINK.exec(text.slice(at + 6, at + 16));
-      if (link) {
+      if (link && !insideText(text, at)) {
         best = { start: at, end: at + 6 + link[0].length };
         break;
       }
