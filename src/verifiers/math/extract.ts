@@ -38,6 +38,8 @@ export interface Extracted {
 
 interface Box {
   content: string;
+  /** Index of the `\\boxed` command. */
+  start: number;
   /** Index just past the box. */
   end: number;
 }
@@ -58,15 +60,35 @@ function boxesIn(text: string): Box[] {
     while (text[i] === ' ') i++;
     if (text[i] === '{') {
       const close = match ? match[i]! : closingBrace(text, i);
-      if (close > 0) out.push({ content: text.slice(i + 1, close).trim(), end: close + 1 });
+      if (close > 0) out.push({ content: text.slice(i + 1, close).trim(), start: at, end: close + 1 });
     } else if (/[0-9a-zA-Z]/.test(text[i] ?? '') && text[at + 6] === ' ') {
       // `\\boxed 5`: one token
       let j = i;
       while (j < text.length && /[0-9a-zA-Z.]/.test(text[j]!)) j++;
-      out.push({ content: text.slice(i, j).replace(/\.$/, ''), end: j });
+      out.push({ content: text.slice(i, j).replace(/\.$/, ''), start: at, end: j });
     }
   }
   return out;
+}
+
+/** Nothing but list separators between two boxes: spaces, `$`, `,`, `;`, "and", "or", `\\quad`. */
+const BOX_SEPARATOR = /^(?:\s|\$|,|;|\\[,;: ]|\\q?quad|\\text\s*\{\s*(?:and|or|,)\s*\}|\band\b|\bor\b)*$/;
+
+/**
+ * The last box, or, when boxes are listed together (`\\boxed{2}, \\boxed{5}, \\boxed{7}`, `\\boxed{2} and
+ * \\boxed{3}`), all of them as one answer: a list of boxes states several values, not its last one.
+ */
+function listedBoxes(text: string, boxes: Box[]): string {
+  let j = boxes.length - 1;
+  while (j > 0 && boxes[j]!.start - boxes[j - 1]!.end <= 40) {
+    if (!BOX_SEPARATOR.test(text.slice(boxes[j - 1]!.end, boxes[j]!.start))) break;
+    j--;
+  }
+  const listed = boxes
+    .slice(j)
+    .map((b) => b.content)
+    .filter(Boolean);
+  return listed.length > 1 ? listed.join(', ') : boxes.at(-1)!.content;
 }
 
 /** The contents of every complete \\boxed{…} / \\fbox{…}, in order, nested braces included. */
@@ -497,7 +519,7 @@ export function extractDetailed(
   const marked: { found: Found; from: Source }[] = [];
   const last = boxList.at(-1);
   if (sources.includes('boxed') && last?.content)
-    marked.push({ found: { answer: last.content, at: last.end }, from: 'boxed' });
+    marked.push({ found: { answer: listedBoxes(text, boxList), at: last.end }, from: 'boxed' });
   // a marker before the last box loses to it, so only the text after that box is searched (and it is short)
   const after = marked.length ? last!.end : 0;
   const region = after ? text.slice(after) : text;

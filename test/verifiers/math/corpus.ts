@@ -595,7 +595,8 @@ export const responses: Record<string, Case[]> = {
     ['2, 3', 'The roots are $\\boxed{3}$ and $\\boxed{2}$.', true],
     ['2, 3', 'Maybe $\\boxed{1}$, $\\boxed{2}$, $\\boxed{4}$.', false],
     ['2, 3', 'The roots are $\\boxed{2}$ and $\\boxed{2}$.', false],
-    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', true],
+    // boxes listed together are one answer of two values (issue 16): not the last one alone
+    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', false],
     [
       '3',
       'The answer is one of $\\boxed{1}$, $\\boxed{2}$, $\\boxed{3}$, $\\boxed{4}$, $\\boxed{5}$.',

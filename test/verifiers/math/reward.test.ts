@@ -27,7 +27,7 @@ describe('extraction stage', () => {
   });
 
   it('follows a configured source order and reports every distinct boxed answer', () => {
-    expect(extractDetailed('\\boxed{1} \\boxed{ 1 } \\boxed{2}')).toMatchObject({
+    expect(extractDetailed('\\boxed{1}, then \\boxed{ 1 }, then \\boxed{2}')).toMatchObject({
       answer: '2',
       distinctBoxed: 2,
     });
@@ -117,9 +117,15 @@ describe('the math reward', () => {
   });
 
   it('candidate listing: more than max_boxed different boxed answers scores 0', () => {
-    const many = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
+    const many = {
+      response: 'Try \\boxed{1}. No: \\boxed{2}. No: \\boxed{3}. No: \\boxed{4}. So \\boxed{5}',
+      reference: '5',
+    };
     expect(reward()(many, ctx())).toMatchObject({ score: 0, reason: expect.stringMatching(/candidate/) });
     expect(reward({ max_boxed: 0 })(many, ctx())).toMatchObject({ score: 1 });
+    // boxes listed together are one answer of several values, whatever max_boxed says
+    const listed = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
+    expect(reward({ max_boxed: 0 })(listed, ctx())).toMatchObject({ score: 0 });
     expect(reward()({ response: '\\boxed{5} and again \\boxed{5}', reference: '5' }, ctx())).toMatchObject({
       score: 1,
     });

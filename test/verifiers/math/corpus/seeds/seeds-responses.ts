@@ -344,7 +344,18 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
     ['\\{-2, 2\\}', '$x = \\boxed{2}$', false, 'only one sign'],
     ['\\{1, 3\\}', '\\boxed{1}\n\n\\boxed{3}', true, 'boxes on separate lines'],
     ['\\{1, 3\\}', '\\boxed{1}\n\n\\boxed{5}', false, 'wrong second box'],
-    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', true, 'a single gold: only the last box counts'],
+    [
+      '3',
+      'The roots are $\\boxed{2}$ and $\\boxed{3}$.',
+      false,
+      'boxes listed together are one answer of two values',
+    ],
+    [
+      '3',
+      'The smaller root is $\\boxed{2}$, so the larger one is $\\boxed{3}$.',
+      true,
+      'boxes apart in prose: the last one',
+    ],
     [
       '2',
       'The roots are $\\boxed{2}$ and $\\boxed{3}$.',
