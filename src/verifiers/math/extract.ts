@@ -563,7 +563,10 @@ export function referenceAnswer(raw: string): string {
   if (!raw.includes('\\boxed') && !raw.includes('\\fbox') && !raw.includes('####')) {
     // a sentence ("The answer is 17.") or a formula in $…$: its stated value; a bare answer stays as it is
     const sentenceLike = raw.includes('$') || proseWords(raw) >= 2;
-    return sentenceLike ? (extractDetailed(raw)?.answer ?? raw) : raw;
+    // a short sentence may state its value without a marker; in a long text without one, a guess would
+    // pick some number of the working, so only explicit markers count there
+    const sources = raw.length <= 300 ? SOURCES : (['answer_tag', 'phrase'] as const);
+    return sentenceLike ? (extractDetailed(raw, sources)?.answer ?? raw) : raw;
   }
   const boxes = allBoxed(raw).filter((b) => b.length > 0);
   if (boxes.length) {
