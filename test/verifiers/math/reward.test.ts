@@ -82,6 +82,17 @@ describe('the math reward', () => {
     }
   });
 
+  it('references as datasets ship them: only their answer is compared (issue 16, kind 2)', () => {
+    const r = (response: string, reference: string) => reward()({ response, reference }, ctx()).score;
+    expect(r('\\boxed{-1, 4}', 'The roots are \\boxed{4} and \\boxed{-1}.')).toBe(1);
+    expect(r('\\boxed{72}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(1);
+    expect(r('\\boxed{24}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(0);
+    expect(r('\\boxed{17}', 'The answer is 17.')).toBe(1);
+    // a long text without a marker: no number of its working is taken for the answer
+    const working = `${'We consider the cases one by one and count 12 of them in the first part. '.repeat(5)}So 7 remain.`;
+    expect(r('\\boxed{7}', working)).toBe(0);
+  });
+
   it('a reference past the parse cap is an error, unless the response states it verbatim (issue 14.11)', () => {
     const huge = '7'.repeat(1_000_000);
     const same = reward()({ response: `So the answer is $\\boxed{${huge}}$.`, reference: huge }, ctx());
