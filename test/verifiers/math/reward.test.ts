@@ -83,7 +83,10 @@ describe('the math reward', () => {
   });
 
   it('references as datasets ship them: only their answer is compared (issue 16, kind 2)', () => {
-    const r = (response: string, reference: string) => reward()({ response, reference }, ctx()).score;
+    const r = (response: string, reference: string) => {
+      const out = reward()({ response, reference }, ctx());
+      return 'score' in out ? out.score : out.status;
+    };
     expect(r('\\boxed{-1, 4}', 'The roots are \\boxed{4} and \\boxed{-1}.')).toBe(1);
     expect(r('\\boxed{72}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(1);
     expect(r('\\boxed{24}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(0);

@@ -23,6 +23,20 @@ export interface CorpusCase {
   note: string;
   /** How the gold and the response were shaped (dataset gold shape / response style). */
   shape: string;
+  /** Which datasets ship golds of this shape. */
+  dataset: string;
+}
+
+/** The datasets whose golds look like `gold` in `shape`. */
+function datasetOf(gold: string, shape: string): string {
+  const g = gold.trim();
+  if (/^(?:\\text(?:bf)?\{)?\(?[A-J]\)?\}?\.?$/.test(g)) return 'AMC/GPQA/MMLU-Pro (letter)';
+  if (shape.startsWith('gsm8k') || /\n####/.test(g)) return 'GSM8K (#### line)';
+  if (shape.startsWith('math_solution') || /\\boxed/.test(g))
+    return 'MATH/NuminaMath/BigMath (boxed in a solution)';
+  if (/^\d{1,3}$/.test(g)) return 'AIME (integer 0-999)';
+  if (shape.startsWith('dollar')) return 'OlympiadBench ($…$)';
+  return 'Omni-MATH/DAPO/DeepScaleR (bare answer)';
 }
 
 const OUT = dirname(fileURLToPath(import.meta.url));
@@ -92,6 +106,7 @@ function answerCases(kind: string, seeds: Seed[]): CorpusCase[] {
         expected,
         note,
         shape: `${shapeName}/${styleName}`,
+        dataset: datasetOf(shape(gold), shapeName),
       });
     }
   });
@@ -112,7 +127,16 @@ function responseCases(kind: string, seeds: Seed[]): CorpusCase[] {
     // a lead-in would turn a response that is only an answer into prose: only for responses that are prose
     if (/\s/.test(response.trim())) variants.push(['prose_before', PROSE_LEAD + response]);
     variants.forEach(([shape, text], v) => {
-      out.push({ id: `${kind}-${i}-${v}`, kind, gold, response: text, expected, note, shape });
+      out.push({
+        id: `${kind}-${i}-${v}`,
+        kind,
+        gold,
+        response: text,
+        expected,
+        note,
+        shape,
+        dataset: datasetOf(gold, shape),
+      });
     });
   });
   return out;
@@ -127,6 +151,7 @@ function adversarialCases(): CorpusCase[] {
     expected,
     note,
     shape: 'as_written',
+    dataset: datasetOf(gold, 'as_written'),
   }));
 }
 
