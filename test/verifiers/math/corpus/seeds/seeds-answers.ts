@@ -138,6 +138,8 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 3: labelled answers whose label is not one variable
   labelled_answers: [
+    ['a = 1, b = 2', 'a=1,b=2,c=3', false, 'an extra labelled value'],
+    ['k \\in \\{1, 2\\}', 'k = 1, 2', true, 'membership against a labelled list'],
     ['3', '3 = x', true, 'an assignment written the other way round'],
     ['4', '3 = x', false, 'reversed assignment with another value'],
     ['5', 'x + y = 5', false, 'a sum is not a label: an equation is not a value'],
@@ -195,6 +197,13 @@ export const ANSWER_SEEDS: Record<string, Seed[]> = {
 
   // kind 4: equations and relations kept whole; chains; relation and interval; equations up to a factor
   equations_relations: [
+    ['y = \\frac{1}{2}x + 3', 'x - 2y + 6 = 0', true, 'line in general form'],
+    ['x^2 + y^2 = 4', 'y^2 = 4 - x^2', true, 'circle rearranged'],
+    ['(x-2)^2 + (y-3)^2 = 25', '(x-2)^2+(y-3)^2=5^2', true, 'radius squared written as a power'],
+    ['x = 3', '3 = x', true, 'sides swapped'],
+    ['y=-x+1', 'x+y+1=0', false, 'another line'],
+    ['f(x)=2x+1', '2x+1', true, 'function definition against its expression'],
+    ['2x+1', 'g(x)=2x+2', false, 'another function'],
     ['x \\geq 2', '[2, \\infty)', true, 'closed ray'],
     ['-2<x<2', '|x|<2', true, 'absolute-value inequality sampled against a chain'],
     ['x \\leq -1 \\text{ or } x \\geq 1', '(-\\infty,-1]\\cup[1,\\infty)', true, 'closed rays as a union'],
