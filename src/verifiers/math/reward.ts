@@ -61,7 +61,7 @@ export const math: CpuReward<Args> = {
       if (!parsed) {
         if (golds.size >= 1024) golds.clear();
         parsed = parseMath(referenceAnswer(g));
-        golds.set(g, parsed);
+        if (g.length <= 20_000) golds.set(g, parsed); // a huge gold is not kept as a key (1 024 of them)
       }
       return parsed;
     };
@@ -81,7 +81,7 @@ export const math: CpuReward<Args> = {
         if (same !== undefined)
           return ok(1, 'equivalent (identical to a reference past the parse cap)', { from: 'verbatim' });
         if (!usable.length) {
-          const n = Math.max(...references.map((r) => r.length));
+          const n = references.reduce((m, r) => Math.max(m, r.length), 0);
           return failed(
             `reference is too long to verify (${n} characters; answers are parsed up to ${MAX_ANSWER})`,
           );
