@@ -542,6 +542,8 @@ export function extractDetailed(
       t.slice(t.lastIndexOf('\n') + 1).slice(0, 40),
     );
     if (option) return done(option[1]!, 'whole');
+    // one or two words and nothing else are a word answer: "Yes", "Monday.", "No solution"
+    if (t.length <= 30 && !/[\n\d$\\]/.test(t) && t.split(/\s+/).length <= 2) return done(t, 'whole');
   }
   const claim = lastClaim(text, sources);
   if (claim) return done(claim.answer, claim.from);

@@ -197,6 +197,10 @@ class Parser {
       } else if (this.isOp('/') || this.isCmd('div')) {
         this.pos++;
         left = { t: 'div', a: left, b: this.parseUnary() };
+      } else if (left.t === 'word' && t?.k === 'word') {
+        // `No solution`, `all real numbers`: words side by side are one phrase
+        left = { t: 'word', text: `${left.text} ${t.s}` };
+        this.pos++;
       } else if (this.startsFactor(t)) {
         // `10 20` is two numbers, not a product: juxtaposed literals are not implicit multiplication
         if (t?.k === 'num' && this.toks[this.pos - 1]?.k === 'num')

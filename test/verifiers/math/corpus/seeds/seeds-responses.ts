@@ -9,6 +9,11 @@ export const RESPONSE_SEEDS: Record<string, Seed[]> = {
   // kind 1: the bare-number fallback must not read a number from inside a word, a command, a fraction, a
   // decimal or a list; and a response that is only an answer is that answer
   bare_number_fallback: [
+    ['\\text{Yes}', 'Yes', true, 'a one-word response is a word answer'],
+    ['\\text{Yes}', 'No', false, 'the other word'],
+    ['\\text{Monday}', 'Monday.', true, 'a word with a full stop'],
+    ['\\text{no solution}', 'No solution', true, 'a two-word answer'],
+    ['5', 'I do not know', false, 'no answer at all'],
     ['5', 'We get 3, 4, and 5 as the sides.', false, 'the last member of a comma list'],
     ['3, 4, 5', 'We get 3, 4, and 5 as the sides.', true, 'a comma list read whole'],
     ['2', 'The roots are 1 and 2.', false, 'the last of two roots'],
