@@ -125,7 +125,9 @@ function responseCases(kind: string, seeds: Seed[]): CorpusCase[] {
       ['think_before', THINK_LEAD + response],
     ];
     // a lead-in would turn a response that is only an answer into prose: only for responses that are prose
-    if (/\s/.test(response.trim())) variants.push(['prose_before', PROSE_LEAD + response]);
+    // (and a response of words only is a word answer only when it stands alone)
+    if (/\s/.test(response.trim()) && /[\d$\\]/.test(response))
+      variants.push(['prose_before', PROSE_LEAD + response]);
     variants.forEach(([shape, text], v) => {
       out.push({
         id: `${kind}-${i}-${v}`,
