@@ -1,7 +1,7 @@
 /**
  * bench:math — the `math` reward (answer extraction + equivalence) on the labelled corpus of issue 16
  * (test/verifiers/math/corpus/<kind>.jsonl: gold answers as datasets ship them, responses as models write
- * them, 2 300 cases by defect kind, 340 of them adversarial).
+ * them, 2 316 cases by defect kind, 340 of them adversarial).
  * Reported, all measured in this run:
  * - quality: precision and recall per kind and overall, every false positive by id;
  * - throughput of the pure reward in this thread (one core), beside a BASELINE measured in the same run on
