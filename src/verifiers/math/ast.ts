@@ -50,6 +50,26 @@ export function mapSymbols(a: Ast, f: (sym: Ast & { t: 'sym' }) => Ast): Ast {
   }
 }
 
+/** Does `test` hold for some node of the arithmetic of `a` (the nodes mapSymbols walks)? */
+export function someArithmetic(a: Ast, test: (node: Ast) => boolean): boolean {
+  if (test(a)) return true;
+  switch (a.t) {
+    case 'neg':
+      return someArithmetic(a.a, test);
+    case 'fn':
+      return a.args.some((x) => someArithmetic(x, test));
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return someArithmetic(a.a, test) || someArithmetic(a.b, test);
+    default:
+      return false;
+  }
+}
+
 /** A canonical string for a tree: two trees with the same key are the same answer. */
 export function key(a: Ast): string {
   switch (a.t) {

@@ -6,7 +6,7 @@ import { seededRandom as mulberry32 } from '../../core/random.js';
  * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
  */
 import type { Ast } from './ast.js';
-import { key, mapSymbols } from './ast.js';
+import { key, mapSymbols, someArithmetic } from './ast.js';
 import {
   type C,
   cdiv,
@@ -551,25 +551,8 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
 }
 
 /** True when the tree holds a non-zero decimal literal no larger than `tol` (a perturbation, not a rounding). */
-function tinyDecimal(a: Ast, tol: number): boolean {
-  switch (a.t) {
-    case 'num':
-      return a.dec && a.v.n !== 0n && Math.abs(Q.toNumber(a.v)) <= tol;
-    case 'neg':
-      return tinyDecimal(a.a, tol);
-    case 'fn':
-      return a.args.some((x) => tinyDecimal(x, tol));
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'pm':
-      return tinyDecimal(a.a, tol) || tinyDecimal(a.b, tol);
-    default:
-      return false;
-  }
-}
+const tinyDecimal = (a: Ast, tol: number): boolean =>
+  someArithmetic(a, (x) => x.t === 'num' && x.dec && x.v.n !== 0n && Math.abs(Q.toNumber(x.v)) <= tol);
 
 /** `p` is a decimal literal equal to `g` rounded to the decimal's own digits (option allowRounded; either side). */
 function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
