@@ -13,14 +13,18 @@ export type Ast =
   /** A chain such as `1 < x \le 3`: ops[i] joins items[i] and items[i + 1]. */
   | { t: 'rel'; ops: RelOp[]; items: Ast[] }
   /** Parenthesized or bracketed list with at least two items: a point, a vector or an interval. */
-  | { t: 'tuple'; open: '(' | '['; close: ')' | ']'; items: Ast[] }
+  /** `names`: the labels of an assignment list `a = 2, b = 9` (then compared by name when both have them). */
+  | { t: 'tuple'; open: '(' | '['; close: ')' | ']'; items: Ast[]; names?: string[] }
   | { t: 'set'; items: Ast[] }
   | { t: 'union'; items: Ast[] }
   | { t: 'matrix'; rows: Ast[][] }
-  /** Plain text: `\text{odd}`, a word, a unit left alone. */
+  /**
+   * Plain text: `\text{odd}`, a word, a unit left alone, a numeral in another base (`110_2`).
+   */
   | { t: 'word'; text: string };
 
-export type RelOp = '=' | '<' | '>' | '<=' | '>=' | '!=';
+/** `~` is `\\approx`: what follows it is a rounding of what precedes it. */
+export type RelOp = '=' | '<' | '>' | '<=' | '>=' | '!=' | '~';
 
 /**
  * The expression with each symbol replaced by what `f` returns for it. Walks arithmetic (operators,
@@ -43,6 +47,26 @@ export function mapSymbols(a: Ast, f: (sym: Ast & { t: 'sym' }) => Ast): Ast {
       return { t: a.t, a: mapSymbols(a.a, f), b: mapSymbols(a.b, f) };
     default:
       return a;
+  }
+}
+
+/** Does `test` hold for some node of the arithmetic of `a` (the nodes mapSymbols walks)? */
+export function someArithmetic(a: Ast, test: (node: Ast) => boolean): boolean {
+  if (test(a)) return true;
+  switch (a.t) {
+    case 'neg':
+      return someArithmetic(a.a, test);
+    case 'fn':
+      return a.args.some((x) => someArithmetic(x, test));
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'pm':
+      return someArithmetic(a.a, test) || someArithmetic(a.b, test);
+    default:
+      return false;
   }
 }
 

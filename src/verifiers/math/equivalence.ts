@@ -6,7 +6,7 @@ import { seededRandom as mulberry32 } from '../../core/random.js';
  * sets of reals; sets unordered, tuples ordered; several answers must match one to one.
  */
 import type { Ast } from './ast.js';
-import { key, mapSymbols } from './ast.js';
+import { key, mapSymbols, someArithmetic } from './ast.js';
 import {
   type C,
   cdiv,
@@ -208,14 +208,35 @@ const isEquation = (a: Ast): a is Ast & { t: 'rel' } =>
   a.t === 'rel' && a.ops.length === 1 && a.ops[0] === '=';
 
 export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
-  const g = dropWords(goldIn);
-  const p = dropWords(predIn);
+  const gs = settle(dropWords(goldIn), ctx);
+  const ps = settle(dropWords(predIn), ctx);
+  if (!gs || !ps) return { equal: false, rule: 'a chain or approximation that contradicts itself' };
+  const v = settled(gs.main, ps.main, ctx);
+  if (v.equal) return v;
+  // a decimal gold against `\\frac{\\sqrt5}{5} \\approx 0.447`: the stated rounding is what was asked for;
+  // and the other way, a gold that states its own rounding (`\\frac29 \\approx 0.22`) accepts that decimal
+  const a =
+    ps.approx && hasDecimal(gs.main)
+      ? settled(gs.main, ps.approx, ctx)
+      : gs.approx && hasDecimal(ps.main)
+        ? settled(gs.approx, ps.main, ctx)
+        : undefined;
+  return a?.equal ? { equal: true, rule: `${a.rule} (approximation)` } : v;
+}
+
+function settled(g: Ast, p: Ast, ctx: Ctx): Verdict {
   if (key(g) === key(p)) return { equal: true, rule: 'identical' };
+  if ((isRatio(g) || isRatio(p)) && g.t !== 'rel' && p.t !== 'rel')
+    return { equal: sameRatio(g, p, ctx), rule: 'ratio' };
   if (g.t === 'word' || p.t === 'word') {
     const equal = text(g) !== undefined && text(g) === text(p);
     return { equal, rule: 'text' };
   }
-  if (isEquation(g) && isEquation(p)) return { equal: sameEquation(g, p, ctx), rule: 'equation' };
+  if (isEquation(g) && isEquation(p)) {
+    if (isLabel(g.items[0]!) && isLabel(p.items[0]!) && key(g.items[0]!) === key(p.items[0]!))
+      return { ...settled(g.items[1]!, p.items[1]!, ctx), rule: 'same label' };
+    return { equal: sameEquation(g, p, ctx), rule: 'equation' };
+  }
   const gi = intervals(g);
   const pi = intervals(p);
   if (
@@ -235,23 +256,178 @@ export function item(goldIn: Ast, predIn: Ast, ctx: Ctx): Verdict {
     return { equal: sampledInequality(p, gi) === true, rule: 'interval (sampled)' };
   if (pi && !gi && g.t === 'rel' && isInequality(g))
     return { equal: sampledInequality(g, pi) === true, rule: 'interval (sampled)' };
-  // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`: an assignment compares by its right-hand side
-  if (isEquation(g) && p.t !== 'rel' && isName(g.items[0]!)) return item(g.items[1]!, p, ctx);
-  if (isEquation(p) && g.t !== 'rel' && isName(p.items[0]!)) return item(g, p.items[1]!, ctx);
+  // `x = 5` vs `5`; `y = 2x + 1` vs `2x + 1`; `|PQ| = 9` vs `9`: an assignment compares by its right-hand side
+  if (isEquation(g) && p.t !== 'rel' && isLabel(g.items[0]!)) return settled(g.items[1]!, p, ctx);
+  if (isEquation(p) && g.t !== 'rel' && isLabel(p.items[0]!)) return settled(g, p.items[1]!, ctx);
+  if (g.t === 'rel' && p.t === 'rel') return { equal: sameRelation(g, p, ctx), rule: 'relation' };
   if (g.t === 'set' && p.t === 'set') return { equal: sameSet(g.items, p.items, ctx), rule: 'set' };
   if (g.t === 'tuple' && p.t === 'tuple') {
-    const equal = g.open === p.open && g.close === p.close && sameSequence(g.items, p.items, ctx);
-    return { equal, rule: 'tuple' };
+    if (g.names && p.names) return { equal: sameLabelled(g, p, ctx), rule: 'labelled values' };
+    const brackets =
+      (g.open === p.open && g.close === p.close) || g.names !== undefined || p.names !== undefined;
+    return { equal: brackets && sameSequence(g.items, p.items, ctx), rule: 'tuple' };
   }
   if (g.t === 'matrix' || p.t === 'matrix') return { equal: sameMatrix(g, p, ctx), rule: 'matrix' };
   if (isScalar(g) && isScalar(p)) return scalar(g, p, ctx);
   return { equal: false, rule: `different kinds (${g.t} vs ${p.t})` };
 }
 
-/** The left side of an assignment: `x`, `a_1`, or a function value such as `f(x)`, `P(2)`. */
-function isName(a: Ast): boolean {
-  if (a.t === 'sym') return true;
-  return a.t === 'mul' && a.a.t === 'sym' && (a.b.t === 'sym' || a.b.t === 'num' || a.b.t === 'tuple');
+/**
+ * The left side of an assignment, a label rather than an expression: `x`, `a_1`, a function value (`f(x)`,
+ * `P(2)`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
+ * (`(m, n)`), a ratio of labels (`a:b`) or a word (`\\text{Area}`).
+ */
+function isLabel(a: Ast): boolean {
+  switch (a.t) {
+    case 'sym':
+    case 'word':
+      return true;
+    case 'mul':
+      return isLabel(a.a) && (isLabel(a.b) || a.b.t === 'num' || a.b.t === 'tuple');
+    case 'fn':
+      return (a.name === 'abs' || a.name === 'ratio') && a.args.every(isLabel);
+    case 'tuple':
+      return a.open === '(' && a.items.every(isLabel);
+    default:
+      return false;
+  }
+}
+
+interface Settled {
+  main: Ast;
+  /** The value after `\\approx`, when one was given. */
+  approx?: Ast;
+}
+
+/**
+ * What an answer states once its notation is read: `p = \\frac29 \\approx 0.22` is `p = \\frac29` (the rounding
+ * must agree with it), `w = 3 + 4 = 7` is `w = 7` (every numeric link must hold), `3 + 4 = 7` is `7`, and
+ * `(m, n) = (4, 7)` is the labelled tuple `m = 4, n = 7`. undefined: the answer contradicts itself
+ * (`2 = 3`, `\\frac29 \\approx 0.5`), which matches nothing.
+ */
+function settle(a: Ast, ctx: Ctx): Settled | undefined {
+  if (a.t !== 'rel') return { main: a };
+  if (a.ops.length === 1 && a.ops[0] === '=' && isLabel(a.items[1]!) && !isLabel(a.items[0]!)) {
+    // `3 = x`: an assignment written the other way round
+    if (variables(a.items[0]!).size === 0 && variables(a.items[1]!).size > 0)
+      return settle({ t: 'rel', ops: ['='], items: [a.items[1]!, a.items[0]!] }, ctx);
+  }
+  let items = a.items;
+  let ops = a.ops;
+  let approx: Ast | undefined;
+  const k = ops.indexOf('~');
+  if (k === 0 && isLabel(items[0]!) && variables(items[0]!).size > 0) {
+    // `x \\approx 0.3`: only an approximate value is given; it is the answer (a decimal, so with tolerance)
+    return items.length === 2 ? { main: items[1]! } : { main: a };
+  }
+  if (k >= 0) {
+    const before = items[k]!;
+    for (let j = k + 1; j < items.length; j++) {
+      if (ops[j - 1] !== '~' && ops[j - 1] !== '=') return { main: a };
+      if (!roundingOf(items[j]!, before)) return undefined;
+    }
+    approx = items[k + 1];
+    items = items.slice(0, k + 1);
+    ops = ops.slice(0, k);
+    if (!ops.length) return { main: items[0]!, approx };
+  }
+  if (ops.every((o) => o === '=')) {
+    const first = items[0]!;
+    const labelled = isLabel(first) && variables(first).size > 0;
+    const values = labelled ? items.slice(1) : items;
+    // every numeric link of the chain must hold: `3 + 4 = 7` yes, `2 = 3` no
+    const constants = values.filter((x) => variables(x).size === 0 && isScalar(x));
+    for (let j = 1; j < constants.length; j++)
+      if (!scalar(constants[0]!, constants[j]!, ctx).equal) return undefined;
+    const last = items.at(-1)!;
+    if (!labelled && values.every((x) => variables(x).size === 0 && isScalar(x)))
+      return { main: last, approx };
+    if (labelled && values.length > 1 && variables(last).size === 0) items = [first, last];
+    if (first.t === 'tuple' && last.t === 'tuple' && first.items.every((x) => x.t === 'sym')) {
+      if (first.items.length === last.items.length && items.length === 2) {
+        const names = first.items.map((x) => (x as Ast & { t: 'sym' }).name);
+        return { main: { t: 'tuple', open: '(', close: ')', items: last.items, names }, approx };
+      }
+    }
+    return {
+      main: items.length === a.items.length ? a : { t: 'rel', ops: ops.slice(0, items.length - 1), items },
+      approx,
+    };
+  }
+  return { main: ops === a.ops ? a : { t: 'rel', ops, items }, approx };
+}
+
+/** `0.22` is a rounding of 2/9: rounded or truncated to its digits (or 1e-2 relative for a non-literal). */
+function roundingOf(approx: Ast, value: Ast): boolean {
+  const v = numeric(value, EMPTY);
+  const r = numeric(approx, EMPTY);
+  if (!finite(v) || !finite(r)) return false;
+  const lit = approx.t === 'num' ? approx : approx.t === 'neg' && approx.a.t === 'num' ? approx.a : undefined;
+  if (lit?.dec) {
+    let digits = 0;
+    while (digits <= 30 && 10n ** BigInt(digits) % lit.v.d !== 0n) digits++;
+    // rounded to the digits shown (within half a unit of the last digit), or truncated toward zero
+    const unit = 10 ** -digits;
+    const slack = 1e-9 * unit + 1e-12 * mag(v);
+    if (Math.abs(v[1]) > slack || Math.abs(r[1]) > slack) return false;
+    const d = v[0] - r[0];
+    return (
+      Math.abs(d) <= 0.5 * unit + slack || (Math.sign(d) === Math.sign(v[0]) && Math.abs(d) < unit + slack)
+    );
+  }
+  // an integer written after \\approx (`\\pi \\approx 3`) is a rounding to units
+  if (approx.t === 'num' || (approx.t === 'neg' && approx.a.t === 'num'))
+    return Math.abs(v[1]) < 1e-12 && Math.abs(v[0] - r[0]) <= 0.5 + 1e-9;
+  return close(v, r, 1e-2, 0);
+}
+
+const isRatio = (a: Ast): a is Ast & { t: 'fn' } => a.t === 'fn' && a.name === 'ratio';
+
+/** `5:3` = `10:6` (proportional terms, none zero); a two-term ratio also equals its quotient (`5:3` = `5/3`). */
+function sameRatio(g: Ast, p: Ast, ctx: Ctx): boolean {
+  if (isRatio(g) && isRatio(p)) {
+    const a = g.args;
+    const b = p.args;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (scalar(a[i]!, ZERO_AST, ctx).equal || scalar(b[i]!, ZERO_AST, ctx).equal) return false;
+      const j = (i + 1) % a.length;
+      const left: Ast = { t: 'mul', a: a[i]!, b: b[j]! };
+      const right: Ast = { t: 'mul', a: a[j]!, b: b[i]! };
+      if (!scalar(left, right, ctx).equal) return false;
+    }
+    return true;
+  }
+  const r = isRatio(g) ? g : (p as Ast & { t: 'fn' });
+  const other = r === g ? p : g;
+  if (r.args.length !== 2 || !isScalar(other)) return false;
+  const q: Ast = { t: 'div', a: r.args[0]!, b: r.args[1]! };
+  return r === g ? scalar(q, other, ctx).equal : scalar(other, q, ctx).equal;
+}
+const ZERO_AST: Ast = { t: 'num', v: { n: 0n, d: 1n }, dec: false };
+
+/** `a = 2, b = 9` vs `b = 9, a = 2`: the same names with the same values. */
+function sameLabelled(g: Ast & { t: 'tuple' }, p: Ast & { t: 'tuple' }, ctx: Ctx): boolean {
+  const gn = g.names!;
+  const pn = p.names!;
+  if (gn.length !== pn.length || gn.some((n) => !pn.includes(n))) return false;
+  return gn.every((n, i) => item(g.items[i]!, p.items[pn.indexOf(n)]!, ctx).equal);
+}
+
+const MIRROR: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '!=': '!=', '=': '=' };
+
+/** Two relations that are not sets of reals: the same operators and sides (`x \\neq -3`), or mirrored (`-3 \\neq x`). */
+function sameRelation(g: Ast & { t: 'rel' }, p: Ast & { t: 'rel' }, ctx: Ctx): boolean {
+  if (g.items.length !== p.items.length) return false;
+  const pairwise = (items: Ast[], ops: string[]) =>
+    ops.every((o, i) => o === g.ops[i]) && g.items.every((x, i) => item(x, items[i]!, ctx).equal);
+  return (
+    pairwise(p.items, p.ops) ||
+    pairwise(
+      [...p.items].reverse(),
+      [...p.ops].reverse().map((o) => MIRROR[o] ?? o),
+    )
+  );
 }
 
 function text(a: Ast): string | undefined {
@@ -261,7 +437,7 @@ function text(a: Ast): string | undefined {
 }
 
 function isScalar(a: Ast): boolean {
-  return !['rel', 'tuple', 'set', 'union', 'matrix', 'word'].includes(a.t);
+  return !['rel', 'tuple', 'set', 'union', 'matrix', 'word'].includes(a.t) && !isRatio(a);
 }
 
 function sameMatrix(a: Ast, b: Ast, ctx: Ctx): boolean {
@@ -347,17 +523,38 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
     };
   }
   let agree = 0;
-  for (const pt of points(vars, ctx)) {
+  const pts = points(vars, ctx);
+  for (const pt of pts) {
     const a = numeric(g, pt);
     const b = numeric(p, pt);
     const fa = finite(a);
     const fb = finite(b);
     if (!fa && !fb) continue;
-    if (fa !== fb || !close(a, b, tol, 1e-10)) return { equal: false, rule: 'differ at a random point' };
+    // a decimal's rounding error does not shrink where the value crosses zero (`x + 0.3333333` near x = -1/3):
+    // with decimals the tolerance is also an absolute floor
+    if (fa !== fb || !close(a, b, tol, decimal ? tol : 1e-10))
+      return { equal: false, rule: 'differ at a random point' };
     agree++;
   }
-  return { equal: agree >= 3, rule: agree >= 3 ? 'random points' : 'too few points in the domain' };
+  if (agree < 3) return { equal: false, rule: 'too few points in the domain' };
+  // Floats agree. Where both sides are exact (rational coefficients at the rational points), the tolerance
+  // must not absorb a tiny difference such as `(x+1)^2 + 10^{-12}` against `x^2 + 2x + 1`: compare exactly.
+  // With decimals the tolerance stands for rounding (`0.333333x` = `x/3`), but a decimal literal smaller
+  // than the tolerance itself (`+ 0.000000000001`) is no rounding of anything: then too, exactly.
+  if (!decimal || tinyDecimal(g, ctx.relTol) || tinyDecimal(p, ctx.relTol)) {
+    for (const pt of pts) {
+      const at = exactPoint(pt);
+      const ea = exact(g, at);
+      const eb = ea && exact(p, at);
+      if (ea && eb && !Q.eq(ea, eb)) return { equal: false, rule: 'differ exactly at a rational point' };
+    }
+  }
+  return { equal: true, rule: 'random points' };
 }
+
+/** True when the tree holds a non-zero decimal literal no larger than `tol` (a perturbation, not a rounding). */
+const tinyDecimal = (a: Ast, tol: number): boolean =>
+  someArithmetic(a, (x) => x.t === 'num' && x.dec && x.v.n !== 0n && Math.abs(Q.toNumber(x.v)) <= tol);
 
 /** `p` is a decimal literal equal to `g` rounded to the decimal's own digits (option allowRounded; either side). */
 function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
@@ -376,15 +573,43 @@ function rename(a: Ast, map: Map<string, string>): Ast {
   return mapSymbols(a, (sym) => ({ t: 'sym', name: map.get(sym.name) ?? sym.name }));
 }
 
+/** Random points are multiples of 1/GRID, so each is also an exact rational (see scalar). */
+const GRID = 1024;
+
+/** The exact rationals of a point's coordinates (multiples of 1/GRID), computed once per point. */
+const exactPoints = new WeakMap<Map<string, number>, Map<string, Q.Rational>>();
+function exactPoint(pt: Map<string, number>): Map<string, Q.Rational> {
+  let at = exactPoints.get(pt);
+  if (!at) {
+    at = new Map([...pt].map(([n, v]) => [n, Q.rat(BigInt(Math.round(v * GRID)), BigInt(GRID))!]));
+    exactPoints.set(pt, at);
+  }
+  return at;
+}
+
+/** The points of a seed and a set of variables are the same every time: kept (a few hundred at most). */
+const pointCache = new Map<string, Map<string, number>[]>();
+
 /** Seeded evaluation points: each variable gets a value in ±[0.3, 2.7] (away from 0, where poles cluster). */
 function points(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
+  const id = `${ctx.seed}|${[...vars].sort().join(',')}`;
+  let cached = pointCache.get(id);
+  if (!cached) {
+    if (pointCache.size >= 512) pointCache.clear();
+    cached = freshPoints(vars, ctx);
+    pointCache.set(id, cached);
+  }
+  return cached;
+}
+
+function freshPoints(vars: Set<string>, ctx: Ctx): Map<string, number>[] {
   const names = [...vars].sort();
   const rand = mulberry32(ctx.seed ^ 0x9e3779b9);
   const out: Map<string, number>[] = [];
   for (let k = 0; k < POINTS; k++) {
     const pt = new Map<string, number>();
     for (const n of names) {
-      const v = 0.3 + 2.4 * rand();
+      const v = Math.round((0.3 + 2.4 * rand()) * GRID) / GRID;
       pt.set(n, rand() < 0.5 ? -v : v);
     }
     out.push(pt);

@@ -8,21 +8,26 @@ import type { Ast } from './ast.js';
 import type { Rational } from './rational.js';
 import * as Q from './rational.js';
 
-export function exact(a: Ast): Rational | undefined {
+/** Rational values of variables, for exact evaluation at a rational point. */
+export type ExactPoint = ReadonlyMap<string, Rational>;
+
+export function exact(a: Ast, at?: ExactPoint): Rational | undefined {
   switch (a.t) {
     case 'num':
       return a.v;
+    case 'sym':
+      return at?.get(a.name);
     case 'neg': {
-      const x = exact(a.a);
+      const x = exact(a.a, at);
       return x && Q.neg(x);
     }
     case 'add':
     case 'sub':
     case 'mul':
     case 'div': {
-      const x = exact(a.a);
+      const x = exact(a.a, at);
       if (!x) return undefined;
-      const y = exact(a.b);
+      const y = exact(a.b, at);
       if (!y) return undefined;
       return a.t === 'add'
         ? Q.add(x, y)
@@ -33,24 +38,24 @@ export function exact(a: Ast): Rational | undefined {
             : Q.div(x, y);
     }
     case 'pow': {
-      const y = exact(a.b);
+      const y = exact(a.b, at);
       const k = y && Q.intValue(y);
       if (k === undefined) return undefined;
-      const x = exact(a.a);
+      const x = exact(a.a, at);
       return x && Q.powInt(x, k);
     }
     case 'fn': {
       if (a.name === 'fact') {
-        const x = exact(a.args[0]!);
+        const x = exact(a.args[0]!, at);
         return x && Q.factorial(x);
       }
       if (a.name === 'binom') {
-        const n = exact(a.args[0]!);
-        const k = exact(a.args[1]!);
+        const n = exact(a.args[0]!, at);
+        const k = exact(a.args[1]!, at);
         return n && k && Q.binomial(n, k);
       }
       if (a.name === 'abs') {
-        const x = exact(a.args[0]!);
+        const x = exact(a.args[0]!, at);
         return x && (x.n < 0n ? Q.neg(x) : x);
       }
       return undefined;
@@ -181,9 +186,19 @@ export function numeric(a: Ast, point: Point): C {
       return cmul(numeric(a.a, point), numeric(a.b, point));
     case 'div':
       return cdiv(numeric(a.a, point), numeric(a.b, point));
-    case 'pow':
+    case 'pow': {
       if (a.a.t === 'const' && a.a.name === 'e') return cexp(numeric(a.b, point));
-      return cpow(numeric(a.a, point), numeric(a.b, point));
+      const x = numeric(a.a, point);
+      if (x[1] === 0 && x[0] < 0) {
+        // x^{p/q} with q odd is real for negative x (the real branch, as \\sqrt[q]{x^p} is): x^{4/3} = \\sqrt[3]{x^4}
+        const q = exact(a.b);
+        if (q && q.d !== 1n && q.d % 2n === 1n && q.d < 1_000_000n && q.n < 1_000_000n && q.n > -1_000_000n) {
+          const mag = (-x[0]) ** (Number(q.n) / Number(q.d));
+          return [q.n % 2n === 0n ? mag : -mag, 0];
+        }
+      }
+      return cpow(x, numeric(a.b, point));
+    }
     case 'fn':
       return fnValue(
         a.name,

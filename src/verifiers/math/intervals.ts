@@ -11,7 +11,10 @@ export function intervalList(items: Ast[]): Interval[] | undefined {
   return parts.every((x) => x !== undefined) ? parts.flat() : undefined;
 }
 
-export const isInequality = (a: Ast) => a.t === 'rel' && a.ops.every((o) => o !== '=' && o !== '!=');
+/** A relation that describes a set of reals: `<`, `\\le`, `>`, `\\ge` chains, or a single `x \\neq a`. */
+export const isInequality = (a: Ast) =>
+  a.t === 'rel' &&
+  (a.ops.every((o) => o !== '=' && o !== '!=' && o !== '~') || (a.ops.length === 1 && a.ops[0] === '!='));
 
 export const isInterval = (a: Ast) =>
   a.t === 'tuple' && a.items.length === 2 && (a.open === '[' || a.close === ']' || hasInf(a));
@@ -44,8 +47,9 @@ export function intervals(a: Ast): Interval[] | undefined {
 
 function inequality(rel: Ast & { t: 'rel' }): Interval[] | undefined {
   const a = solveLinear(rel);
-  const isVar = (x: Ast) => x.t === 'sym';
-  const constant = (x: Ast) => variables(x).size === 0;
+  // the variable side: a name or a function value (`0 < g(x) \\le 2` is the range of g)
+  const isVar = (x: Ast) => x.t === 'sym' || (x.t === 'mul' && x.a.t === 'sym' && x.b.t === 'sym');
+  const constant = (x: Ast) => variables(x).size === 0 && x.t !== 'tuple' && x.t !== 'set';
   const up = (o: string) => o === '<' || o === '<=';
   if (a.items.length === 2) {
     let [l, r] = a.items as [Ast, Ast];
@@ -55,13 +59,18 @@ function inequality(rel: Ast & { t: 'rel' }): Interval[] | undefined {
       op = ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const)[op as '<'] ?? op;
     }
     if (!isVar(l) || !constant(r)) return undefined;
+    if (op === '!=')
+      return [
+        { lo: NEG_INF, hi: r, loClosed: false, hiClosed: false },
+        { lo: r, hi: POS_INF, loClosed: false, hiClosed: false },
+      ];
     return up(op)
       ? [{ lo: NEG_INF, hi: r, loClosed: false, hiClosed: op === '<=' }]
       : [{ lo: r, hi: POS_INF, loClosed: op === '>=', hiClosed: false }];
   }
   if (a.items.length === 3 && isVar(a.items[1]!) && constant(a.items[0]!) && constant(a.items[2]!)) {
     const [o1, o2] = a.ops as [string, string];
-    if (up(o1) !== up(o2)) return undefined;
+    if (o1 === '!=' || o2 === '!=' || up(o1) !== up(o2)) return undefined;
     return up(o1)
       ? [{ lo: a.items[0]!, hi: a.items[2]!, loClosed: o1 === '<=', hiClosed: o2 === '<=' }]
       : [{ lo: a.items[2]!, hi: a.items[0]!, loClosed: o2 === '>=', hiClosed: o1 === '>=' }];

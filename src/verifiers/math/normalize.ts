@@ -7,26 +7,36 @@
 /** Longest answer parsed; a longer one is compared as normalized text only. */
 export const MAX_ANSWER = 2000;
 
+/** Spacing and sizing commands; `\\quad`-like ones also when a letter is glued on (`\\quady_2`). */
 const SPACING =
-  /\\\\|\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|middle)(?![a-zA-Z])|~/g;
+  /\\\\|\\(?:qquad|quad|displaystyle|textstyle|scriptstyle)|\\[,;: ]|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|middle)(?![a-zA-Z])|~/g;
+/** `\\left.` and `\\right.` are invisible delimiters; `\\!` is a negative thin space (`48,\\!217`). */
+const INVISIBLE = /\\(?:left|right)\s*\.|\\!/g;
+/** A space, thin space or `{,}` between digit groups of three: `48\\,217`, `1\\ 000`, `2 500`. */
+const GROUP_SEPARATOR = /(\d)(?:\\,|\\ |\{,\}|\u2009|\u202f|\u00a0)(?=\d{3}(?!\d))/g;
 const DEGREES = /\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g;
 const TRIG = /\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])/;
 const DEGREE_ANGLE = /(\d+(?:\.\d+)?)\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°)/g;
 const PERCENT = /\\%|%/g;
+/** A lead-in in \\text before the value: `\\text{The answer is } 5`, `\\text{Answer: } 5`. */
+const LEAD_IN = /^\\text\s*\{[^{}]{0,60}?(?:\bis|:|=)\s*\}\s*/i;
 const DOLLAR = /\\\$|\$/g;
+const CURRENCY = /[€£¥₹]|\\(?:euro|pounds|yen)\b/g;
 const FRAC_ALIASES = /\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])/g;
 const BINOM_ALIASES = /\\[dt]binom(?![a-zA-Z])/g;
 const BRACED_COMMA = /\{,\}/g;
 const REALS = /\\mathbb\s*\{?\s*R\s*\}?|ℝ/g;
 const FRAC_DIGITS = /\\frac\s*(\d)\s*(\d)/g;
-const THOUSANDS = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=$|\s|[a-zA-Z\\])/;
+/** `7,425,000`, never `0,222` (a list: a leading zero group is not a thousands group). */
+const THOUSANDS = /^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?=$|\s|[a-zA-Z\\])/;
 const SPACE_THOUSANDS = /^(\d{1,3})((?: \d{3})+)$/;
 const UNIT_WORDS = new Set(
   (
     'cm mm km kg mg sec secs second seconds min mins minute minutes hr hrs hour hours day days ' +
     'week weeks year years ft feet foot inch inches in yd yards mi miles mph kph lb lbs pound pounds oz ' +
     'dollar dollars cent cents units unit degrees degree deg rad radians meters meter metres centimeters ' +
-    'cubic square sq ml liters litres people students apples ways'
+    'cubic square sq ml liters litres people students apples ways usd euros km/h m/s km/hr mi/h ft/s cm/s ' +
+    'm/s^2 g/cm^3 kg/m^3 mL l L m g s h'
   ).split(' '),
 );
 
@@ -105,11 +115,13 @@ export function unquoteList(s: string): string {
 export function cleanAnswer(raw: string): Cleaned {
   let s = unquoteList(stripDelimiters(raw));
   s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
+  s = s.replace(LEAD_IN, ''); // \text{The answer is } 5
+  s = s.replace(INVISIBLE, '').replace(GROUP_SEPARATOR, '$1,');
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
   if (TRIG.test(s)) s = s.replace(DEGREE_ANGLE, '($1\\pi/180)'); // \cos 60^\circ: degrees inside trig are radians
   const degrees = DEGREES.test(s);
   DEGREES.lastIndex = 0;
-  s = s.replace(DEGREES, '').replace(DOLLAR, '');
+  s = s.replace(DEGREES, '').replace(DOLLAR, '').replace(CURRENCY, '');
   s = repeatingDecimal(s);
   const percent = s.includes('%');
   if (percent) s = s.replace(PERCENT, '');
@@ -127,14 +139,22 @@ export function cleanAnswer(raw: string): Cleaned {
 function stripTrailingUnit(s: string): string {
   if (s.length > 200) return s; // the lazy prefix below is quadratic in the worst case: keep it tiny
   const m =
-    /^(.*?\d)\s*(?:\\(?:text|mbox|textrm|mathrm)\s*\{\s*([a-zA-Z ]+?)\s*\}|([a-zA-Z]+))(\^\{?[23]\}?|²|³)?$/.exec(
+    /^(.*?\d)\s*(?:\\(?:text|mbox|textrm|mathrm)\s*\{\s*([a-zA-Z /.^0-9]+?)\s*\}|([a-zA-Z]+(?:\/[a-zA-Z]+)?))(\^\{?[23]\}?|²|³)?$/.exec(
       s,
     );
   if (!m) return s;
-  const word = (m[2] ?? m[3])!.toLowerCase();
+  const word = (m[2] ?? m[3])!;
+  // a unit in \text{} is up to four words or a compound with a slash (`km/h`), never a negation or a
+  // connective (`\text{ or } 4` is a second answer, `\text{ is not}` a denial)
   const textUnit =
-    m[2] !== undefined && m[2].split(' ').length <= 2 && !/\b(?:not|no|never|wrong|incorrect)\b/i.test(m[2]);
-  if (textUnit || UNIT_WORDS.has(word)) return m[1]!;
+    m[2] !== undefined &&
+    /^[a-zA-Z]/.test(m[2]) &&
+    m[2].split(' ').length <= 4 &&
+    !/\b(?:not|no|never|wrong|incorrect|or|and|than|more|less|at|least|most)\b/i.test(m[2]);
+  const plainUnit = m[3] !== undefined && (UNIT_WORDS.has(word.toLowerCase()) || UNIT_WORDS.has(word));
+  // a one-letter unit (`5 m`, `3 h`) only after a space and without a power: `5m` and `2s^2` are products
+  const oneLetterOk = m[3] === undefined || m[3].length > 1 || (m[4] === undefined && /\s[a-zA-Z]$/.test(s));
+  if (textUnit || (plainUnit && oneLetterOk)) return m[1]!;
   return s;
 }
 

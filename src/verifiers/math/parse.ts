@@ -22,7 +22,9 @@ const REL_COMMANDS: Record<string, RelOp> = {
   gt: '>',
   ne: '!=',
   neq: '!=',
-  approx: '=',
+  approx: '~',
+  simeq: '~',
+  thickapprox: '~',
   equiv: '=',
 };
 const REL_OPS: Record<string, RelOp> = { '=': '=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '!=': '!=' };
@@ -52,11 +54,28 @@ class Parser {
     if (++this.depth > MAX_DEPTH) throw new ParseError('nesting too deep');
   }
 
-  /** Top level: answers separated by commas, semicolons, "or", "and". */
+  /**
+   * Top level: answers separated by commas, semicolons, "or", "and". Within a `;`-separated group, a list
+   * of assignments to different names (`a = 2, b = 9`; `m=3,n=1;m=5,n=1`) is one labelled tuple.
+   */
   parseTop(): Ast[] {
-    const items = this.parseItems(() => this.pos >= this.toks.length);
+    const out: Ast[] = [];
+    let group: Ast[] = [];
+    const flush = () => {
+      out.push(...assignments(group));
+      group = [];
+    };
+    while (this.pos < this.toks.length) {
+      group.push(this.parseRelation());
+      if (!this.isOp(',') && !this.isOp(';')) break;
+      while (this.isOp(',') || this.isOp(';')) {
+        if (this.isOp(';')) flush();
+        this.pos++;
+      }
+    }
+    flush();
     if (this.pos < this.toks.length) throw new ParseError('unexpected trailing input');
-    return items;
+    return out;
   }
 
   private parseItems(atEnd: () => boolean): Ast[] {
@@ -79,13 +98,13 @@ class Parser {
   }
 
   private parseRelation(): Ast {
-    const first = this.parseUnion();
+    const first = this.parseRatio();
     const items = [first];
     const ops: RelOp[] = [];
     for (let op = this.relOp(); op !== undefined; op = this.relOp()) {
       this.pos++;
       ops.push(op);
-      items.push(this.parseUnion());
+      items.push(this.parseRatio());
     }
     if (this.isCmd('in')) {
       // `x \in (1, 2]`: the set is the answer
@@ -95,15 +114,31 @@ class Parser {
     return ops.length ? { t: 'rel', ops, items } : first;
   }
 
+  /** `5 : 3`, `a:b:c`: a ratio (compared up to a common factor). */
+  private parseRatio(): Ast {
+    const args = this.parseJoined(
+      () => this.isOp(':'),
+      () => this.parseUnion(),
+    );
+    return args.length > 1 ? { t: 'fn', name: 'ratio', args } : args[0]!;
+  }
+
   private parseUnion(): Ast {
-    const first = this.parseAdditive();
-    if (!this.isCmd('cup')) return first;
-    const items = [first];
-    while (this.isCmd('cup')) {
+    const items = this.parseJoined(
+      () => this.isCmd('cup'),
+      () => this.parseAdditive(),
+    );
+    return items.length > 1 ? { t: 'union', items } : items[0]!;
+  }
+
+  /** `a SEP b SEP c`: the operands of a separator that joins, not nests. */
+  private parseJoined(atSeparator: () => boolean, operand: () => Ast): Ast[] {
+    const items = [operand()];
+    while (atSeparator()) {
       this.pos++;
-      items.push(this.parseAdditive());
+      items.push(operand());
     }
-    return { t: 'union', items };
+    return items;
   }
 
   private parseAdditive(): Ast {
@@ -144,6 +179,8 @@ class Parser {
         'emptyset',
         'varnothing',
         'infin',
+        'angle',
+        'measuredangle',
       ].includes(t.s);
     if (t.k === 'op')
       return t.s === '(' || t.s === '{' || t.s === '\\{' || (t.s === '|' && this.absDepth === 0);
@@ -160,7 +197,14 @@ class Parser {
       } else if (this.isOp('/') || this.isCmd('div')) {
         this.pos++;
         left = { t: 'div', a: left, b: this.parseUnary() };
+      } else if (left.t === 'word' && t?.k === 'word') {
+        // `No solution`, `all real numbers`: words side by side are one phrase
+        left = { t: 'word', text: `${left.text} ${t.s}` };
+        this.pos++;
       } else if (this.startsFactor(t)) {
+        // `10 20` is two numbers, not a product: juxtaposed literals are not implicit multiplication
+        if (t?.k === 'num' && this.toks[this.pos - 1]?.k === 'num')
+          throw new ParseError('two numbers side by side');
         left = { t: 'mul', a: left, b: this.parsePower() };
       } else break;
     }
@@ -275,6 +319,8 @@ class Parser {
       return { t: 'tuple', open: s, close: close.s as ')' | ']', items };
     }
     if (s === '\\{') {
+      const builder = this.setBuilder();
+      if (builder) return builder;
       const items = this.parseItems(() => this.isOp('\\}'));
       this.expectOp('\\}');
       return { t: 'set', items };
@@ -287,6 +333,29 @@ class Parser {
       return { t: 'fn', name: 'abs', args: [a] };
     }
     throw new ParseError(`unexpected "${s}"`);
+  }
+
+  /**
+   * `\\{x \\mid x > 4\\}`, `\\{x \\in \\mathbb{R} : x > 4\\}`, `\\{x | 1 \\le x < 3\\}`: set-builder notation is
+   * the set its condition describes (a relation, which the comparison turns into intervals).
+   */
+  private setBuilder(): Ast | undefined {
+    const start = this.pos;
+    if (this.peek()?.k !== 'id') return undefined;
+    let j = this.pos + 1;
+    if (this.isCmd('in', this.toks[j])) {
+      // skip the domain up to the separator (a few tokens)
+      while (j < this.toks.length && j < this.pos + 12 && !isSeparator(this.toks[j])) j++;
+    }
+    if (!isSeparator(this.toks[j])) return undefined;
+    this.pos = j + 1;
+    const conditions = this.parseItems(() => this.isOp('\\}'));
+    this.expectOp('\\}');
+    const real = conditions.filter((c) => !(c.t === 'tuple' && c.items.every((x) => isInf(x))));
+    if (real.length === 1) return real[0]!;
+    if (real.length === 0 && conditions.length) return conditions[0]!;
+    this.pos = start;
+    throw new ParseError('set-builder with several conditions');
   }
 
   /** One argument of \frac or \binom: `{…}` or a single character token (`\frac12`). */
@@ -334,6 +403,9 @@ class Parser {
       }
       case 'begin':
         return this.parseEnvironment();
+      case 'angle':
+      case 'measuredangle':
+        return { t: 'sym', name: 'angle' }; // `\\angle ABC = 30`: part of a label
       default:
         throw new ParseError(`unsupported command \\${name}`);
     }
@@ -436,6 +508,23 @@ class Parser {
     const call: Ast = { t: 'fn', name: canonical, args: base ? [arg, base] : [arg] };
     return power ? { t: 'pow', a: call, b: power } : call;
   }
+}
+
+const isSeparator = (t: Tok | undefined) =>
+  (t?.k === 'cmd' && t.s === 'mid') || (t?.k === 'op' && (t.s === '|' || t.s === ':'));
+const isInf = (a: Ast): boolean => (a.t === 'const' && a.name === 'inf') || (a.t === 'neg' && isInf(a.a));
+
+/** `a = 2, b = 9`: assignments to two or more different plain names become one labelled tuple. */
+function assignments(group: Ast[]): Ast[] {
+  if (group.length < 2) return group;
+  const names: string[] = [];
+  for (const a of group) {
+    if (a.t !== 'rel' || a.ops.length !== 1 || a.ops[0] !== '=' || a.items[0]!.t !== 'sym') return group;
+    names.push(a.items[0]!.name);
+  }
+  if (new Set(names).size !== names.length) return group;
+  const items = group.map((a) => (a as Ast & { t: 'rel' }).items[1]!);
+  return [{ t: 'tuple', open: '(', close: ')', items, names }];
 }
 
 const INVERSE: Record<string, string> = { sin: 'arcsin', cos: 'arccos', tan: 'arctan' };

@@ -3,9 +3,10 @@ import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { EquivalenceOptions } from './equivalence.js';
-import { extractDetailed, SOURCES } from './extract.js';
+import { extractDetailed, referenceAnswer, SOURCES, statesVerbatim } from './extract.js';
+import { MAX_ANSWER } from './normalize.js';
 import { unsimplified } from './simplified.js';
-import { compareParsed, type ParsedAnswer, parseMath } from './verify.js';
+import { compareParsed, type ParsedAnswer, parseMath, TOO_LONG } from './verify.js';
 
 const args = z
   .object({
@@ -61,8 +62,8 @@ export const math: CpuReward<Args> = {
       let parsed = golds.get(g);
       if (!parsed) {
         if (golds.size >= 1024) golds.clear();
-        parsed = parseMath(g);
-        golds.set(g, parsed);
+        parsed = parseMath(referenceAnswer(g));
+        if (g.length <= 20_000) golds.set(g, parsed); // a huge gold is not kept as a key (1 024 of them)
       }
       return parsed;
     };
@@ -70,8 +71,26 @@ export const math: CpuReward<Args> = {
       const references = goldStrings(sample.reference);
       if (!references)
         return failed('reference must be a non-empty answer string, a number, or a non-empty list of them');
-      const parsedGolds: ParsedAnswer[] = references.map(parseGold);
-      const found = extractDetailed(responseText(sample), a.extract);
+      const response = responseText(sample);
+      let parsedGolds: ParsedAnswer[] = references.map(parseGold);
+      const usable = parsedGolds.filter((g) => g.error !== TOO_LONG);
+      if (usable.length < parsedGolds.length) {
+        // A reference past the parse cap cannot be verified; a response that states it verbatim can still be
+        // recognised exactly (identity needs no parsing), anything else is the reference's failure, not a 0.
+        const same = references.find(
+          (r, i) => parsedGolds[i]!.error === TOO_LONG && statesVerbatim(response, r),
+        );
+        if (same !== undefined)
+          return ok(1, 'equivalent (identical to a reference past the parse cap)', { from: 'verbatim' });
+        if (!usable.length) {
+          const n = references.reduce((m, r) => Math.max(m, r.length), 0);
+          return failed(
+            `reference is too long to verify (${n} characters; answers are parsed up to ${MAX_ANSWER})`,
+          );
+        }
+        parsedGolds = usable;
+      }
+      const found = extractDetailed(response, a.extract);
       const gold = parsedGolds.map((g) => g.text);
       if (!found) return ok(0, 'no final answer found', { extracted: null, gold });
       if (a.max_boxed > 0 && found.distinctBoxed > a.max_boxed) {
@@ -97,7 +116,9 @@ export const math: CpuReward<Args> = {
         let v = compareParsed(g, pred, opts);
         let answer = found.answer;
         let judged = pred;
-        const k = g.items?.length ?? 1;
+        // the number of answers the gold asks for: its items, or the members of a single set (`\\{2, 5, 7\\}`)
+        const only = g.items?.length === 1 ? g.items[0]! : undefined;
+        const k = only?.t === 'set' ? only.items.length : (g.items?.length ?? 1);
         if (
           !v.equal &&
           found.from === 'boxed' &&

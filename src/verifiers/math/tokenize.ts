@@ -116,9 +116,16 @@ const UNICODE: Record<string, string> = {
   '≠': '!=',
   '∪': '\\cup',
   '÷': '/',
+  '≈': '\\approx',
+  '∣': '\\mid',
   '²': '^2',
   '³': '^3',
 };
+
+/** Commands a model may glue to the next letters; longest first so `\\cdotx` is not read as `\\cdot` + … */
+const GLUED = ['infty', 'times', 'cdot', 'sqrt', 'frac', 'pi', 'pm', 'mp'];
+/** Real commands that begin with one of GLUED and must not be split. */
+const KNOWN_COMMANDS = new Set(['pitchfork', 'pmatrix', 'pmod', 'times', 'timesbar', 'frac']);
 
 function readBraced(s: string, i: number): { content: string; end: number } {
   let depth = 0;
@@ -164,6 +171,15 @@ export function tokenize(input: string): Tok[] {
         j += exp[0].length;
         while (j < s.length && s[j]! >= '0' && s[j]! <= '9') j++;
       }
+      const base = /^_\s*(?:\{\s*(\d{1,2})\s*\}|(\d))/.exec(s.slice(j, j + 12));
+      if (base && /^\d+$/.test(s.slice(i, j))) {
+        // a numeral in another base, `110_2` = `110_{2}`: compared as written (digits and base), never as a
+        // decimal number, since the question asked for that base
+        const digits = s.slice(i, j).replace(/^0+(?=\d)/, '');
+        push({ k: 'word', s: `${digits}_${base[1] ?? base[2]}` });
+        i = j + base[0].length;
+        continue;
+      }
       push({ k: 'num', s: s.slice(i, j) });
       i = j;
       continue;
@@ -179,6 +195,8 @@ export function tokenize(input: string): Tok[] {
       } else if (PLAIN_FUNCTIONS.has(run)) push({ k: 'fn', s: run });
       else if (run === 'pi') push({ k: 'cmd', s: 'pi' });
       else if (run === 'or' || run === 'and') push({ k: 'op', s: ',' });
+      else if (run.toLowerCase() === 'no')
+        push({ k: 'word', s: run }); // the answer "No", not N·o
       else if (run.length >= 3 || !/^[a-z]+$/i.test(run)) push({ k: 'word', s: run });
       else for (const ch of run) push({ k: 'id', s: ch }); // `xy` is x·y
       continue;
@@ -197,13 +215,26 @@ export function tokenize(input: string): Tok[] {
         const g = readBraced(s, i);
         i = g.end;
         const inner = g.content.trim();
-        if (STYLE_COMMANDS.has(name) || /^[-+\d.,/ ]*$/.test(inner)) {
+        // `\text{e}^3`, `\text{i}`: one letter in \text is the symbol itself
+        if (STYLE_COMMANDS.has(name) || /^[-+\d.,/ ]*$/.test(inner) || /^[a-zA-Z]$/.test(inner)) {
           for (const t of tokenize(inner)) push(t);
         } else if (/^(?:or|and|,)$/i.test(inner)) push({ k: 'op', s: ',' });
         else push({ k: 'word', s: inner });
       } else if (FUNCTIONS.has(name)) push({ k: 'fn', s: name });
       else if (GREEK.has(name)) push({ k: 'id', s: name });
-      else push({ k: 'cmd', s: name });
+      else if (name === 'colon') push({ k: 'op', s: ':' });
+      else if (name === 'lbrace' || name === 'rbrace')
+        push({ k: 'op', s: name === 'lbrace' ? '\\{' : '\\}' });
+      else if (name === 'lbrack' || name === 'rbrack') push({ k: 'op', s: name === 'lbrack' ? '[' : ']' });
+      else if (name === 'vert' || name === 'lvert' || name === 'rvert') push({ k: 'op', s: '|' });
+      else {
+        // a command glued to the letters after it (`\pix`, `\cdotx`): the known command, then the letters
+        const glued = GLUED.find((g) => name.length > g.length && name.startsWith(g));
+        if (glued && !KNOWN_COMMANDS.has(name)) {
+          i -= name.length - glued.length;
+          push(FUNCTIONS.has(glued) ? { k: 'fn', s: glued } : { k: 'cmd', s: glued });
+        } else push({ k: 'cmd', s: name });
+      }
       continue;
     }
     const uni = UNICODE[c];
@@ -223,7 +254,12 @@ export function tokenize(input: string): Tok[] {
       i++;
       continue;
     }
-    if (c === ':' || c === '?' || c === '"') throw new ParseError(`unexpected "${c}"`);
+    if (c === ':') {
+      push({ k: 'op', s: ':' }); // a ratio `5:3`, a label `a:b`, set-builder `\{x : x > 4\}`
+      i++;
+      continue;
+    }
+    if (c === '?' || c === '"') throw new ParseError(`unexpected "${c}"`);
     throw new ParseError(`unexpected character "${c}"`);
   }
   return out;

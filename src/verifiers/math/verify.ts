@@ -18,21 +18,30 @@ export interface ParsedAnswer {
   error?: string;
 }
 
+/** The parse error of an answer past the size caps (a reference with it is unusable: reward.ts). */
+export const TOO_LONG = 'answer too long';
+
 export function parseMath(raw: string): ParsedAnswer {
   if (raw.length > MAX_ANSWER * 4)
-    return { text: raw.slice(0, MAX_ANSWER), percent: false, degrees: false, error: 'answer too long' };
+    return { text: raw.slice(0, MAX_ANSWER), percent: false, degrees: false, error: TOO_LONG };
   const { text, percent, degrees } = cleanAnswer(raw);
-  if (text.length > MAX_ANSWER) return { text, percent, degrees, error: 'answer too long' };
+  if (text.length > MAX_ANSWER) return { text, percent, degrees, error: TOO_LONG };
   try {
     return { text, percent, degrees, items: parseAnswer(text) };
   } catch (err) {
     if (err instanceof ParseError || err instanceof RangeError)
-      return { text, percent, degrees, error: err.message };
+      return { text, percent, degrees, error: err.message === 'answer too long' ? TOO_LONG : err.message };
     throw err;
   }
 }
 
-const squash = (s: string) => s.replace(/\s+/g, '').replace(/\\!/g, '');
+/** Text for comparing unparsed answers: spacing dropped except between two letters or digits (`1 2` ≠ `12`). */
+const squash = (s: string) =>
+  s
+    .replace(/\\!/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([^a-zA-Z0-9 ]) ?/g, '$1')
+    .trim();
 
 /** Compare two parsed answers (gold first: a gold with several answers requires all of them). */
 export function compareParsed(
@@ -40,6 +49,51 @@ export function compareParsed(
   pred: ParsedAnswer,
   opts: EquivalenceOptions = DEFAULT_EQUIVALENCE,
 ): Verdict {
+  const labelled = labelledChoice(pred.text);
+  // an AMC gold may carry its option's value (`\\textbf{(C) }12`): its letter decides against a letter
+  const letter = choiceLetter(gold.text) ?? (labelled ? labelledChoice(gold.text)?.letter : undefined);
+  // multiple choice (AMC, GPQA, MMLU-Pro): a letter gold is matched by the letter the prediction picks,
+  // `\\text{(D) } 40` and `D.` alike; the option's text after the letter is not judged
+  if (letter && labelled) return { equal: labelled.letter === letter, rule: 'choice letter' };
+  const v = compareValues(gold, pred, opts);
+  if (v.equal) return v;
+  // a value against an option with its value (`(D) 40` either side): the value after the option's letter
+  const goldOption = labelled ? undefined : labelledChoice(gold.text);
+  const w =
+    !letter && labelled?.rest
+      ? compareValues(gold, parseMath(labelled.rest), opts)
+      : goldOption?.rest
+        ? compareValues(parseMath(goldOption.rest), pred, opts)
+        : undefined;
+  return w?.equal ? { equal: true, rule: `${w.rule} (after the option letter)` } : v;
+}
+
+/** Formatting that wraps a choice letter: `\\text{(B)}`, `\\textbf{B}`, `**B**`. */
+const unwrapText = (s: string) =>
+  s
+    .replace(/\\(?:text|textbf|textrm|mathrm|mathbf|textit|mbox)\s*\{([^{}]*)\}/g, '$1')
+    .replace(/\*\*/g, '')
+    .trim();
+
+/** The letter of a gold that is only a choice: `B`, `(B)`, `B.`, `\\text{(B)}`. */
+function choiceLetter(text: string): string | undefined {
+  if (text.length > 40) return undefined;
+  return /^\(?([A-J])\)?\.?$/.exec(unwrapText(text))?.[1];
+}
+
+/** A prediction that names an option: `(D)`, `(D) 40`, `D. 40`, `D: 40`, `D`; with the text after it. */
+function labelledChoice(text: string): { letter: string; rest: string } | undefined {
+  if (text.length > 400) return undefined;
+  const t = unwrapText(text);
+  const m = /^\(([A-J])\)\s*(.*)$/s.exec(t) ?? /^([A-J])(?:[.:)](?:\s+(.*))?)?$/s.exec(t);
+  if (!m) return undefined;
+  const rest = (m[2] ?? '').trim();
+  // "(A) and (B)", "B. C.": naming several options is a candidate listing, not a choice
+  if (/\([A-J]\)|^[A-J](?:[.:),\s]|$)|\b(?:or|and)\b/.test(rest)) return undefined;
+  return { letter: m[1]!, rest };
+}
+
+function compareValues(gold: ParsedAnswer, pred: ParsedAnswer, opts: EquivalenceOptions): Verdict {
   if (!gold.items || !pred.items) {
     const equal = squash(gold.text) === squash(pred.text) && gold.text.length > 0;
     return {

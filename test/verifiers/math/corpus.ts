@@ -568,7 +568,9 @@ export const responses: Record<string, Case[]> = {
     ['3', '\\[ \\boxed{x = 3} \\]', true],
     ['12', 'It takes $\\boxed{12}$ minutes.', true],
     ['B', 'The correct choice is $\\boxed{\\text{B}}$.', true],
-    ['5', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', true],
+    // a final-answer line after the box restates the answer: the later one counts (issue 16, kind 7)
+    ['5', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', false],
+    ['6', 'The answer is \\boxed{5}.\n\nFinal Answer: 6', true],
     ['5', 'The answer is \\boxed{5} dollars.', true],
     ['\\frac{1}{2}', 'The probability is 1/2.', true],
     ['42', 'The answer is 42.\n\nLet me verify: 6 times 7 is 42. Yes.', true],
@@ -593,7 +595,8 @@ export const responses: Record<string, Case[]> = {
     ['2, 3', 'The roots are $\\boxed{3}$ and $\\boxed{2}$.', true],
     ['2, 3', 'Maybe $\\boxed{1}$, $\\boxed{2}$, $\\boxed{4}$.', false],
     ['2, 3', 'The roots are $\\boxed{2}$ and $\\boxed{2}$.', false],
-    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', true],
+    // boxes listed together are one answer of two values (issue 16): not the last one alone
+    ['3', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', false],
     [
       '3',
       'The answer is one of $\\boxed{1}$, $\\boxed{2}$, $\\boxed{3}$, $\\boxed{4}$, $\\boxed{5}$.',

@@ -19,17 +19,24 @@ describe('extraction stage', () => {
       from: 'boxed',
     });
     expect(extractDetailed('Answer: 3\n**4**\n$5$')).toMatchObject({ answer: '3', from: 'phrase' });
-    expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
+    expect(extractDetailed('so $4$, then $5$')).toMatchObject({ answer: '5', from: 'latex' });
+    expect(extractDetailed('so **4**, then $5$')).toMatchObject({ answer: '4', from: 'bold' });
     expect(extractDetailed('so **4** and 9')).toMatchObject({ answer: '4', from: 'bold' });
-    expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '9', from: 'number' });
+    expect(extractDetailed('so 4, then 9')).toMatchObject({ answer: '9', from: 'number' });
+    expect(extractDetailed('so 4 and 9')).toMatchObject({ answer: '4, 9', from: 'number' });
   });
 
   it('follows a configured source order and reports every distinct boxed answer', () => {
-    expect(extractDetailed('\\boxed{1} \\boxed{ 1 } \\boxed{2}')).toMatchObject({
+    expect(extractDetailed('\\boxed{1}, then \\boxed{ 1 }, then \\boxed{2}')).toMatchObject({
       answer: '2',
       distinctBoxed: 2,
     });
-    expect(extractDetailed('Answer: 3 \\boxed{6}', ['phrase', 'boxed'])).toMatchObject({
+    // among explicit markers the one that comes last in the response wins, whatever the order listed
+    expect(extractDetailed('\\boxed{6}. Final answer: 3', ['phrase', 'boxed'])).toMatchObject({
+      answer: '3',
+      from: 'phrase',
+    });
+    expect(extractDetailed('Answer: 3 \\boxed{6}', ['phrase'])).toMatchObject({
       answer: '3 \\boxed{6}',
       from: 'phrase',
     });
@@ -75,6 +82,33 @@ describe('the math reward', () => {
     }
   });
 
+  it('references as datasets ship them: only their answer is compared (issue 16, kind 2)', () => {
+    const r = (response: string, reference: string) => {
+      const out = reward()({ response, reference }, ctx());
+      return 'score' in out ? out.score : out.status;
+    };
+    expect(r('\\boxed{-1, 4}', 'The roots are \\boxed{4} and \\boxed{-1}.')).toBe(1);
+    expect(r('\\boxed{72}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(1);
+    expect(r('\\boxed{24}', 'She sold 48/2 = 24 clips.\nAltogether 48+24 = 72 clips.\n#### 72')).toBe(0);
+    expect(r('\\boxed{17}', 'The answer is 17.')).toBe(1);
+    // a long text without a marker: no number of its working is taken for the answer
+    const working = `${'We consider the cases one by one and count 12 of them in the first part. '.repeat(5)}So 7 remain.`;
+    expect(r('\\boxed{7}', working)).toBe(0);
+  });
+
+  it('a reference past the parse cap is an error, unless the response states it verbatim (issue 14.11)', () => {
+    const huge = '7'.repeat(1_000_000);
+    const same = reward()({ response: `So the answer is $\\boxed{${huge}}$.`, reference: huge }, ctx());
+    expect(same).toMatchObject({ status: 'ok', score: 1 });
+    expect(reward()({ response: huge, reference: huge }, ctx())).toMatchObject({ status: 'ok', score: 1 });
+    const other = reward()({ response: `\\boxed{${huge}8}`, reference: huge }, ctx());
+    expect(other.status).toBe('error');
+    expect(other.reason).toMatch(/reference is too long/);
+    // with another usable reference in the list, that one decides
+    expect(reward()({ response: '\\boxed{3}', reference: [huge, '3'] }, ctx())).toMatchObject({ score: 1 });
+    expect(reward()({ response: '\\boxed{4}', reference: [huge, '3'] }, ctx())).toMatchObject({ score: 0 });
+  });
+
   it('rounding, tolerance and variable naming are options', () => {
     const pi = { response: '\\boxed{3.14}', reference: '\\pi' };
     expect(reward()(pi, ctx())).toMatchObject({ score: 0 });
@@ -115,9 +149,15 @@ describe('the math reward', () => {
   });
 
   it('candidate listing: more than max_boxed different boxed answers scores 0', () => {
-    const many = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
+    const many = {
+      response: 'Try \\boxed{1}. No: \\boxed{2}. No: \\boxed{3}. No: \\boxed{4}. So \\boxed{5}',
+      reference: '5',
+    };
     expect(reward()(many, ctx())).toMatchObject({ score: 0, reason: expect.stringMatching(/candidate/) });
     expect(reward({ max_boxed: 0 })(many, ctx())).toMatchObject({ score: 1 });
+    // boxes listed together are one answer of several values, whatever max_boxed says
+    const listed = { response: '\\boxed{1} \\boxed{2} \\boxed{3} \\boxed{4} \\boxed{5}', reference: '5' };
+    expect(reward({ max_boxed: 0 })(listed, ctx())).toMatchObject({ score: 0 });
     expect(reward()({ response: '\\boxed{5} and again \\boxed{5}', reference: '5' }, ctx())).toMatchObject({
       score: 1,
     });

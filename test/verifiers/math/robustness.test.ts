@@ -40,6 +40,20 @@ describe('math never hangs, never throws', () => {
     expect(outcome('9'.repeat(1_000_000), '7')).toMatchObject({ status: 'ok', score: 0 });
     expect(outcome(`${'answer: '.repeat(100_000)}7`, '7')).toMatchObject({ status: 'ok', score: 1 });
     expect(outcome(`<think>${'x'.repeat(1_000_000)}`, '7')).toMatchObject({ status: 'ok', score: 0 });
+    // the extractor's newer scans: sentences, prices, copulas, the word "answer", fractions, backslashes
+    for (const response of [
+      'is '.repeat(300_000),
+      '$1 for '.repeat(150_000),
+      'answer '.repeat(150_000),
+      '\\frac{1}{'.repeat(110_000),
+      '\\'.repeat(1_000_000),
+      '1,'.repeat(500_000),
+      '. 7'.repeat(300_000),
+      '(7 '.repeat(300_000),
+      'x = \\sqrt{'.repeat(100_000),
+    ]) {
+      expect(outcome(response, '7').status).toBe('ok');
+    }
   });
 
   it('never throws on random LaTeX-ish input (property)', () => {
