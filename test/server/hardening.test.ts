@@ -115,7 +115,8 @@ describe('a deeply nested sample is an error of its own (item 8)', () => {
           const res = await post(url, route, body);
           expect({ route, status: res.status }).toEqual({ route, status: 200 });
           if (route === '/get_reward') {
-            expect(res.body.rewards).toEqual([1, null]);
+            // /get_reward gives trainers a number for a failure (issue 15), flagged in assay_failed
+            expect(res.body.rewards).toEqual([1, 0]);
             expect(res.body.extra_logs.assay_failed).toEqual([0, 1]);
           } else {
             expect(res.body.results[0]).toMatchObject({ status: 'ok', score: 1 });
@@ -153,7 +154,7 @@ describe('caps on what comes from outside (item 10)', () => {
     });
     const { app, url } = await serve({ specs: [spec] });
     try {
-      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'an answer' }] });
+      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'The capital is Paris.' }] });
       expect(res.status).toBe(200);
       expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
       expect(res.body.results[0].reason).toMatch(/larger than the limit of 1048576 bytes/);
@@ -176,7 +177,7 @@ describe('caps on what comes from outside (item 10)', () => {
     });
     const { app, url } = await serve({ specs: [spec] });
     try {
-      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'an answer' }] });
+      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'The capital is Paris.' }] });
       expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
       expect(res.body.results[0].reason).toMatch(
         /larger than the limit of 1048576 bytes; raise max_response_mb/,
