@@ -15,6 +15,10 @@ export interface Job {
   emit?: string;
   /** Working directory; only differs from /work without isolation. */
   root?: string;
+  /** The seccomp filter (seccomp.ts), base64 of struct sock_filter[]; absent without isolation. */
+  seccomp?: string;
+  /** Per-job HMAC key (hex) authenticating the cold-path report; kept from the program. */
+  key?: string;
 }
 
 export interface JobFile {
@@ -34,9 +38,12 @@ export interface RawReport {
   wallMs: number;
   cpuMs: number;
   maxRssKb: number;
+  /** The compiler's output, base64. */
   artifact?: string;
   artifactError?: string;
   sandboxError?: string;
+  /** The sandbox's memory cgroup killed a process at its limit. */
+  oomKilled?: boolean;
 }
 
 export const sandboxFailure = (message: string, wallMs = 0): RawReport => ({
