@@ -66,7 +66,9 @@ export async function runCold(
 
 /** Bytes a well-formed report can take: the header, both output streams, the artifact and the MAC. */
 function reportCap(job: Job): number {
-  return (64 << 10) + 2 * (job.limits.outputBytes + 1) + (job.emit ? job.limits.fileBytes + 1 : 0) + MAC_BYTES;
+  return (
+    (64 << 10) + 2 * (job.limits.outputBytes + 1) + (job.emit ? job.limits.fileBytes + 1 : 0) + MAC_BYTES
+  );
 }
 
 /**
@@ -86,9 +88,13 @@ export function parseReport(buf: Buffer, key: Buffer): RawReport | string {
   const [head, out, err, art] = lengths as [number, number, number, number];
   if (nl + 1 + head + out + err + art !== body.length) return 'report length mismatch';
   let at = nl + 1;
-  const take = (n: number) => body.subarray(at, (at += n));
+  const take = (n: number) => {
+    at += n;
+    return body.subarray(at - n, at);
+  };
   const parsed: unknown = JSON.parse(take(head).toString());
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'report is not an object';
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return 'report is not an object';
   const report = { ...sandboxFailure(''), sandboxError: undefined, ...(parsed as Partial<RawReport>) };
   report.stdout = take(out).toString();
   report.stderr = take(err).toString();
@@ -165,7 +171,12 @@ function spawnJob(argv: string[], job: Job, signal?: AbortSignal): Promise<RawRe
       }
       if (typeof report !== 'string') return finish(report);
       const why = errText.trim().split('\n').slice(-5).join(' | ') || `exit ${code ?? sig}`;
-      finish(sandboxFailure(`the sandbox supervisor gave no valid report: ${report} (${why})`, performance.now() - started));
+      finish(
+        sandboxFailure(
+          `the sandbox supervisor gave no valid report: ${report} (${why})`,
+          performance.now() - started,
+        ),
+      );
     });
   });
 }

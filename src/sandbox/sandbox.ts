@@ -4,6 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { checkBwrap } from './bwrap.js';
 import { toRunResult } from './classify.js';
 import { runCold } from './cold.js';
+import { warnIfPerProcessLimits } from './enforcement.js';
 import { type Job, type JobFile, type RawReport, safeRelativePath, sandboxFailure } from './job.js';
 import { findProfile, type LanguageProfile, languageNames } from './profiles.js';
 import type { CompileResult, Limits, RunRequest, RunResult, Sandbox } from './types.js';
@@ -53,6 +54,7 @@ export class BwrapSandbox implements Sandbox {
     this.limit = pLimit(concurrency);
     this.defaults = { ...DEFAULT_LIMITS, ...opts.limits };
     this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new WarmPool(concurrency);
+    if (!opts.UNSAFE_noIsolation) warnIfPerProcessLimits();
     if (opts.UNSAFE_noIsolation) {
       process.emitWarning(
         'Assay sandbox: UNSAFE_noIsolation is set, programs run on the host without isolation',

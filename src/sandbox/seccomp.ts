@@ -202,7 +202,8 @@ const RET_ERRNO = 0x00050000;
 const EPERM = 1;
 const ENOSYS = 38;
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET. */
-const CLONE_NEW_ANY = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+const CLONE_NEW_ANY =
+  0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 /** struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]. */
 const NR = 0;
 const ARCH = 4;

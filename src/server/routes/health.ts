@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { sandboxEnforcement } from '../../sandbox/index.js';
 import type { ScoringService } from '../service.js';
 
 /** `/health` (liveness and readiness: 503 while draining) and `/metrics` (Prometheus text format). */
@@ -20,6 +21,8 @@ export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; drainin
         pool: { threads: pool.threads, utilization: pool.utilization, queueSize: pool.queueSize },
       }),
       store: service.store ? service.store.path : null,
+      // How code is confined on this machine: memory per program (cgroup) or only per process.
+      sandbox: sandboxEnforcement(),
     };
     return reply.code(draining() ? 503 : 200).send(body);
   });

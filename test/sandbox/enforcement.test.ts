@@ -1,0 +1,43 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { sandboxEnforcement } from '../../src/sandbox/index.js';
+import { fixture, getJson, serve } from '../server/helpers.js';
+
+/** What this machine offers, judged independently of the sandbox's own detection. */
+function expectedTree(): string {
+  const writable = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes') && writable('/sys/fs/cgroup/memory'))
+    return 'cgroup-v1';
+  return 'any';
+}
+
+describe('what the sandbox enforces is stated, and only what it can enforce', () => {
+  it('detects the per-program cgroup where the machine has one', () => {
+    const e = sandboxEnforcement();
+    expect(e.syscall_filter).toBe('seccomp');
+    const expected = expectedTree();
+    if (expected === 'any') expect(['cgroup-v2', 'cgroup-v1', 'per-process-rlimit']).toContain(e.memory);
+    else expect(e.memory).toBe(expected);
+    expect(e.processes).toBe(e.memory);
+  });
+
+  it('/health says which memory limit is in force', async () => {
+    const { app, url } = await serve({ specs: [fixture('server-trouble.yaml')] });
+    try {
+      const health = await getJson(`${url}/health`);
+      expect(health.sandbox).toMatchObject({
+        memory: sandboxEnforcement().memory,
+        syscall_filter: 'seccomp',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
