@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * One control group per sandbox, so that limits hold for the whole process tree rather than per
@@ -30,6 +30,48 @@ interface Layout {
 let layout: Layout | undefined;
 let support: CgroupSupport | undefined;
 let seq = 0;
+/** Groups not yet removed: emptied and removed when this process exits, whatever state they are in. */
+const live = new Set<JobCgroup>();
+
+/** Blocks briefly (process exit cannot wait for a timer). */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** rmdir, retried while the group's last tasks finish exiting. */
+function removeDirSync(dir: string, drain?: () => void): void {
+  for (let i = 0; i < 50; i++) {
+    drain?.();
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EBUSY') return;
+      pause(2);
+    }
+  }
+}
+
+/** Parents left by processes of ours that died without cleaning up (their pid no longer runs). */
+function sweepStale(parent: string): void {
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(parent)).filter((n) => /^assay-\d+$/.test(n));
+  } catch {
+    return;
+  }
+  for (const name of siblings) {
+    const pid = Number(name.slice(6));
+    try {
+      process.kill(pid, 0);
+      continue;
+    } catch {}
+    const dir = join(dirname(parent), name);
+    try {
+      for (const child of readdirSync(dir, { withFileTypes: true }))
+        if (child.isDirectory()) removeDirSync(join(dir, child.name));
+    } catch {}
+    removeDirSync(dir);
+  }
+}
 
 /** Own cgroup path per controller (v1) or '' for the unified hierarchy, from /proc/self/cgroup. */
 function ownPaths(): Map<string, string> {
@@ -43,11 +85,15 @@ function ownPaths(): Map<string, string> {
 }
 
 function tryLayout(kind: 'v2' | 'v1', parents: string[]): Layout {
-  for (const p of parents) mkdirSync(p, { recursive: true });
+  for (const p of parents) {
+    sweepStale(p);
+    mkdirSync(p, { recursive: true });
+  }
   // Prove it works end to end: a group we can make, limit and remove.
-  const probe = new JobCgroup({ kind, parents }, 'probe');
+  const probe = new JobCgroup({ kind, parents }, `probe${Date.now()}`);
   probe.limit(64 << 20, 8);
   for (const d of probe.dirs) rmdirSync(d);
+  live.delete(probe);
   return { kind, parents };
 }
 
@@ -98,11 +144,8 @@ export function cgroupSupport(): CgroupSupport {
     layout = found;
     support = { kind: found.kind, detail: found.parents.join(', ') };
     process.once('exit', () => {
-      for (const p of found.parents) {
-        try {
-          rmdirSync(p);
-        } catch {}
-      }
+      for (const g of live) for (const d of g.dirs) removeDirSync(d, () => g.killAll());
+      for (const p of found.parents) removeDirSync(p);
     });
   } else {
     support = found;
@@ -134,6 +177,7 @@ export class JobCgroup {
     this.kind = l.kind;
     this.dirs = l.parents.map((p) => join(p, name));
     for (const d of this.dirs) mkdirSync(d);
+    live.add(this);
   }
 
   /** Memory for the whole tree (RAM and, where accounted, swap) and at most `pids` tasks. */
@@ -217,5 +261,6 @@ export class JobCgroup {
         }
       }
     }
+    live.delete(this);
   }
 }
