@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { checkBwrap } from './bwrap.js';
+import { cgroupSupport } from './cgroup.js';
 import { toRunResult } from './classify.js';
 import { runCold } from './cold.js';
 import { warnIfPerProcessLimits } from './enforcement.js';
@@ -137,11 +138,22 @@ export class BwrapSandbox implements Sandbox {
       files,
       stdin: req.stdin ?? '',
       args: req.args ?? [],
-      limits: { ...limits, asBytes: (limits.memoryMb + profile.memoryHeadroomMb) * 1024 * 1024 },
+      limits: { ...limits, asBytes: addressSpace(profile, limits.memoryMb) },
     };
     const useWarm = profile.warm && this.warm !== undefined;
+    let ran = limits;
     const raw = await this.limit(() => {
       if (req.signal?.aborted) return Promise.resolve(aborted());
+      // The program's clock starts now, when it has a slot: cut its limits to what the deadline leaves.
+      if (req.deadline !== undefined) {
+        const left = Math.floor(req.deadline - Date.now());
+        if (left <= 0)
+          return Promise.resolve(sandboxFailure('the deadline passed before a sandbox slot was free'));
+        if (left < limits.wallMs || left < limits.cpuMs) {
+          ran = { ...limits, wallMs: Math.min(limits.wallMs, left), cpuMs: Math.min(limits.cpuMs, left) };
+          job.limits = { ...job.limits, wallMs: ran.wallMs, cpuMs: ran.cpuMs };
+        }
+      }
       if (useWarm) {
         const sha = sha256(code);
         return this.warm!.run({ ...job, main: profile.main, ...(isWarmProgram(sha) && { sha }) }, req.signal);
@@ -151,7 +163,7 @@ export class BwrapSandbox implements Sandbox {
         this.coldOpts(req.signal),
       );
     });
-    const result = toRunResult(raw, limits, useWarm ? 'warm' : 'cold');
+    const result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
     return compile ? { ...result, compile } : result;
   }
 
@@ -207,6 +219,17 @@ export class BwrapSandbox implements Sandbox {
     this.limit.clearQueue();
     await this.warm?.close();
   }
+}
+
+/**
+ * RLIMIT_AS for a program (0: none). Where the sandbox's cgroup holds memory for the whole program,
+ * runtimes that reserve far more address space than they touch (V8, the JVM, Go) get no address-space
+ * limit at all; the others keep one at the memory limit, which makes their allocations fail cleanly
+ * (MemoryError, bad_alloc) before the cgroup's OOM killer would act.
+ */
+function addressSpace(profile: LanguageProfile, memoryMb: number): number {
+  if (profile.memoryHeadroomMb > 0 && cgroupSupport().kind !== 'none') return 0;
+  return (memoryMb + profile.memoryHeadroomMb) * 1024 * 1024;
 }
 
 const aborted = (): RawReport => ({ ...sandboxFailure(''), sandboxError: undefined, timedOut: true });
