@@ -26,7 +26,7 @@ const MAC_BYTES = 32;
  */
 export async function runCold(
   job: Job,
-  opts: { signal?: AbortSignal; unsafe?: boolean } = {},
+  opts: { signal?: AbortSignal; unsafe?: boolean; binds?: string[] } = {},
 ): Promise<RawReport> {
   let root: string | undefined;
   let argv: string[];
@@ -51,6 +51,7 @@ export async function runCold(
       diskBytes: job.limits.diskBytes,
       asPid1: true,
       inner: [PY, '-S', '-c', RUNNER_PY, 'launch'],
+      ...(opts.binds && { binds: opts.binds }),
     });
     argv = cg ? cg.enter(inner) : inner;
   }

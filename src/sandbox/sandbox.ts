@@ -32,7 +32,8 @@ const COMPILE_LIMITS: Limits = {
   cpuMs: 30_000,
   wallMs: 60_000,
   memoryMb: 2048,
-  processes: 16,
+  // javac and go build run a JVM / many goroutine threads (each counts against the process limit).
+  processes: 64,
   outputBytes: 64 << 10,
   fileBytes: 64 << 20,
   diskBytes: 256 << 20,
@@ -159,16 +160,20 @@ export class BwrapSandbox implements Sandbox {
         return this.warm!.run({ ...job, main: profile.main, ...(isWarmProgram(sha) && { sha }) }, req.signal);
       }
       return runCold(
-        { ...job, cmd: profile.run(job.args ?? [], limits.memoryMb) },
-        this.coldOpts(req.signal),
+        { ...job, cmd: profile.run(job.args ?? [], ran.memoryMb) },
+        this.coldOpts(req.signal, profile),
       );
     });
     const result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
     return compile ? { ...result, compile } : result;
   }
 
-  private coldOpts(signal: AbortSignal | undefined) {
-    return { ...(signal && { signal }), ...(this.opts.UNSAFE_noIsolation && { unsafe: true }) };
+  private coldOpts(signal: AbortSignal | undefined, profile: LanguageProfile) {
+    return {
+      ...(signal && { signal }),
+      ...(this.opts.UNSAFE_noIsolation && { unsafe: true }),
+      ...(profile.binds && { binds: profile.binds() }),
+    };
   }
 
   /** Compile inside a sandbox (compilers parse untrusted input too), once per distinct source. */
@@ -188,22 +193,24 @@ export class BwrapSandbox implements Sandbox {
       cmd: spec.cmd,
       stdin: '',
       emit: spec.artifact,
-      limits: { ...COMPILE_LIMITS, asBytes: COMPILE_LIMITS.memoryMb * 1024 * 1024 },
+      limits: { ...COMPILE_LIMITS, asBytes: addressSpace(profile, COMPILE_LIMITS.memoryMb) },
     };
-    const work = this.limit(() => runCold(job, this.coldOpts(signal))).then((raw): CompileOutcome => {
-      const run = toRunResult(raw, COMPILE_LIMITS, 'cold');
-      const result: CompileResult = {
-        status: run.status,
-        cached: false,
-        stdout: run.stdout,
-        stderr: run.status === 'sandbox_error' ? (run.message ?? run.stderr) : run.stderr,
-        exitCode: run.exitCode,
-        wallMs: run.wallMs,
-      };
-      if (run.status === 'ok' && raw.artifact !== undefined) return { artifact: raw.artifact, result };
-      if (run.status === 'ok') result.status = 'sandbox_error';
-      return { result };
-    });
+    const work = this.limit(() => runCold(job, this.coldOpts(signal, profile))).then(
+      (raw): CompileOutcome => {
+        const run = toRunResult(raw, COMPILE_LIMITS, 'cold');
+        const result: CompileResult = {
+          status: run.status,
+          cached: false,
+          stdout: run.stdout,
+          stderr: run.status === 'sandbox_error' ? (run.message ?? run.stderr) : run.stderr,
+          exitCode: run.exitCode,
+          wallMs: run.wallMs,
+        };
+        if (run.status === 'ok' && raw.artifact !== undefined) return { artifact: raw.artifact, result };
+        if (run.status === 'ok') result.status = 'sandbox_error';
+        return { result };
+      },
+    );
     this.compiled.set(key, work);
     // Failures from aborts or the sandbox itself are not facts about the source: do not keep them.
     void work.then((o) => {
