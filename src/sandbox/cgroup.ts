@@ -172,6 +172,7 @@ export class JobCgroup {
   readonly dirs: string[];
   private readonly kind: 'v2' | 'v1';
   private memoryBytes = -1;
+  private pidsMax = -1;
 
   constructor(l: Layout, name: string) {
     this.kind = l.kind;
@@ -203,7 +204,10 @@ export class JobCgroup {
       }
       this.memoryBytes = memoryBytes;
     }
-    writeFileSync(join(this.dirs.at(-1)!, 'pids.max'), String(pids));
+    if (pids !== this.pidsMax) {
+      writeFileSync(join(this.dirs.at(-1)!, 'pids.max'), String(pids));
+      this.pidsMax = pids;
+    }
   }
 
   /** The command prefix that moves itself into this group, then execs `argv` (run as root or owner). */

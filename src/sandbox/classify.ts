@@ -6,7 +6,10 @@ const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) =
 export const signalName = (n: number | null): string | null =>
   n === null ? null : (SIGNAL_NAMES.get(n) ?? `SIG${n}`);
 
-/** How runtimes say they ran out of memory under RLIMIT_AS (no cgroup OOM killer here). */
+/**
+ * How runtimes say they ran out of memory (RLIMIT_AS, a JVM heap, a V8 heap). Only ever turns a failed
+ * run into `memory`, another failure, so a program that prints these gains nothing.
+ */
 const OOM_PATTERNS = [
   /\bMemoryError\b/,
   /std::bad_alloc/,
@@ -14,6 +17,8 @@ const OOM_PATTERNS = [
   /Fatal process out of memory/,
   /Cannot allocate memory/,
   /out of memory/i,
+  /java\.lang\.OutOfMemoryError/,
+  /memory allocation of \d+ bytes failed/, // Rust's default alloc error handler
 ];
 
 /**
