@@ -14,8 +14,8 @@ export interface Enforcement {
   processes: 'cgroup-v2' | 'cgroup-v1' | 'per-process-rlimit';
   /** `seccomp`, or why there is no filter (then no code runs). */
   syscall_filter: string;
-  /** Where the cgroups are made, or why none could be. */
-  detail: string;
+  /** Why no cgroup could be had (absent when one is in force: its paths are not for unauthenticated eyes). */
+  detail?: string;
 }
 
 let warned = false;
@@ -35,7 +35,7 @@ export function sandboxEnforcement(): Enforcement {
     memory: tree,
     processes: tree,
     syscall_filter: filter,
-    detail: cg.detail,
+    ...(cg.kind === 'none' && { detail: cg.detail }),
   };
 }
 

@@ -72,17 +72,33 @@ const DENIED = [
 
 type Name = (typeof DENIED)[number] | 'clone' | 'clone3' | 'prlimit64';
 
-/** Syscall numbers: x86_64 from asm/unistd_64.h, aarch64 from asm-generic/unistd.h (Linux 6.x). */
-const X86_64: Record<Name, number> = {
-  ptrace: 101,
-  process_vm_readv: 310,
-  process_vm_writev: 311,
+/**
+ * Syscalls added since Linux 5.1 have one number on every architecture (asm-generic/unistd.h and
+ * asm/unistd_64.h agree from 424 on).
+ */
+const UNIFIED = {
   process_madvise: 440,
   pidfd_getfd: 438,
-  kcmp: 312,
   io_uring_setup: 425,
   io_uring_enter: 426,
   io_uring_register: 427,
+  move_mount: 429,
+  open_tree: 428,
+  fsopen: 430,
+  fsconfig: 431,
+  fsmount: 432,
+  fspick: 433,
+  mount_setattr: 442,
+  clone3: 435,
+} as const;
+
+/** Older syscall numbers: x86_64 from asm/unistd_64.h, aarch64 from asm-generic/unistd.h. */
+const X86_64: Record<Name, number> = {
+  ...UNIFIED,
+  ptrace: 101,
+  process_vm_readv: 310,
+  process_vm_writev: 311,
+  kcmp: 312,
   perf_event_open: 298,
   bpf: 321,
   userfaultfd: 323,
@@ -94,13 +110,6 @@ const X86_64: Record<Name, number> = {
   mount: 165,
   umount2: 166,
   pivot_root: 155,
-  move_mount: 429,
-  open_tree: 428,
-  fsopen: 430,
-  fsconfig: 431,
-  fsmount: 432,
-  fspick: 433,
-  mount_setattr: 442,
   kexec_load: 246,
   kexec_file_load: 320,
   init_module: 175,
@@ -126,20 +135,15 @@ const X86_64: Record<Name, number> = {
   iopl: 172,
   ioperm: 173,
   clone: 56,
-  clone3: 435,
   prlimit64: 302,
 };
 
 const AARCH64: Partial<Record<Name, number>> = {
+  ...UNIFIED,
   ptrace: 117,
   process_vm_readv: 270,
   process_vm_writev: 271,
-  process_madvise: 440,
-  pidfd_getfd: 438,
   kcmp: 272,
-  io_uring_setup: 425,
-  io_uring_enter: 426,
-  io_uring_register: 427,
   perf_event_open: 241,
   bpf: 280,
   userfaultfd: 282,
@@ -151,13 +155,6 @@ const AARCH64: Partial<Record<Name, number>> = {
   mount: 40,
   umount2: 39,
   pivot_root: 41,
-  move_mount: 429,
-  open_tree: 428,
-  fsopen: 430,
-  fsconfig: 431,
-  fsmount: 432,
-  fspick: 433,
-  mount_setattr: 442,
   kexec_load: 104,
   kexec_file_load: 294,
   init_module: 105,
@@ -181,7 +178,6 @@ const AARCH64: Partial<Record<Name, number>> = {
   move_pages: 239,
   migrate_pages: 238,
   clone: 220,
-  clone3: 435,
   prlimit64: 261,
 };
 
