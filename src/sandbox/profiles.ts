@@ -152,8 +152,17 @@ export const PROFILES: LanguageProfile[] = [
       cmd: [
         '/bin/sh',
         '-c',
-        // javac, then one jar holding every class (inner and helper classes included) as the artifact.
-        `"$0" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -encoding UTF-8 -d classes Main.java && "$1" --create --file main.jar -C classes .`,
+        // A public class must live in a file of its name: `public class Solution` is compiled as
+        // Solution.java and started as the jar's Main-Class. Then one jar holds every class (inner and
+        // helper classes included): the artifact.
+        [
+          'c=$(sed -n "s/^[[:space:]]*public[[:space:]]\\+\\(final[[:space:]]\\+\\)\\?class[[:space:]]\\+\\([A-Za-z_][A-Za-z0-9_]*\\).*/\\2/p" Main.java | head -n 1)',
+          'c=${c:-Main}',
+          '[ "$c" = Main ] || mv Main.java "$c.java"',
+          '"$0" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -encoding UTF-8 -d classes "$c.java"',
+          'printf "Main-Class: %s\\n" "$c" > manifest',
+          '"$1" --create --file main.jar --manifest manifest -C classes .',
+        ].join(' && '),
         real('/usr/bin/javac'),
         real('/usr/bin/jar'),
       ],
@@ -165,9 +174,8 @@ export const PROFILES: LanguageProfile[] = [
       // The heap gets three quarters; the rest of memory_mb is the JVM's own (code, metaspace, stacks).
       `-Xmx${Math.max(32, Math.floor((memoryMb * 3) / 4))}m`,
       '-Xss64m',
-      '-cp',
+      '-jar',
       'main.jar',
-      'Main',
       ...args,
     ],
     memoryHeadroomMb: 4096,
