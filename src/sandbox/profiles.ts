@@ -157,7 +157,7 @@ export const PROFILES: LanguageProfile[] = [
         // helper classes included): the artifact.
         [
           'c=$(sed -n "s/^[[:space:]]*public[[:space:]]\\+\\(final[[:space:]]\\+\\)\\?class[[:space:]]\\+\\([A-Za-z_][A-Za-z0-9_]*\\).*/\\2/p" Main.java | head -n 1)',
-          'c=${c:-Main}',
+          '[ -n "$c" ] || c=Main',
           '[ "$c" = Main ] || mv Main.java "$c.java"',
           '"$0" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -encoding UTF-8 -d classes "$c.java"',
           'printf "Main-Class: %s\\n" "$c" > manifest',

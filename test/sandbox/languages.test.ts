@@ -81,6 +81,20 @@ describe.concurrent('language profiles run real programs', () => {
   }
 
   it(
+    'java: the public class is the one started, whatever its name',
+    async () => {
+      const r = await sandbox.run({
+        language: 'java',
+        code: 'import java.util.*;\n\npublic final class Solution {\n  public static void main(String[] a) { System.out.println("solution " + a[0]); }\n}',
+        args: ['ran'],
+      });
+      expect(r.status, r.compile?.stderr).toBe('ok');
+      expect(r.stdout).toBe('solution ran\n');
+    },
+    SLOW,
+  );
+
+  it(
     'go, java, rust: the second run of the same source reuses the compiled artifact',
     async () => {
       const programs: [string, string][] = [

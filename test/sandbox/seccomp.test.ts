@@ -10,7 +10,7 @@ function decide(prog: Buffer, data: { nr: number; arch: number; args?: bigint[] 
   const mem = Buffer.alloc(64);
   mem.writeInt32LE(data.nr, 0);
   mem.writeUInt32LE(data.arch, 4);
-  (data.args ?? []).forEach((a, i) => mem.writeBigUInt64LE(a, 16 + 8 * i));
+  for (const [i, a] of (data.args ?? []).entries()) mem.writeBigUInt64LE(a, 16 + 8 * i);
   let acc = 0;
   for (let pc = 0; pc < prog.length / 8; pc++) {
     const code = prog.readUInt16LE(pc * 8);
