@@ -2,12 +2,16 @@
  * Judges bench: 2 000 judgments at concurrency 64 against a local OpenAI-compatible server (its own
  * process) with 200 ms latency, compared with the ideal 2 000 × 0.2 s / 64 and with bare SDK calls (same
  * server, same concurrency, no engine) measured in the same run; then RPM spacing, the cache on repeated
- * samples, and the master-key rate with the guard on and off.   Run: npm run bench:judges
+ * samples, the master-key rate with the guard on and off, and process rewards: calls per 10-step solution for
+ * `prm` against the `steps` node.   Run: npm run bench:judges
  */
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import type { Sample } from '../src/core/types.js';
+import '../src/credit/shaping/index.js';
+import { EVAL_MASTER_KEYS } from '../src/eval/master-keys.js';
 import { parseSpec, Runtime, Scorer } from '../test/judges/engine.js';
+import { delimited, scripts, startFakeServer } from '../test/judges/fake-openai-server.js';
 import { startFakeServerProcess } from '../test/judges/fake-server-process.js';
 import { MASTER_KEYS } from '../test/judges/master-keys.js';
 
@@ -174,3 +178,95 @@ await runtime.close();
 }
 
 await server.close();
+
+// 5. Process rewards: 10-step solutions scored by today's `steps` node (the judge once per step) and by
+// `prm` (every step in one call), generative and through vLLM's /pooling, against an in-process fake server
+// answering in each protocol with 50 ms latency. The figure is calls per solution; wall time alongside.
+{
+  const SOLUTIONS = 200;
+  const STEPS = 10;
+  const fake = await startFakeServer({
+    latencyMs: 50,
+    chat: (req) => {
+      const block = delimited(req.user, 'STEPS');
+      if (block === undefined) return 'Fine.\nVERDICT: 8';
+      const n = block.split(/\n\n(?=Step \d+:)/).length;
+      return Array.from({ length: n }, (_, k) => `Step ${k + 1}: correct`).join('\n');
+    },
+    pooling: (body) => {
+      const text = (body.messages as { role: string; content: string }[]).at(-1)!.content;
+      return {
+        data: [
+          {
+            index: 0,
+            data: text
+              .split('<extra_0>')
+              .slice(1)
+              .map(() => [0.1, 0.9]),
+          },
+        ],
+      };
+    },
+  });
+  const solutions: Sample[] = Array.from({ length: SOLUTIONS }, (_, i) => {
+    const steps = Array.from(
+      { length: STEPS },
+      (_, k) => `Step ${k + 1}: from ${i + k} we get ${i + k + 1}.`,
+    );
+    return { prompt: `Count from ${i}.`, response: steps.join('\n'), steps };
+  });
+  const judgeArgs = { base_url: fake.baseURL, model: 'critic', max_concurrency: CONCURRENCY, cache_size: 0 };
+  const variants: [string, unknown][] = [
+    ['steps node + judge (baseline)', { steps: { use: 'judge', args: judgeArgs }, aggregate: 'min' }],
+    ['prm, generative (api: chat)', { use: 'prm', args: { ...judgeArgs, api: 'chat' } }],
+    ['prm, vLLM /pooling', { use: 'prm', args: { ...judgeArgs, base_url: fake.url, model: 'prm' } }],
+  ];
+  const calls: number[] = [];
+  for (const [label, reward] of variants) {
+    const rt = new Runtime({ inThread: true });
+    const before = fake.log.length;
+    const t0 = performance.now();
+    const results = await new Scorer(parseSpec({ reward, timeout_ms: 600_000 }), rt).score(solutions);
+    const seconds = (performance.now() - t0) / 1000;
+    const n = fake.log.length - before;
+    calls.push(n);
+    const okCount = results.filter((r) => r.status === 'ok').length;
+    console.log(
+      `${label}: ${SOLUTIONS} solutions × ${STEPS} steps: ${n} calls (${fmt(n / SOLUTIONS)} per solution), ` +
+        `${fmt(seconds)} s, ok ${okCount}/${SOLUTIONS}`,
+    );
+    await rt.close();
+  }
+  console.log(
+    `prm calls vs the steps node: generative ${fmt(calls[0]! / calls[1]!)}× fewer, pooling ${fmt(calls[0]! / calls[2]!)}× fewer ` +
+      `(${calls[0]! / Math.max(calls[1]!, calls[2]!) >= 5 ? 'meets' : 'DOES NOT meet'} the 5× target)`,
+  );
+
+  // 6. The eval master keys (src/eval/master-keys.ts, worded apart from the probes) against an always-yes
+  // judge: how many the judges' guard stops without a call, with the guard on and off.
+  const yes = await startFakeServer({ chat: scripts.alwaysYes });
+  for (const guard of [true, false]) {
+    const rt = new Runtime({ inThread: true });
+    const scorer = new Scorer(
+      parseSpec({
+        reward: {
+          use: 'judge.reference',
+          args: { base_url: yes.baseURL, model: 'yes', guard, cache_size: 0 },
+        },
+      }),
+      rt,
+    );
+    const probes = EVAL_MASTER_KEYS.map((response) => ({
+      prompt: 'What is 2 + 2?',
+      response,
+      reference: '4',
+    }));
+    const rewarded = (await scorer.score(probes)).filter((r) => (r.score ?? 0) > 0).length;
+    console.log(
+      `eval master keys rewarded by an always-yes judge: guard ${guard ? 'on' : 'off'} ${rewarded}/${EVAL_MASTER_KEYS.length}`,
+    );
+    await rt.close();
+  }
+  await yes.close();
+  await fake.close();
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Assay on a fresh Debian/Ubuntu machine: the sandbox's system packages (bubblewrap, the compilers of
-# its languages), python3 for the Python client, then the npm packages (`npm ci` also builds dist/ through the `prepare` script).
+# its languages), python3 for the Python client and python3-numpy for the code datasets' tests, then the npm
+# packages (`npm ci` also builds dist/ through the `prepare` script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/go ] || need+=(golang-go)
 [ -x /usr/bin/javac ] || need+=(default-jdk-headless)
 [ -x /usr/bin/rustc ] || need+=(rustc)
+# numpy for the datasets' tests (HumanEval+, MBPP+ import it), read-only in the sandbox under /usr.
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq

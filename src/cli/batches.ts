@@ -19,3 +19,15 @@ export function groupedBatches<T extends { sample: Sample }>(items: T[], size: n
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/**
+ * Run `each` over the batches, two at a time: the workers score one while this thread handles the results
+ * of the other. Batches are taken in order.
+ */
+export async function twoInFlight<T>(batches: T[][], each: (batch: T[]) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await each(batches[next++]!);
+  };
+  await Promise.all([worker(), worker()]);
+}

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import '../builtins.js';
 import * as advantages from './commands/advantages.js';
+import * as evaluate from './commands/eval.js';
 import * as rewards from './commands/rewards.js';
 import * as score from './commands/score.js';
 import * as select from './commands/select.js';
@@ -16,7 +17,7 @@ const program = new Command('assay')
   .showHelpAfterError()
   .version('0.1.0');
 
-for (const command of [score, serve, rewards, advantages, select, stats]) command.register(program);
+for (const command of [score, serve, rewards, advantages, select, stats, evaluate]) command.register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`assay: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,4 +1,5 @@
 import { type RewardResult, type Sample, STATUSES, type Status } from './types.js';
+import { wellFormed } from './unicode.js';
 
 /**
  * Results of a batch in the form a server sends and records them, made where the results are made (in the
@@ -46,16 +47,22 @@ export interface SampleKeys {
   group?: string | undefined;
 }
 
-/** The record the run store keeps for a sample and its result. */
+const text = (value: string | undefined): string | null => (value === undefined ? null : wellFormed(value));
+
+/**
+ * The record the run store keeps for a sample and its result. Its strings are made well-formed (a lone
+ * surrogate in an id or a reason quoting model output becomes U+FFFD): SQLite would store it as invalid
+ * UTF-8 and the `samples` view would break its readers.
+ */
 export function sampleRecord(sample: SampleKeys | undefined, result: RewardResult): SampleRecord {
   return [
-    sample?.id ?? null,
-    sample?.source ?? null,
-    sample?.group ?? null,
-    result.name,
+    text(sample?.id),
+    text(sample?.source),
+    text(sample?.group),
+    wellFormed(result.name),
     result.status,
     result.score,
-    result.reason ?? null,
+    text(result.reason),
     result.components ? componentScores(result.components) : null,
   ];
 }
@@ -64,9 +71,9 @@ export function sampleRecord(sample: SampleKeys | undefined, result: RewardResul
 export function componentScores(components: RewardResult[], prefix = ''): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const c of components) {
-    let key = prefix + c.name;
+    let key = prefix + wellFormed(c.name);
     // Two parts with the same name (two exact_match parts with different args) keep both values.
-    for (let n = 2; key in out; n++) key = `${prefix}${c.name}#${n}`;
+    for (let n = 2; key in out; n++) key = `${prefix}${wellFormed(c.name)}#${n}`;
     out[key] = c.score;
     if (c.components) Object.assign(out, componentScores(c.components, `${key}.`));
   }

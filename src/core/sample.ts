@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestingError } from './depth.js';
 import { formatIssues, formatPath } from './spec/issues.js';
 import type { Message, Sample } from './types.js';
 
@@ -81,6 +82,8 @@ export function parseSample(value: unknown, root: PropertyKey[] = []): SamplePar
       ],
     };
   }
+  const deep = nestingError(value, root);
+  if (deep) return { ok: false, errors: [deep] };
   const fast = fastSample(value as Record<string, unknown>);
   if (fast) return { ok: true, sample: fast };
   const parsed = sampleSchema.safeParse(value, { reportInput: true });

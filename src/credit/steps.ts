@@ -12,6 +12,18 @@
 import { type AdvantageOptions, computeAdvantages, type OutcomeMethod } from './advantages.js';
 import { mean, std } from './stats.js';
 
+export const STEP_AGGREGATES = ['min', 'mean', 'last', 'product', 'sum'] as const;
+export type StepAggregate = (typeof STEP_AGGREGATES)[number];
+
+/** One score from step scores: min is PURE's min-form credit (the weakest step bounds the trajectory); sum lets repeated steps farm reward. */
+export const stepAggregates: Record<StepAggregate, (xs: number[]) => number> = {
+  min: (xs) => Math.min(...xs),
+  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
+  last: (xs) => xs.at(-1)!,
+  product: (xs) => xs.reduce((a, b) => a * b, 1),
+  sum: (xs) => xs.reduce((a, b) => a + b, 0),
+};
+
 export type ReturnForm = 'sum' | 'min';
 export type StepTransform = 'none' | 'clip' | 'delta';
 

@@ -28,6 +28,8 @@ export const endpointArgs = {
   max_retries: z.number().int().min(0).max(20).default(3),
   /** Responses kept in the content-addressed cache (0 turns it off). */
   cache_size: z.number().int().min(0).default(10_000),
+  /** Largest reply body accepted from the endpoint, in MiB; a larger reply is an `error`, not retried. */
+  max_response_mb: z.number().positive().max(1024).default(16),
 };
 
 /** Sampling parameters of the judge's chat call. */
@@ -83,6 +85,7 @@ export function endpointOptions(a: EndpointArgs, baseURL = a.base_url): Endpoint
     timeoutMs: a.timeout_s * 1000,
     maxRetries: a.max_retries,
     cacheSize: a.cache_size,
+    maxResponseBytes: Math.round(a.max_response_mb * 1024 * 1024),
     ...(a.rpm !== undefined && { rpm: a.rpm }),
     ...(a.tpm !== undefined && { tpm: a.tpm }),
   };

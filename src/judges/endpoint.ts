@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { RewardEnv } from '../core/reward.js';
 import type { TokenLogprob } from '../core/types.js';
 import { ResponseCache } from './cache.js';
+import { cappedFetch, tooLargeIn } from './capped-fetch.js';
 import { RateGate, sleep } from './rate.js';
 import { backoffMs, describeError, HttpError, isRetryable, type RetryPolicy } from './retry.js';
 import { sha256 } from './text.js';
@@ -19,7 +20,12 @@ export interface EndpointOptions {
   maxRetries: number;
   cacheSize: number;
   retryBaseMs?: number;
+  /** Largest reply body accepted (bytes); a larger one fails the call without retries. Default 16 MiB. */
+  maxResponseBytes?: number;
 }
+
+/** Replies of a judge or reward model are kilobytes; per-token values of a long response, a few MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface Usage {
   prompt_tokens: number;
@@ -73,6 +79,7 @@ export class Endpoint {
   private readonly requests: RateGate;
   private readonly tokens: RateGate;
   private readonly retry: RetryPolicy;
+  private readonly fetch: typeof fetch;
   /** Figures for benchmarks and logs. */
   readonly stats = { calls: 0, attempts: 0, retries: 0, failures: 0 };
 
@@ -82,6 +89,7 @@ export class Endpoint {
     this.tokens = new RateGate(opts.tpm);
     this.retry = { maxRetries: opts.maxRetries, baseDelayMs: opts.retryBaseMs ?? 500, maxDelayMs: 30_000 };
     this.cache = new ResponseCache(opts.cacheSize);
+    this.fetch = cappedFetch(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   }
 
   /** The SDK client, loaded on first use (CPU worker threads that import the built-ins never load it). */
@@ -93,6 +101,7 @@ export class Endpoint {
           apiKey: process.env[this.opts.apiKeyEnv] || 'EMPTY',
           maxRetries: 0,
           timeout: this.opts.timeoutMs,
+          fetch: this.fetch,
         }),
     );
     return this.client;
@@ -137,7 +146,7 @@ export class Endpoint {
     const estimate = Math.ceil(JSON.stringify(body).length / 4);
     return this.call(['post', url, body], estimate, call, async (attemptSignal) => {
       const key = process.env[this.opts.apiKeyEnv];
-      const res = await fetch(url, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key && { authorization: `Bearer ${key}` }) },
         body: JSON.stringify(body),
@@ -179,6 +188,11 @@ export class Endpoint {
           });
         } catch (err) {
           if (signal.aborted || err instanceof JudgeCallError) throw err;
+          const tooLarge = tooLargeIn(err);
+          if (tooLarge) {
+            this.stats.failures++;
+            throw new JudgeCallError(tooLarge.message, attempts);
+          }
           if (!isRetryable(err) || attempts > policy.maxRetries) {
             this.stats.failures++;
             const tail = attempts > 1 ? ` (after ${attempts} attempts)` : '';

@@ -5,6 +5,8 @@
  * A pure function of the (think-stripped) response text.
  */
 
+import { blockContents } from '../verifiers/text/blocks.js';
+
 export interface GuardVerdict {
   substantive: boolean;
   /** Why the response was judged to have no answer. */
@@ -142,10 +144,14 @@ export function squash(text: string): string {
     .replace(/[\p{P}\p{S}\p{Z}\s\p{Cc}\p{Cf}]+/gu, '');
 }
 
-// Longest first, so "the answer is" is stripped before "the".
-const SQUASHED_OPENERS = [...new Set(OPENERS.map(squash))]
-  .filter((o) => o.length > 0)
-  .sort((a, b) => b.length - a.length);
+// Longest first, so "the answer is" is stripped before "the"; grouped by first character so a response
+// of a thousand repeated openers costs a few comparisons per opener, not one per known opener.
+const SQUASHED_OPENERS = new Map<string, string[]>();
+for (const o of [...new Set(OPENERS.map(squash))].sort((a, b) => b.length - a.length)) {
+  if (o.length === 0) continue;
+  const first = o[0]!;
+  SQUASHED_OPENERS.set(first, [...(SQUASHED_OPENERS.get(first) ?? []), o]);
+}
 
 /**
  * Instructions aimed at the grader: a response that tries them is given the guard's score. Kept narrow
@@ -179,7 +185,7 @@ function withoutOpeners(squashed: string): string {
   let rest = squashed;
   for (let changed = true; changed && rest.length > 0; ) {
     changed = false;
-    for (const opener of SQUASHED_OPENERS) {
+    for (const opener of SQUASHED_OPENERS.get(rest[0]!) ?? []) {
       if (rest.startsWith(opener)) {
         rest = rest.slice(opener.length);
         changed = true;
@@ -197,8 +203,8 @@ export interface GuardOptions {
 
 /** Does the (think-stripped) response contain a substantive answer? */
 export function checkSubstance(text: string, opts: GuardOptions = {}): GuardVerdict {
-  const answers = [...text.matchAll(/<answer>([\s\S]*?)<\/answer>/gi)];
-  const body = answers.length > 0 ? answers.at(-1)![1]! : text;
+  const answers = blockContents(text, '<answer>', '</answer>', true);
+  const body = answers.at(-1) ?? text;
   if (answers.length > 0 && squash(body) === '')
     return { substantive: false, reason: 'empty <answer> block' };
   const squashed = squash(body);

@@ -2,6 +2,7 @@
 import { registerReward } from '../core/registry.js';
 import { judgePairwise } from './pairwise.js';
 import { judge, judgeReferenceReward } from './pointwise.js';
+import { prm } from './prm.js';
 import { rewardModel } from './reward-model.js';
 import { rubric } from './rubric.js';
 import { judgeVote } from './vote.js';
@@ -12,5 +13,6 @@ registerReward(judgePairwise);
 registerReward(rubric);
 registerReward(judgeVote);
 registerReward(rewardModel);
+registerReward(prm);
 
 export { checkSubstance } from './guard.js';

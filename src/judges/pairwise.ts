@@ -90,6 +90,14 @@ export function abVerdict(value: unknown): number | undefined {
 
 class UnreadableVerdict extends Error {}
 
+/** The judge calls of a group, plus how many comparisons judged in both orders changed their winner with the order. */
+class PairTally extends Tally {
+  positionFlips = 0;
+  override toDetail(): Record<string, unknown> {
+    return { ...super.toDetail(), position_flips: this.positionFlips };
+  }
+}
+
 function pairQuestion(a: PairwiseArgs, prompt: string, first: string, second: string): Question {
   const lineHint = '<A|B|tie>';
   return {
@@ -113,7 +121,7 @@ async function prefer(
   x: Prepared,
   y: Prepared,
   ctx: RewardContext,
-  tally: Tally,
+  tally: PairTally,
 ): Promise<number> {
   if (x.guarded || y.guarded) return x.guarded && y.guarded ? 0.5 : x.guarded ? 0 : 1;
   const once = async (first: string, second: string): Promise<number> => {
@@ -129,6 +137,8 @@ async function prefer(
   };
   if (!a.both_orders) return once(x.text, y.text);
   const [forward, backward] = await Promise.all([once(x.text, y.text), once(y.text, x.text)]);
+  // Position consistency: the same pair with its responses swapped should get the mirrored verdict.
+  if (forward !== 1 - backward) tally.positionFlips++;
   return (forward + (1 - backward)) / 2;
 }
 
@@ -138,7 +148,7 @@ async function scoreGroup(
   samples: Sample[],
   ctx: RewardContext,
 ): Promise<Outcome[]> {
-  const tally = new Tally();
+  const tally = new PairTally();
   const prepared = samples.map((s) => prepareResponse(s, a));
   const prompt = promptText(samples[0]!);
   try {
@@ -147,7 +157,7 @@ async function scoreGroup(
         samples.map(async (s, i): Promise<Outcome> => {
           const ref = referenceText(s.reference);
           if (ref === '') return failed('group_mode reference needs a reference response in "reference"');
-          const own = new Tally();
+          const own = new PairTally();
           try {
             const p = await prefer(
               endpoint,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { asciiLower, removeBlocks } from '../verifiers/text/blocks.js';
 
 /**
  * Text handling between the policy's response and the judge's prompt: reasoning blocks removed, the
@@ -11,10 +12,15 @@ import { createHash } from 'node:crypto';
  * prompt) only what follows it counts.
  */
 export function stripThink(text: string): string {
-  let out = text.replace(/<think>[\s\S]*?<\/think>/gi, '');
-  const lone = out.search(/<\/think>/i);
-  if (lone >= 0) out = out.slice(out.toLowerCase().lastIndexOf('</think>') + '</think>'.length);
-  const open = out.search(/<think>/i);
+  // indexOf scans, not /<think>[\s\S]*?<\/think>/gi: see src/verifiers/text/blocks.ts
+  let out = removeBlocks(text, '<think>', '</think>', true);
+  let lower = asciiLower(out);
+  const lone = lower.lastIndexOf('</think>');
+  if (lone >= 0) {
+    out = out.slice(lone + '</think>'.length);
+    lower = lower.slice(lone + '</think>'.length);
+  }
+  const open = lower.indexOf('<think>');
   if (open >= 0) out = out.slice(0, open);
   return out.trim();
 }

@@ -37,6 +37,10 @@ export function bwrapCommand(opts: {
     '--ro-bind',
     '/usr',
     '/usr',
+    // Debian's shared-library alternatives (libblas, liblapack, which numpy loads) are symlinks here.
+    '--ro-bind-try',
+    '/etc/alternatives',
+    '/etc/alternatives',
     '--symlink',
     'usr/lib',
     '/lib',

@@ -70,6 +70,17 @@ def write_files(root, files):
         finally:
             os.close(fd)
 
+def stdin_file(data):
+    """(read end, write end) like os.pipe(), but the program's stdin is a regular file (a memfd), as
+    judges give it: os.fstat(0).st_size is its length and it can be read twice or mapped. The write end
+    is /dev/null, so pump() has nothing left to feed."""
+    fd = os.memfd_create('stdin', os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while len(view):
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd, os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+
 def child_stdio(inr, outw, errw, keep=None):
     """The program's stdio; every other descriptor is closed except 'keep' (close-on-exec: the status
     pipe, which the program never holds once it runs)."""
@@ -239,8 +250,8 @@ def read_line(fd):
 # ---- cold path: one job, exec a command ----
 def launch():
     # Out of the program's reach: not dumpable, so a process of the same uid can neither ptrace us nor
-    # open our /proc files (fd/3, mem); as PID 1 only signals we handle reach us from inside, and we
-    # handle none (Python's SIGINT handler is removed).
+    # open our /proc files (fd/3, mem) nor read the job, its stdin included, from our memory; as PID 1
+    # only signals we handle reach us from inside, and we handle none (Python's SIGINT handler is removed).
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     n = int(read_line(3))
@@ -254,7 +265,7 @@ def launch():
     if job.get('seccomp'):
         load_seccomp(job['seccomp'])
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, in case PID 1 is not us
-    pipes = [os.pipe() for _ in range(3)]
+    pipes = [stdin_file(job.get('stdin', '').encode()), os.pipe(), os.pipe()]
     status_r, status_w = os.pipe()  # close-on-exec: empty at exec, or why the program could not start
     started = time.monotonic()
     pid = os.fork()
@@ -279,9 +290,8 @@ def launch():
     os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
     cap = job['limits']['outputBytes']
     out, err = bytearray(cap + 1), bytearray(cap + 1)
-    rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0],
-                                     memoryview(job.get('stdin', '').encode()), job['limits'], started, out, err,
-                                     status_r)
+    rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(b''),
+                                     job['limits'], started, out, err, status_r)
     os.close(status_r)
     init = os.getpid() == 1
     try:
@@ -324,7 +334,7 @@ def launch():
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
-           'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib']
+           'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'socket']
 
 def run_python_inprocess(job):
     """In the program process (PID 2 of a fresh namespace): become a fresh 'python3 main.py'."""
@@ -471,7 +481,7 @@ def execute(job_id, buf, stdin, lim, ids, out, err):
     of this process, cannot find an earlier one's code, input or output in memory it inherited."""
     n_out = n_err = 0
     try:
-        pipes = [os.pipe() for _ in range(3)]
+        pipes = [stdin_file(stdin), os.pipe(), os.pipe()]
         status_r, status_w = os.pipe()
         started = time.monotonic()
         try:
@@ -481,13 +491,14 @@ def execute(job_id, buf, stdin, lim, ids, out, err):
                 os.close(fd)
             raise
         if pid == 0:
+            zero(stdin, len(stdin))  # the program reads its stdin from its file, never from our memory
             os.close(status_r)
             os.close(pipes[0][1]); os.close(pipes[1][0]); os.close(pipes[2][0])
             program(buf, pipes, status_w, ids)
         zero(buf, len(buf))
         os.close(status_w)
         os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
-        rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(stdin), lim,
+        rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(b''), lim,
                                          started, out, err, status_r)
         os.close(status_r)
         if status:
@@ -519,6 +530,14 @@ def serve():
     PYAPI, PYLIBC = ctypes.pythonapi, ctypes.PyDLL(None, use_errno=True)
     os.environ.clear()
     os.environ.update(ENV)  # the programs' environment, inherited by every execution
+    # What python3 without -S also has: exit() and quit(), and Debian's dist-packages (numpy and the
+    # scientific stack the datasets' tests import), read-only under /usr.
+    import site
+    site.setquit()
+    for d in ('/usr/local/lib/python3/dist-packages', '/usr/lib/python3/dist-packages',
+              '/usr/lib/python3.%d/dist-packages' % sys.version_info[1]):
+        if os.path.isdir(d) and d not in sys.path:
+            sys.path.append(d)
     for m in PRELOAD:
         try:
             __import__(m)

@@ -1,10 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import {
+  type ConnectionLimits,
+  capConnections,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  timeoutOptions,
+} from './connections.js';
 import { HttpError } from './http-error.js';
+import { evalRoutes } from './routes/eval.js';
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
 import { openrlhfRoutes } from './routes/openrlhf.js';
-import { sandboxFusionRoutes } from './routes/sandboxfusion.js';
+import { type RunCodeLimits, sandboxFusionRoutes } from './routes/sandboxfusion.js';
 import type { ScoringService } from './service.js';
 
 export interface AppOptions {
@@ -15,6 +23,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** pino logger options, or false for none. */
   logger?: FastifyServerOptions['logger'];
+  /** Caps on `/run_code` requests (run_timeout, memory_limit_MB); defaults in routes/sandboxfusion.ts. */
+  runCode?: RunCodeLimits;
+  /** Connection cap and request receive timeout (src/server/connections.ts); defaults there. */
+  connections?: Partial<ConnectionLimits>;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -23,7 +35,13 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { service } = opts;
   let draining = false;
+  const limits: ConnectionLimits = {
+    maxConnections: opts.connections?.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    requestTimeoutMs: opts.connections?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
   const app = Fastify({
+    requestTimeout: limits.requestTimeoutMs,
+    http: timeoutOptions(limits),
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Trainers keep connections open between steps; idle sockets must not hold shutdown up.
@@ -33,6 +51,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
 
+  capConnections(app.server, limits.maxConnections, () => {
+    service.metrics.connectionsRefused.inc();
+    app.log.warn({ limit: limits.maxConnections }, 'connection refused: too many connections');
+  });
   if (opts.token) app.addHook('onRequest', bearerAuth(opts.token));
 
   app.addHook('onResponse', async (req, reply) => {
@@ -80,7 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { service, draining: () => draining });
   await app.register(nativeRoutes, { service });
   await app.register(openrlhfRoutes, { service });
-  await app.register(sandboxFusionRoutes, { service });
+  await app.register(sandboxFusionRoutes, { service, ...(opts.runCode && { limits: opts.runCode }) });
+  await app.register(evalRoutes, { service });
 
   app.addHook('preClose', async () => {
     draining = true;

@@ -8,7 +8,9 @@ export interface MetricsSources {
   inFlight(): number;
   pool(): { utilization: number; queueSize: number; threads: number; terminatedWorkers: number } | undefined;
   cache(): { hits: number; misses: number; size: number };
-  store(): { pending: number; written: number; dropped: number; failed: number } | undefined;
+  store():
+    | { pending: number; written: number; dropped: number; failed: number; healthy: boolean }
+    | undefined;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -48,6 +50,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly connectionsRefused = new Counter({
+    name: 'assay_connections_refused_total',
+    help: 'Connections answered 503 because the connection limit was reached',
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricsSources) {
     const r = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'assay_process_' });
@@ -81,6 +89,18 @@ export class ServerMetrics {
       'assay_store_written_rows',
       'Rows written to the run store since start',
       () => sources.store()?.written ?? 0,
+    );
+    gauge(
+      r,
+      'assay_store_failed_rows',
+      'Rows that could not be written to the run store (disk full, I/O error, writer died)',
+      () => sources.store()?.failed ?? 0,
+    );
+    gauge(
+      r,
+      'assay_store_healthy',
+      '1 while the run store writes, 0 from a failed write until the next one succeeds',
+      () => (sources.store()?.healthy === false ? 0 : 1),
     );
     gauge(
       r,

@@ -6,6 +6,7 @@ import { parseOnError, scoreUnderPolicy } from '../core/on-error.js';
 import { parseSample } from '../core/sample.js';
 import { formatIssues } from '../core/spec/issues.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
+import { loneSurrogateAt } from '../core/unicode.js';
 import { HttpError } from './http-error.js';
 
 /** Fields shared by the native scoring routes. Samples are checked one by one afterwards. */
@@ -15,7 +16,15 @@ export const scoringFields = {
   onError: z.unknown().optional(),
   step: z.number().int().nonnegative().optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
-  run: z.string().min(1).max(200).optional(),
+  run: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((run) => loneSurrogateAt(run) < 0, {
+      error: (issue) =>
+        `a lone surrogate at index ${loneSurrogateAt(issue.input as string)}: a run id must be valid Unicode text`,
+    })
+    .optional(),
 };
 
 /** The body of `/v1/score`. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { nestingError } from '../core/depth.js';
 import {
+  addTimings,
   allocEncoded,
   copyEncoded,
   decodeResults,
@@ -18,7 +20,7 @@ import { HttpError } from './http-error.js';
 import { ServerMetrics } from './metrics.js';
 import type { FinishedScore, ScoreBodyMeta } from './offload/read-score-body.js';
 import { scanBody } from './offload/scan-body.js';
-import { type ScoreHeaders, scoreResponse } from './request.js';
+import { invalidResult, type ScoreHeaders, scoreResponse } from './request.js';
 
 export interface ServiceOptions {
   /** Samples admitted at once (running or queued for the pool); beyond it requests get 429. */
@@ -121,6 +123,7 @@ export class ScoringService {
           written: this.store.written,
           dropped: this.store.dropped,
           failed: this.store.failed,
+          healthy: this.store.healthy,
         },
     });
   }
@@ -154,7 +157,7 @@ export class ScoringService {
     const release = this.enter(n);
     const started = performance.now();
     try {
-      const results = await this.scoreCached(scorer, cacheKey, req);
+      const results = await this.scoreNestedApart(scorer, cacheKey, req);
       this.record(scorer.spec.name, results, req, performance.now() - started);
       return results;
     } finally {
@@ -239,6 +242,34 @@ export class ScoringService {
   /** `score`, with the results as objects (for routes that compute with them). */
   async scoreResults(req: ScoreRequest): Promise<RewardResult[]> {
     return decodeResults(await this.score(req));
+  }
+
+  /**
+   * `scoreCached`, with samples nested too deep for the recursive walks ahead (cache key, worker transfer)
+   * reported as invalid in their place: routes that build samples themselves (OpenRLHF's labels) reach here
+   * without `parseSample`, which refuses them elsewhere.
+   */
+  private async scoreNestedApart(
+    scorer: Scorer,
+    cacheKey: string | undefined,
+    req: ScoreRequest,
+  ): Promise<EncodedResults> {
+    const errors = req.samples.map((s) => nestingError(s));
+    if (errors.every((e) => e === undefined)) return this.scoreCached(scorer, cacheKey, req);
+    const keep = errors.flatMap((e, i) => (e === undefined ? [i] : []));
+    const fresh =
+      keep.length > 0
+        ? await this.scoreCached(scorer, cacheKey, { ...req, samples: keep.map((i) => req.samples[i]!) })
+        : undefined;
+    const out = allocEncoded(req.samples.length);
+    keep.forEach((at, j) => {
+      copyEncoded(out, at, fresh!, j);
+    });
+    errors.forEach((e, i) => {
+      if (e !== undefined) copyEncoded(out, i, encodeResults([invalidResult([e])], [req.samples[i]!]), 0);
+    });
+    if (fresh) addTimings(out, fresh);
+    return out;
   }
 
   private async scoreCached(

@@ -5,7 +5,9 @@ import { Runtime, Scorer } from '../core/scorer.js';
 import { loadSpecFile } from '../core/spec/load.js';
 import { RunStore } from '../store/run-store.js';
 import { buildApp } from './app.js';
+import { DEFAULT_RUN_CODE_LIMITS, type RunCodeLimits } from './routes/sandboxfusion.js';
 import { ScoringService } from './service.js';
+import { logStoreFailures } from './store-health.js';
 
 /** The spec `assay serve` uses when given none (shipped with the package). */
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../examples/default.yaml', import.meta.url));
@@ -27,6 +29,12 @@ export interface ServeOptions {
   bodyLimit?: number;
   run?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Open connections at once (503 beyond); see src/server/connections.ts. */
+  maxConnections?: number;
+  /** Time to receive a whole request (408 beyond). */
+  requestTimeoutMs?: number;
+  /** Caps on `/run_code` requests; defaults in routes/sandboxfusion.ts. */
+  runCode?: Partial<RunCodeLimits>;
 }
 
 export interface RunningServer {
@@ -57,7 +65,13 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       token: opts.token,
       ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
       ...(opts.logger !== undefined && { logger: opts.logger }),
+      runCode: { ...DEFAULT_RUN_CODE_LIMITS, ...opts.runCode },
+      connections: {
+        ...(opts.maxConnections !== undefined && { maxConnections: opts.maxConnections }),
+        ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }),
+      },
     });
+    if (store) logStoreFailures(store, app.log);
     const url = await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
     return { app, service, url };
   } catch (err) {

@@ -27,6 +27,9 @@ export interface RunStoreOptions {
   maxBuffered?: number;
 }
 
+/** What a failed write reports: the database's message and the rows lost with it. */
+export type StoreFailureListener = (error: string, rows: number) => void;
+
 const here = new URL(import.meta.url);
 /**
  * Samples that make the buffer go to the writer before its timer: under load records then leave this
@@ -54,8 +57,12 @@ export class RunStore {
   private dead = false;
   written = 0;
   dropped = 0;
+  /** Rows that could not be written (the write failed, or the writer thread died). */
   failed = 0;
   lastError: string | undefined;
+  /** False from a failed write until the next one succeeds (and for good once the writer died). */
+  healthy = true;
+  private readonly failureListeners: StoreFailureListener[] = [];
 
   constructor(
     readonly path: string,
@@ -68,11 +75,11 @@ export class RunStore {
       workerData: { path },
     });
     this.worker.on('message', (msg: { type: string; n?: number; error?: string }) => {
-      if (msg.type === 'written') this.written += msg.n!;
-      if (msg.type === 'failed') {
-        this.failed += msg.n!;
-        this.lastError = msg.error;
+      if (msg.type === 'written') {
+        this.written += msg.n!;
+        this.healthy = true;
       }
+      if (msg.type === 'failed') this.fail(msg.error ?? 'unknown error', msg.n!);
       if (msg.n !== undefined) this.inWriter -= msg.n;
       if (this.inWriter === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
@@ -81,7 +88,9 @@ export class RunStore {
     });
     // A writer that died takes its unwritten rows with it: count them, and never leave drain() waiting.
     this.worker.on('exit', () => {
-      this.failed += this.inWriter + this.buffered;
+      const lost = this.inWriter + this.buffered;
+      if (this.closing) this.failed += lost;
+      else this.fail(`the writer thread exited (${this.lastError ?? 'no error reported'})`, lost);
       this.inWriter = 0;
       this.buffer = [];
       this.buffered = 0;
@@ -91,6 +100,18 @@ export class RunStore {
     this.maxBuffered = opts.maxBuffered ?? 200_000;
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 250);
     this.timer.unref();
+  }
+
+  /** Called on every failed write (to log it): the store itself only counts. */
+  onFailure(listener: StoreFailureListener): void {
+    this.failureListeners.push(listener);
+  }
+
+  private fail(error: string, rows: number): void {
+    this.failed += rows;
+    this.lastError = error;
+    this.healthy = false;
+    for (const listener of this.failureListeners) listener(error, rows);
   }
 
   startRun(run: string, info: Record<string, unknown> = {}): void {
@@ -119,6 +140,7 @@ export class RunStore {
    * as the worker threads that scored them made it; never touches the disk.
    */
   recordBatch(head: BatchHead, records: string[]): void {
+    if (this.dead) this.failed += records.length;
     if (this.closing || this.dead || records.length === 0) return;
     const room = this.room();
     if (room < records.length) this.dropped += records.length - room;
@@ -132,6 +154,7 @@ export class RunStore {
    * no room for all of them, all of them are dropped.
    */
   recordJoined(head: BatchHead, n: number, records: string): void {
+    if (this.dead) this.failed += n;
     if (this.closing || this.dead || n === 0) return;
     if (this.room() < n) this.dropped += n;
     else this.queue(head, n, records);

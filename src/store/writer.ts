@@ -32,7 +32,12 @@ parentPort!.on('message', (msg: WriterMessage) => {
       parentPort!.postMessage({ type: 'failed', n: msg.n, error: (err as Error).message });
     }
   } else if (msg.type === 'run') {
-    insertRun.run(msg.run, msg.startedAt, msg.info);
+    // a full disk must not kill the writer (and with it every later row)
+    try {
+      insertRun.run(msg.run, msg.startedAt, msg.info);
+    } catch (err) {
+      parentPort!.postMessage({ type: 'failed', n: 0, error: (err as Error).message });
+    }
   } else {
     db.close();
     parentPort!.postMessage({ type: 'closed' });

@@ -154,7 +154,8 @@ describe.concurrent('the host is out of reach', () => {
       'import os\nfor p in ["/etc/shadow", "/etc/passwd", "/root/.bashrc", "/work/main/package.json", os.path.expanduser("~/.ssh/id_rsa")]:\n    try:\n        print("read", p, len(open(p).read()))\n    except OSError as e:\n        print("denied", p)\nprint(sorted(os.listdir("/")))',
     );
     expect(r.stdout).not.toMatch(/^read /m);
-    expect(r.stdout).toContain("['bin', 'dev', 'lib', 'lib64', 'proc', 'sbin', 'tmp', 'usr', 'work']");
+    // /etc holds only Debian's library alternatives (symlinks into /usr), which numpy's libblas needs.
+    expect(r.stdout).toContain("['bin', 'dev', 'etc', 'lib', 'lib64', 'proc', 'sbin', 'tmp', 'usr', 'work']");
   });
   it('javascript cannot read host files either', async () => {
     const r = await run(

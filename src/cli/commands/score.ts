@@ -6,7 +6,7 @@ import { parseOnError, scoreUnderPolicy } from '../../core/on-error.js';
 import { Runtime, Scorer } from '../../core/scorer.js';
 import { loadSpecFile } from '../../core/spec/load.js';
 import type { OnErrorPolicy, RewardResult, Sample } from '../../core/types.js';
-import { groupedBatches } from '../batches.js';
+import { groupedBatches, twoInFlight } from '../batches.js';
 import { parseSampleLines, readInput } from '../jsonl.js';
 import { Summary } from '../summary.js';
 
@@ -89,28 +89,24 @@ export async function runScore(opts: ScoreCliOptions): Promise<Summary> {
   const valid = lines.flatMap((l, index) => ('sample' in l ? [{ index, sample: l.sample }] : []));
   const batches = groupedBatches<{ index: number; sample: Sample }>(valid, opts.batchSize);
   // Two batches in flight: workers score one while this thread parses results and writes the other.
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      const results = await scorer.score(
-        batch.map((b) => b.sample),
-        {
-          ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
-          ...(opts.step !== undefined && { step: opts.step }),
-        },
-      );
-      batch.forEach((b, k) => {
-        summary.add(results[k]!, b.sample.source);
-        rendered[b.index] = outputLine(b.sample.id, results[k]!, opts.onError);
-      });
-      flush();
-      bar?.increment(batch.length);
-    }
+  const scoreBatch = async (batch: { index: number; sample: Sample }[]) => {
+    const results = await scorer.score(
+      batch.map((b) => b.sample),
+      {
+        ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
+        ...(opts.step !== undefined && { step: opts.step }),
+      },
+    );
+    batch.forEach((b, k) => {
+      summary.add(results[k]!, b.sample.source);
+      rendered[b.index] = outputLine(b.sample.id, results[k]!, opts.onError);
+    });
+    flush();
+    bar?.increment(batch.length);
   };
   try {
     flush();
-    await Promise.all([worker(), worker()]);
+    await twoInFlight(batches, scoreBatch);
     flush();
   } finally {
     bar?.stop();
@@ -121,15 +117,9 @@ export async function runScore(opts: ScoreCliOptions): Promise<Summary> {
   return summary;
 }
 
-export function register(program: Command): void {
-  program
-    .command('score')
-    .description(
-      'score samples (JSONL, one Sample per line) with a reward spec; results to stdout or --output',
-    )
-    .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
-    .requiredOption('--input <file>', 'samples, one JSON object per line ("-" for stdin)')
-    .option('--output <file>', 'write results here instead of stdout')
+/** The options of every command that scores with a spec: worker threads and the per-sample deadline. */
+export function scoringOptions(command: Command): Command {
+  return command
     .option(
       '--concurrency <n>',
       'worker threads for CPU rewards',
@@ -137,15 +127,28 @@ export function register(program: Command): void {
       availableParallelism(),
     )
     .option(
+      '--timeout-ms <ms>',
+      "per-sample deadline (default: the spec's timeout_ms)",
+      positiveInt('--timeout-ms'),
+    );
+}
+
+export function register(program: Command): void {
+  scoringOptions(
+    program
+      .command('score')
+      .description(
+        'score samples (JSONL, one Sample per line) with a reward spec; results to stdout or --output',
+      )
+      .requiredOption('--spec <file>', 'reward spec (YAML or JSON)')
+      .requiredOption('--input <file>', 'samples, one JSON object per line ("-" for stdin)')
+      .option('--output <file>', 'write results here instead of stdout'),
+  )
+    .option(
       '--on-error <policy>',
       'score reported for failed samples: null | zero | drop | <number> (status is kept)',
       onErrorOption,
       'null',
-    )
-    .option(
-      '--timeout-ms <ms>',
-      "per-sample deadline (default: the spec's timeout_ms)",
-      positiveInt('--timeout-ms'),
     )
     .option('--step <n>', 'training step, for scheduled rewards', (v) => Number(v))
     .option(

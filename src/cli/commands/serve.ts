@@ -41,6 +41,30 @@ export function register(program: Command): void {
       100_000,
     )
     .option('--body-limit-mb <n>', 'largest request body (413 beyond)', int('--body-limit-mb'), 64)
+    .option(
+      '--max-connections <n>',
+      'open connections at once; one more is answered 503',
+      int('--max-connections'),
+      1024,
+    )
+    .option(
+      '--request-timeout-s <n>',
+      'time to receive a whole request, headers and body (408 beyond)',
+      int('--request-timeout-s'),
+      30,
+    )
+    .option(
+      '--max-run-timeout-s <n>',
+      'largest run_timeout a /run_code request may ask for',
+      int('--max-run-timeout-s'),
+      120,
+    )
+    .option(
+      '--max-memory-mb <n>',
+      'largest memory_limit_MB a /run_code request may ask for',
+      int('--max-memory-mb'),
+      8192,
+    )
     .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug)', 'info')
     .action(async (o) => {
       const token = o.token ?? process.env.ASSAY_TOKEN;
@@ -56,6 +80,9 @@ export function register(program: Command): void {
         cacheEntries: o.cacheSize,
         bodyLimit: o.bodyLimitMb * 1024 * 1024,
         logger: { level: o.logLevel },
+        maxConnections: o.maxConnections,
+        requestTimeoutMs: o.requestTimeoutS * 1000,
+        runCode: { maxRunTimeoutS: o.maxRunTimeoutS, maxMemoryMb: o.maxMemoryMb },
         ...(o.run !== undefined && { run: o.run }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });

@@ -7,20 +7,13 @@ import { responseText } from '../../core/sample.js';
 import { registerNodeKind, type SpecNode } from '../../core/spec/kinds.js';
 import { commonFields, nodeSchema } from '../../core/spec/schema.js';
 import type { RewardResult, Sample } from '../../core/types.js';
+import { STEP_AGGREGATES, type StepAggregate, stepAggregates } from '../steps.js';
 import { derivedSample } from './common.js';
 import { SPLIT_RULES, type SplitRule, splitSteps } from './split.js';
 
-export const STEP_AGGREGATES = ['min', 'mean', 'last', 'product', 'sum'] as const;
-type Aggregate = (typeof STEP_AGGREGATES)[number];
+export { STEP_AGGREGATES } from '../steps.js';
 
-/** min is PURE's min-form credit (the weakest step bounds the trajectory); sum lets repeated steps farm reward. */
-const aggregates: Record<Aggregate, (xs: number[]) => number> = {
-  min: (xs) => Math.min(...xs),
-  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
-  last: (xs) => xs.at(-1)!,
-  product: (xs) => xs.reduce((a, b) => a * b, 1),
-  sum: (xs) => xs.reduce((a, b) => a + b, 0),
-};
+const aggregates = stepAggregates;
 
 /**
  * The step samples of one sample: the step is the response; the steps before it (for a PRM that needs the
@@ -40,7 +33,7 @@ export function stepSamples(sample: Sample, rule: SplitRule): Sample[] {
 interface Options {
   name: string;
   child: CompiledNode;
-  aggregate: Aggregate;
+  aggregate: StepAggregate;
   empty: number;
 }
 
@@ -77,7 +70,7 @@ function aggregateSteps(o: Options, results: RewardResult[]): RewardResult {
   return {
     name: o.name,
     status: 'ok',
-    score: aggregates[o.aggregate](values),
+    score: stepAggregates[o.aggregate](values),
     detail: { step_scores: scores, steps: results.length },
     components,
   };
@@ -104,7 +97,7 @@ registerNodeKind({
     const o: Options = {
       name: base.name,
       child,
-      aggregate: (node.body.aggregate as Aggregate | undefined) ?? 'min',
+      aggregate: (node.body.aggregate as StepAggregate | undefined) ?? 'min',
       empty: (node.body.empty as number | undefined) ?? 0,
     };
     const compiled: CompiledNode = { ...base, cpu: child.cpu };

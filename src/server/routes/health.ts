@@ -1,16 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sandboxEnforcement } from '../../sandbox/index.js';
 import type { ScoringService } from '../service.js';
+import { storeHealth } from '../store-health.js';
 
-/** `/health` (liveness and readiness: 503 while draining) and `/metrics` (Prometheus text format). */
+/** `/health` (liveness and readiness: 503 while draining; `degraded` with 200 while the run store fails) and `/metrics` (Prometheus text format). */
 export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; draining: () => boolean }> = async (
   app,
   { service, draining },
 ) => {
   app.get('/health', async (_req, reply) => {
     const pool = service.runtime.pool?.stats();
+    const store = storeHealth(service.store);
     const body = {
-      status: draining() ? 'draining' : 'ok',
+      // degraded: still scoring, but a part is failing (the run store is not recording)
+      status: draining() ? 'draining' : store?.healthy === false ? 'degraded' : 'ok',
       specs: [...service.specs.keys()],
       run: service.run,
       queue: {
@@ -20,7 +23,7 @@ export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; drainin
       ...(pool && {
         pool: { threads: pool.threads, utilization: pool.utilization, queueSize: pool.queueSize },
       }),
-      store: service.store ? service.store.path : null,
+      store,
       // How code is confined on this machine: memory per program (cgroup) or only per process.
       sandbox: sandboxEnforcement(),
     };

@@ -30,17 +30,45 @@ interface CommandRunResult {
   stderr: string;
 }
 
+/** Caps on what one `/run_code` request may ask for, so a single request cannot hold a slot or memory for long. */
+export interface RunCodeLimits {
+  /** Largest `run_timeout` accepted, in seconds (400 beyond). */
+  maxRunTimeoutS: number;
+  /** Largest `memory_limit_MB` accepted (400 beyond). */
+  maxMemoryMb: number;
+}
+
+export const DEFAULT_RUN_CODE_LIMITS: RunCodeLimits = { maxRunTimeoutS: 120, maxMemoryMb: 8192 };
+
+/** A 400 naming the field and the server's cap when the request asks for more. */
+function checkRunCodeLimits(
+  body: { run_timeout?: number | undefined; memory_limit_MB?: number | undefined },
+  limits: RunCodeLimits,
+): void {
+  if (body.run_timeout !== undefined && body.run_timeout > limits.maxRunTimeoutS)
+    throw new HttpError(
+      400,
+      `run_timeout: at most ${limits.maxRunTimeoutS} s on this server (assay serve --max-run-timeout-s), got ${body.run_timeout}`,
+    );
+  if (body.memory_limit_MB !== undefined && body.memory_limit_MB > limits.maxMemoryMb)
+    throw new HttpError(
+      400,
+      `memory_limit_MB: at most ${limits.maxMemoryMb} on this server (assay serve --max-memory-mb), got ${body.memory_limit_MB}`,
+    );
+}
+
 /**
  * SandboxFusion's `POST /run_code`, backed by the Assay sandbox shared with every reward of this server, so
  * verl's sandbox_fusion integration can point at Assay unchanged. Limits: `run_timeout` (s) is the wall and
  * CPU limit of the run; `memory_limit_MB` the address-space limit (-1: the sandbox default).
  */
-export const sandboxFusionRoutes: FastifyPluginAsync<{ service: ScoringService }> = async (
-  app,
-  { service },
-) => {
+export const sandboxFusionRoutes: FastifyPluginAsync<{
+  service: ScoringService;
+  limits?: RunCodeLimits;
+}> = async (app, { service, limits = DEFAULT_RUN_CODE_LIMITS }) => {
   app.post('/run_code', async (req, reply) => {
     const body = parseBody(runCodeBody, req.body);
+    checkRunCodeLimits(body, limits);
     const language = LANGUAGE_ALIASES[body.language] ?? body.language;
     if (!findProfile(language)) {
       throw new HttpError(

@@ -1,175 +1,801 @@
 /**
  * The Python test harness for function-style tests (HumanEval `check`, MBPP asserts, call-based APPS /
- * LiveCodeBench). It is the sandboxed program; the candidate and its tests arrive on stdin, so nothing
- * secret is ever on disk, and the harness reads all of stdin before the candidate runs.
+ * TACO / LiveCodeBench). It is the sandboxed program, and it is two kinds of process:
  *
- * A test passes only when the harness itself reaches the line after it and reports it, with a
- * per-run random nonce, on a private duplicate of stdout: exiting early, `sys.exit` inside a test,
- * printing fake results after a failure, or crashing the process all leave tests unreported, which
- * the host counts as failed. Builtins are restored before every test, values returned by candidate
- * functions must not carry a comparison the candidate defined (the "always equal" object), and the
- * harness keeps its own references to what it uses. The sandbox, not this file, is the security
- * boundary: a program that walks the interpreter's frames to find the nonce could forge reports, so
- * treat the harness as a guard against reward hacking seen in practice, not against a determined
- * attacker with arbitrary introspection.
+ * - the **judge** (this process): it runs the dataset's test code, holds the expected values and the
+ *   per-run nonce, compares, and reports. The candidate never runs in it.
+ * - **workers**: each runs the candidate's module once and then serves calls.
+ *
+ * The stdin carries two length-prefixed JSON frames. The judge reads the first (program, preamble),
+ * forks the first worker, which points its stdin at /dev/null before anything else, and only then reads
+ * the second frame (nonce, tests, expected values). A later worker (after one died or hung) is forked
+ * from the judge, which by then holds the secrets, so it execs a fresh interpreter at once (this file in
+ * worker mode) and receives the program over its channel. So no worker has the secrets in its memory,
+ * and it cannot reach the judge's: the judge is not dumpable (no ptrace, /proc/<pid>/mem or
+ * /proc/<pid>/fd access for the same uid), and the workers' stdin, stdout and stderr are /dev/null (the
+ * judge reports on a private duplicate of stdout that no worker holds).
+ *
+ * The test code (HumanEval's `check`, MBPP asserts, setup) runs in the judge, with every name the
+ * program defines bound to a **remote** stand-in: calling it sends the arguments to the worker, which
+ * calls the real function and sends back the result as text (JSON when that is exact, else a Python
+ * literal, read by walking its syntax tree: never eval, never pickle). A result reaches the test code
+ * only as a plain value the judge parsed itself from that text (int, float, complex, str, bytes, bool,
+ * None and list, tuple, dict, set, frozenset of them, by exact type): an object with its own `__eq__` (a
+ * function, a `functools.partial`, a subclass of int) can never reach a comparison. A non-plain result
+ * (an instance, a generator) comes back as a handle whose attributes, items and iteration are remote
+ * too, and whose truth value and comparisons raise, so `assert candidate(x)` cannot pass on an opaque
+ * object. Assert-style tests thus run next to the candidate's *values*, not next to its code: a worker
+ * can lie about what its function returned, which only means it computed the value another way.
+ *
+ * A worker that dies, exits or hangs fails the test it was serving (the judge kills it at the per-test
+ * limit) and a fresh worker serves the next test. Names the program defines never shadow builtins in
+ * the tests (a program's own `abs` stays the program's), and names the dataset's HumanEval prompt
+ * defines (helpers such as `poly`) are the prompt's own, run in the judge.
+ *
+ * Limits of this design, on purpose: arguments are copies, so a test that expects the candidate to
+ * mutate its argument in place sees no change; a test may pass plain values and handles to the
+ * program, not its own functions.
  */
 export const HARNESS_PY = String.raw`
-import sys, os, ast, json, builtins, signal, math, traceback, types
-_write, _dup, _exit, _str, _len, _isinstance, _type = os.write, os.dup, os._exit, str, len, isinstance, type
-payload = json.loads(sys.stdin.read())
-sys.stdin = open(os.devnull)
-NONCE = payload.pop('nonce')
-OUT = _dup(1)
+import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes
 
-def report(*parts):
-    line = '\n' + NONCE + ' ' + ' '.join(_str(p) for p in parts) + '\n'
-    data = line.encode('utf-8', 'replace')
-    while data:
-        data = data[_write(OUT, data):]
+# Not dumpable: a worker (same uid) may not ptrace this process nor read its memory or descriptors.
+ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+# The judge imports only from the system's libraries, never from the working directory the program
+# can write to; the standard scientific packages (numpy) are in Debian's dist-packages.
+sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd())]
+if os.path.isdir('/usr/lib/python3/dist-packages') and '/usr/lib/python3/dist-packages' not in sys.path:
+    sys.path.append('/usr/lib/python3/dist-packages')
+sys.dont_write_bytecode = True
+BUILTIN_NAMES = frozenset(builtins.__dict__)
+MAX_MESSAGE = 64 << 20
+
+# The framing helpers repeat the supervisor's (runner-py.ts) on purpose: this file is a standalone
+# program, run as main.py on both sandbox paths, and cannot import the supervisor.
+def read_exact(fd, n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = os.readv(fd, [view[got:]])
+        if k == 0:
+            raise EOFError('short read')
+        got += k
+    return buf
+
+def read_line(fd, limit=32):
+    line = bytearray()
+    while True:
+        c = os.read(fd, 1)
+        if not c:
+            raise EOFError('channel closed')
+        if c == b'\n':
+            return bytes(line)
+        line += c
+        if len(line) > limit:
+            raise ValueError('bad frame header')
+
+def read_frame(fd):
+    n = int(read_line(fd))
+    if n < 0 or n > MAX_MESSAGE:
+        raise ValueError('message too large')
+    return read_exact(fd, n)
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while len(view):
+        view = view[os.write(fd, view):]
+
+def send_msg(fd, text):
+    data = text.encode('utf-8', 'surrogatepass')
+    write_all(fd, b'%d\n' % len(data) + data)
+
+# ---- plain values as text, both ways ----
+class NotPlain(Exception):
+    pass
+
+SEP = '\x1e'  # escaped inside both JSON and Python literals, so it only ever separates parts
+
+_JSON_SCALARS = (int, float, str, bool, type(None))
+
+def jsonable(value):
+    """Whether JSON gives the value back with the same exact types: lists, dicts with str keys and
+    int, float, str, bool, None (no subclass, no tuple, set, bytes or complex), at most 100 deep."""
+    stack = [(value, 0)]
+    while stack:
+        x, depth = stack.pop()
+        t = type(x)
+        if t in _JSON_SCALARS:
+            continue
+        if depth >= 100:
+            return False
+        if t is list:
+            stack.extend((v, depth + 1) for v in x)
+        elif t is dict:
+            for k, v in x.items():
+                if type(k) is not str:
+                    return False
+                stack.append((v, depth + 1))
+        else:
+            return False
+    return True
+
+def encode(value, handle=None):
+    """Text of a value: JSON (tagged J, parsed in C, fast for big test data) when it gives the value
+    back exactly, else a Python literal (literal())."""
+    if jsonable(value):
+        try:
+            return 'J' + json.dumps(value, allow_nan=False)
+        except ValueError:
+            pass  # nan or inf
+    return literal(value, handle)
+
+def encode_parts(parts, handle=None):
+    """A message of several values, each encoded on its own (a big JSON argument beside a handle)."""
+    return 'P' + SEP.join(encode(p, handle) for p in parts)
+
+def literal(value, handle=None):
+    """Python literal text of a plain value, by exact type; handle(x) names anything else (H(n)), or
+    NotPlain is raised when there is no handle function."""
+    parts = []
+    def walk(x, depth):
+        t = type(x)
+        if depth > 100:
+            raise NotPlain('a value nested more than 100 levels deep')
+        if t is int or t is bool or t is float or t is str or t is bytes or t is complex or x is None:
+            parts.append(repr(x))
+        elif t is list or t is tuple:
+            parts.append('[' if t is list else '(')
+            for v in x:
+                walk(v, depth + 1)
+                parts.append(',')
+            parts.append(']' if t is list else ')')
+        elif t is dict:
+            parts.append('{')
+            for k, v in x.items():
+                walk(k, depth + 1)
+                parts.append(':')
+                walk(v, depth + 1)
+                parts.append(',')
+            parts.append('}')
+        elif t is set or t is frozenset:
+            parts.append('frozenset([' if t is frozenset else ('set([' if not x else '{'))
+            for v in x:
+                walk(v, depth + 1)
+                parts.append(',')
+            parts.append('])' if (t is frozenset or not x) else '}')
+        elif handle is not None:
+            parts.append(handle(x))
+        else:
+            raise NotPlain('a %s' % t.__name__)
+    walk(value, 0)
+    return ''.join(parts)
+
+_NUMBER = (int, float, complex)
+
+def decode(text, handle=None):
+    """The plain value a text encodes, read by walking its syntax tree (never eval, never pickle);
+    H(n) and N('name') become handle(kind, arg) when a handle function is given."""
+    if text[:1] == 'P':
+        return tuple(decode(p, handle) for p in text[1:].split(SEP))
+    if text[:1] == 'J':
+        return json.loads(text[1:])  # only dict, list, str, int, float, bool and None come out
+    def lit(n):
+        t = type(n)
+        if t is ast.Constant:
+            if n.value is Ellipsis:
+                raise ValueError('not a plain value')
+            return n.value
+        if t is ast.List:
+            return [lit(e) for e in n.elts]
+        if t is ast.Tuple:
+            return tuple(lit(e) for e in n.elts)
+        if t is ast.Set:
+            return {lit(e) for e in n.elts}
+        if t is ast.Dict:
+            if any(k is None for k in n.keys):
+                raise ValueError('not a plain value')
+            return {lit(k): lit(v) for k, v in zip(n.keys, n.values)}
+        if t is ast.Name and n.id in ('nan', 'inf'):
+            return float(n.id)
+        if t is ast.UnaryOp and type(n.op) in (ast.USub, ast.UAdd):
+            v = lit(n.operand)
+            if type(v) not in _NUMBER:
+                raise ValueError('not a plain value')
+            return -v if type(n.op) is ast.USub else v
+        if t is ast.BinOp and type(n.op) in (ast.Add, ast.Sub):
+            a, b = lit(n.left), lit(n.right)
+            if type(a) not in _NUMBER or type(b) is not complex:
+                raise ValueError('not a plain value')
+            return a + b if type(n.op) is ast.Add else a - b
+        if t is ast.Call and type(n.func) is ast.Name and not n.keywords and len(n.args) == 1:
+            name = n.func.id
+            if name in ('set', 'frozenset'):
+                items = lit(n.args[0])
+                if type(items) is not list:
+                    raise ValueError('not a plain value')
+                return set(items) if name == 'set' else frozenset(items)
+            arg = n.args[0]
+            if handle is not None and name in ('H', 'N') and type(arg) is ast.Constant:
+                return handle(name, arg.value)
+        raise ValueError('not a plain value')
+    return lit(ast.parse(text, mode='eval').body)
+
+def failure_of(e, where=''):
+    if isinstance(e, TestTimeout):
+        return ('timeout', 'test took longer than its time limit')
+    if isinstance(e, SystemExit):
+        return ('exit', 'the program called exit(%s) %s' % (e.code, where))
+    if isinstance(e, AssertionError):
+        return ('wrong_answer', short(e) or 'assertion failed')
+    if isinstance(e, MemoryError):
+        return ('memory', 'MemoryError')
+    if isinstance(e, ProgramFailed):
+        return (e.kind, e.message)
+    tb = traceback.format_exception_only(type(e), e)
+    return ('runtime_error', short(''.join(tb).strip() + (' ' + where if where else '')))
 
 def short(text, n=300):
-    text = _str(text).replace('\n', ' | ')
-    return text if _len(text) <= n else text[:n] + '...'
+    text = str(text).replace('\n', ' | ')
+    return text if len(text) <= n else text[:n] + '...'
 
 class TestTimeout(BaseException):
     pass
 
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+
+class Clock:
+    """The per-test limit is CPU time of the worker (deterministic under load), polled with a timer,
+    with a wall-clock backstop of 3 x the limit + 1 s for a program that waits instead of computing."""
+    limit = 0.0
+    base = {}
+    wall_end = 0.0
+
+    @staticmethod
+    def cpu_of(pid):
+        try:
+            with open('/proc/%d/stat' % pid, 'rb') as f:
+                stat = f.read()
+            fields = stat[stat.rfind(b')') + 2:].split()
+            return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    @classmethod
+    def used(cls):
+        w = SESSION.worker
+        if w is None or not w.alive:
+            return 0.0
+        return cls.cpu_of(w.pid) - cls.base.get(w.pid, 0.0)
+
+    @classmethod
+    def start(cls, limit):
+        cls.limit = limit
+        w = SESSION.worker
+        cls.base = {w.pid: cls.cpu_of(w.pid)} if w is not None and w.alive else {}
+        cls.wall_end = time.monotonic() + 3 * limit + 1
+        signal.setitimer(signal.ITIMER_REAL, limit)
+
 def _alarm(signum, frame):
-    raise TestTimeout()
+    left = min(Clock.limit - Clock.used(), Clock.wall_end - time.monotonic())
+    if left <= 0:
+        raise TestTimeout()
+    signal.setitimer(signal.ITIMER_REAL, max(0.01, left))
 
-PLAIN = (int, float, complex, str, bytes, bool, type(None), list, tuple, dict, set, frozenset, range, slice, bytearray)
+class ProgramFailed(BaseException):
+    """A call into the program failed in a way no test may take for an ordinary exception: the process
+    died or exited, or sent back something unreadable or opaque. A BaseException, so a test's
+    \`except Exception\` (written for an exception the program should raise) does not swallow it."""
+    def __init__(self, kind, message):
+        BaseException.__init__(self, message)
+        self.kind, self.message = kind, message
 
-def vet(value, depth=0):
-    """Reject values whose comparisons the candidate defined (e.g. __eq__ that always returns True)."""
-    t = _type(value)
-    if t in (list, tuple, set, frozenset) and depth < 4:
-        for v in list(value)[:1000]:
-            vet(v, depth + 1)
-        return
-    if t is dict and depth < 4:
-        for k, v in list(value.items())[:1000]:
-            vet(k, depth + 1); vet(v, depth + 1)
-        return
-    if t in PLAIN or _isinstance(value, type) or callable(value):
-        return
-    for klass in t.__mro__:
-        for name in ('__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__abs__', '__sub__', '__bool__', '__len__', '__contains__', '__hash__'):
-            fn = klass.__dict__.get(name)
-            if _isinstance(fn, types.FunctionType) and fn.__code__.co_filename == '<candidate>':
-                raise TypeError('returned a %s whose %s is defined by the program' % (t.__name__, name))
+def raised(kind, message, name):
+    """What the program raised, raised again here as the same builtin exception class (so a test that
+    expects a ValueError sees one), or as ProgramFailed when it is not an ordinary builtin exception."""
+    cls = builtins.__dict__.get(name) if type(name) is str else None
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, AssertionError):
+        if message.startswith(name + ': '):
+            message = message[len(name) + 2:]
+        try:
+            return cls(message)
+        except BaseException:
+            pass
+    return ProgramFailed(kind, message)
 
-def guard(fn):
-    def guarded(*args, **kwargs):
-        result = fn(*args, **kwargs)
-        vet(result)
-        return result
-    guarded.__name__ = getattr(fn, '__name__', 'candidate')
-    guarded.__wrapped_candidate__ = fn
-    return guarded
+# ---- worker: the candidate's process ----
+def worker(conn, wait=False):
+    fd = conn.fileno()
+    if wait:
+        # The first worker holds off until the judge has reported how many tests there are: a program
+        # that kills the judge can then only fail its tests, never make the run look unloadable.
+        read_frame(fd)
+    objs = []
+    def new_handle(x):
+        if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
+            return literal(x.tolist(), new_handle)
+        objs.append(x)
+        return 'H(%d)' % (len(objs) - 1)
+    g = {'__name__': '__candidate__', '__builtins__': builtins}
+    def resolve(kind, arg):
+        if kind == 'H' and type(arg) is int and 0 <= arg < len(objs):
+            return objs[arg]
+        if kind == 'N' and type(arg) is str and arg in g:
+            return g[arg]
+        raise NameError('the program does not define %s' % arg)
+    def as_plain(x):
+        # numpy's scalars and arrays are answers too: their plain equivalents are sent.
+        if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
+            return x.tolist()
+        return x
+    def reply(value):
+        try:
+            text = encode_parts(('ok', as_plain(value)), new_handle)
+        except BaseException as e:
+            text = encode_parts(('err', 'wrong_answer', 'the result cannot be sent back: %s' % short(e, 120)))
+        send_msg(fd, text)
+    try:
+        exec(compile(PROGRAM['preamble'], '<preamble>', 'exec'), g)
+        before = dict(g)
+        exec(compile(PROGRAM['program'], '<candidate>', 'exec'), g)
+        exports = {}
+        for name, v in list(g.items()):
+            if name.startswith('__') or (name in before and before[name] is v):
+                continue
+            if isinstance(v, types.ModuleType):
+                exports[name] = ('module', str(getattr(v, '__name__', '')))
+                continue
+            try:
+                text = encode(v)
+                exports[name] = ('value', text) if len(text) < (1 << 20) else ('obj',)
+            except BaseException:
+                exports[name] = ('obj',)
+        send_msg(fd, encode_parts(('ready', exports)))
+    except BaseException as e:
+        send_msg(fd, encode_parts(('load_error',) + failure_of(e, 'while loading the program')))
+        os._exit(0)
+    while True:
+        try:
+            req = decode(read_frame(fd).decode('utf-8', 'surrogatepass'), resolve)
+        except EOFError:
+            os._exit(0)
+        op = req[0]
+        try:
+            if op == 'call':
+                r = req[1](*req[2], **req[3])
+            elif op == 'getattr':
+                r = getattr(req[1], req[2])
+            elif op == 'list':
+                r = list(req[1])
+            elif op == 'len':
+                r = len(req[1])
+            elif op == 'getitem':
+                r = req[1][req[2]]
+            elif op == 'contains':
+                r = req[2] in req[1]
+            elif op == 'setattr':
+                r = setattr(req[1], req[2], req[3])
+            elif op == 'setitem':
+                r = req[1].__setitem__(req[2], req[3])
+            else:  # resolve: a function, or a method of a fresh Solution() (LeetCode style)
+                r = g.get(req[1])
+                if r is None and isinstance(g.get('Solution'), type):
+                    r = getattr(g['Solution'](), req[1], None)
+                if r is None:
+                    raise NameError('the program does not define %s' % req[1])
+        except BaseException as e:
+            send_msg(fd, encode_parts(('err',) + failure_of(e) + (type(e).__name__,)))
+            continue
+        reply(r)
+
+def to_devnull():
+    # Before any of the program runs: stdin (where the judge's secrets are still queued), stdout (the
+    # judge's report channel) and stderr are /dev/null in every process but the judge.
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+def fork_worker():
+    """(pid, the judge's end of the channel) of the first worker, forked before the judge holds secrets."""
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            a.close()
+            to_devnull()
+            worker(b, wait=True)
+        finally:
+            os._exit(0)
+    b.close()
+    return pid, a
+
+def exec_worker():
+    """A later worker (after one died or hung): the judge now holds the secrets, so the child it forks
+    replaces itself at once with a fresh interpreter running this file in worker mode, and gets the
+    program over its channel (fd 3). Nothing of the judge's memory survives the exec."""
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(b.fileno(), 3)
+            os.set_inheritable(3, True)
+            to_devnull()
+            os.closerange(4, 65536)
+            os.execv('/usr/bin/python3', ['python3', '-S', HARNESS_FILE, '--worker'])
+        finally:
+            os._exit(127)
+    b.close()
+    send_msg(a.fileno(), PROGRAM_TEXT)
+    return pid, a
+
+HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
+
+if sys.argv[1:2] == ['--worker']:
+    PROGRAM = json.loads(read_frame(3))
+    try:
+        worker(socket.socket(fileno=3))
+    finally:
+        os._exit(0)
+
+# ---- the judge ----
+PROGRAM_TEXT = bytes(read_frame(0)).decode('utf-8', 'surrogatepass')
+PROGRAM = json.loads(PROGRAM_TEXT)
+# The first worker is forked now, before the judge reads the tests: it loads the program meanwhile.
+_first = fork_worker()
+# Read only now: no process that runs the candidate ever had what follows in its memory.
+payload = json.loads(read_frame(0))
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+NONCE = payload.pop('nonce')
+OUT = os.dup(1)
+
+def report(*parts):
+    write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
+
+class Worker:
+    def __init__(self, first=None):
+        self.pid, self.sock = first if first is not None else exec_worker()
+        self.fd = self.sock.fileno()
+        self.alive = True
+
+    def ask(self, text):
+        try:
+            send_msg(self.fd, text)
+        except OSError:
+            pass  # it ended: reading says how
+        return self.read()
+
+    def read(self):
+        try:
+            raw = read_frame(self.fd)
+        except (OSError, EOFError, ValueError):
+            self.end()
+            raise ProgramFailed(*self.ended())
+        try:
+            return decode(raw.decode('utf-8', 'surrogatepass'), remote_of)
+        except BaseException:
+            self.kill()
+            raise ProgramFailed('wrong_answer', 'the program sent back something that is not a plain value')
+
+    def ended(self):
+        try:
+            status = os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            status = -1
+        if status >= 0 and os.WIFEXITED(status):
+            code = os.WEXITSTATUS(status)
+            if code == 0:
+                return ('exit', 'the program exited before this test finished')
+            return ('runtime_error', 'the program exited with code %d' % code)
+        if status >= 0 and os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            if sig == signal.SIGXCPU:
+                return ('timeout', 'CPU-time limit reached')
+            return ('runtime_error', 'the program was killed by signal %d' % sig)
+        return ('runtime_error', 'the program ended')
+
+    def end(self):
+        if self.alive:
+            self.alive = False
+            self.sock.close()
+
+    def kill(self):
+        if self.alive:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)  # reaped: a zombie still counts against the process limit
+            except OSError:
+                pass
+            self.end()
+
+class Session:
+    """The current worker; a new one (a fresh run of the program) after one ended."""
+    def __init__(self):
+        self.worker = None
+        self.exports = None
+        self.load_error = None
+
+    def current(self):
+        w = self.worker
+        if w is None or not w.alive:
+            global _first
+            w = self.worker = Worker(_first)
+            _first = None
+            hello = w.read()  # the worker speaks first, once the program is loaded
+            if type(hello) is not tuple or not hello or hello[0] not in ('ready', 'load_error'):
+                w.kill()
+                raise ProgramFailed('runtime_error', 'the program did not start')
+            if hello[0] == 'load_error':
+                w.kill()
+                raise ProgramFailed(str(hello[1]), str(hello[2]))
+            if self.exports is None:
+                self.exports = hello[1] if type(hello[1]) is dict else {}
+        return w
+
+    def rpc(self, *req):
+        w = self.current()
+        for x in req:
+            if type(x) is Remote and x._gen is not None and x._gen is not w:
+                raise ProgramFailed('runtime_error', 'an object from an earlier run of the program')
+        try:
+            text = encode_parts(req, remote_ref)
+        except NotPlain as e:
+            raise TypeError('cannot pass %s to the program' % e)
+        r = w.ask(text)
+        if type(r) is not tuple or len(r) < 2 or r[0] not in ('ok', 'err'):
+            w.kill()
+            raise ProgramFailed('runtime_error', 'the program answered out of turn')
+        if r[0] == 'err':
+            raise raised(str(r[1]), str(r[2]) if len(r) > 2 else '', r[3] if len(r) > 3 else None)
+        return r[1]
+
+    def kill(self):
+        if self.worker is not None:
+            self.worker.kill()
+
+SESSION = Session()
+
+def remote_ref(x):
+    if type(x) is Remote:
+        return x._ref
+    if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
+        return literal(x.tolist())
+    raise NotPlain('a %s' % type(x).__name__)
+
+def remote_of(kind, arg):
+    if kind != 'H' or type(arg) is not int:
+        raise ValueError('bad handle')
+    return Remote('H(%d)' % arg, SESSION.worker, 'an object')
+
+def _opaque(self, *a):
+    raise ProgramFailed('wrong_answer', 'the program returned %s, not a plain value' % self._what)
+
+class Remote:
+    """A function, class or object of the program, living in the worker; see the module docstring."""
+    __slots__ = ('_ref', '_gen', '_what')
+
+    def __init__(self, ref, gen, what):
+        self._ref, self._gen, self._what = ref, gen, what
+
+    def __call__(self, *args, **kwargs):
+        return SESSION.rpc('call', self, list(args), kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return SESSION.rpc('getattr', self, name)
+
+    def __setattr__(self, name, value):
+        if name in Remote.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            SESSION.rpc('setattr', self, name, value)
+
+    def __setitem__(self, key, value):
+        SESSION.rpc('setitem', self, key, value)
+
+    def __iter__(self):
+        return iter(SESSION.rpc('list', self))
+
+    def __len__(self):
+        return SESSION.rpc('len', self)
+
+    def __getitem__(self, key):
+        return SESSION.rpc('getitem', self, key)
+
+    def __contains__(self, item):
+        return SESSION.rpc('contains', self, item)
+
+    __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _opaque
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __abs__ = __float__ = __int__ = __index__ = _opaque
+
+    def __repr__(self):
+        return '<%s of the program>' % self._what
+
+ALLOWED_MODULES = frozenset(sys.stdlib_module_names) | {'numpy', 'scipy', 'sympy', 'pandas'}
+
+def bind_exports(g, skip=()):
+    """Bind what the program defines into the tests' globals: plain values as values, modules as the
+    judge's own import of the same standard module, everything else as a remote stand-in."""
+    for name, spec in (SESSION.exports or {}).items():
+        if type(name) is not str or name in BUILTIN_NAMES or name in skip or type(spec) is not tuple:
+            continue
+        if spec[0] == 'value':
+            try:
+                g[name] = decode(spec[1])
+            except BaseException:
+                pass
+        elif spec[0] == 'module':
+            top = str(spec[1]).split('.')[0]
+            if top in ALLOWED_MODULES:
+                try:
+                    g[name] = __import__(str(spec[1]), fromlist=['_'])
+                except BaseException:
+                    pass
+        else:
+            g[name] = Remote('N(%r)' % name, None, name)
 
 def equal(got, want, tol):
-    if _isinstance(got, tuple):
+    if isinstance(got, tuple):
         got = list(got)
-    if _isinstance(want, tuple):
+    if isinstance(want, tuple):
         want = list(want)
-    if _isinstance(got, float) or _isinstance(want, float):
+    if isinstance(got, float) or isinstance(want, float):
         try:
             return math.isclose(float(got), float(want), rel_tol=tol, abs_tol=tol) if tol else float(got) == float(want)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False
-    if _isinstance(got, list) and _isinstance(want, list):
-        return _len(got) == _len(want) and all(equal(a, b, tol) for a, b in zip(got, want))
-    if _isinstance(got, dict) and _isinstance(want, dict):
+    if isinstance(got, list) and isinstance(want, list):
+        return len(got) == len(want) and all(equal(a, b, tol) for a, b in zip(got, want))
+    if isinstance(got, dict) and isinstance(want, dict):
         return got.keys() == want.keys() and all(equal(got[k], want[k], tol) for k in got)
-    return _type(got) is _type(want) and got == want or (_isinstance(got, (int, float)) and _isinstance(want, (int, float)) and not _isinstance(got, bool) and got == want)
+    return type(got) is type(want) and got == want or (isinstance(got, (int, float)) and isinstance(want, (int, float)) and not isinstance(got, bool) and got == want)
 
 def has_assert(node):
-    return any(_isinstance(n, ast.Assert) for n in ast.walk(node))
+    return any(isinstance(n, ast.Assert) for n in ast.walk(node))
 
-def humaneval_units(test_src, entry):
+def vacuous(node):
+    """A test that checks nothing the program did: its asserts are built from constants only
+    (HumanEval's \`assert True, "This prints if this assert fails"\`). It runs, but is not counted."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.Starred)):
+            return False
+        for field, v in ast.iter_fields(n):
+            if isinstance(n, ast.Assert) and field == 'msg':
+                continue
+            if isinstance(v, ast.AST):
+                stack.append(v)
+            elif isinstance(v, list):
+                stack.extend(x for x in v if isinstance(x, ast.AST))
+    return True
+
+def humaneval_units(test_src):
     """Split check(candidate) into its top-level statements; each one holding an assert is a test."""
     tree = ast.parse(test_src)
-    check = next((n for n in tree.body if _isinstance(n, ast.FunctionDef) and n.name == 'check'), None)
+    check = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'check'), None)
     module = ast.Module(tree.body, [])
     whole = [('test', ast.parse('check(candidate)').body[0])]
     if check is None or not check.args.args:
         return module, None, whole
     param = check.args.args[0].arg
-    units = [('test' if has_assert(s) else 'setup', s) for s in check.body]
+    units = [('test' if has_assert(s) and not vacuous(s) else 'setup', s) for s in check.body]
     return module, param, units if any(k == 'test' for k, _ in units) else whole
 
+def call_tests(spec):
+    """(function name, arguments, expected) of each call test, parsed here from the dataset's own JSON
+    text, so big integers and 2.0 versus 2 arrive exactly as written."""
+    form = spec['form']
+    if form == 'apps':
+        io = json.loads(spec['io'])
+        fn = spec['fn']
+        return [(fn, a if isinstance(a, list) else [a], o) for a, o in zip(io['inputs'], io['outputs'])]
+    if form == 'lines':
+        return [(spec['fn'], [json.loads(l) for l in i.split('\n') if l.strip()], json.loads(o)) for i, o in spec['cases']]
+    return [(t['fn'], t['args'], t['expected']) for t in json.loads(spec['tests'])]
+
 def main():
-    units = []  # (kind, compiled code or call spec)
     kind = payload['kind']
     tol = payload.get('tol', 0.0)
-    test_g = {'__name__': '__tests__', '__builtins__': builtins}
+    g = {'__name__': '__tests__', '__builtins__': builtins}
+    units = []
+    setup = []
+    param = None
     if kind == 'humaneval':
-        module, param, stmts = humaneval_units(payload['test'], payload['entry_point'])
-        setup_code = compile(module, '<tests>', 'exec')
-        for k, s in stmts:
-            units.append((k, compile(ast.Module([s], []), '<tests>', 'exec')))
+        module, param, stmts = humaneval_units(payload['test'])
+        setup.append(('module', compile(module, '<tests>', 'exec')))
+        units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
     elif kind == 'asserts':
-        setup_code = compile(payload.get('setup', ''), '<setup>', 'exec')
+        setup.append(('setup', compile(payload.get('setup', ''), '<setup>', 'exec')))
         for src in payload['tests']:
-            units.append(('test', compile(src, '<tests>', 'exec')))
-    else:  # calls
-        setup_code = None
-        for c in payload['tests']:
-            units.append(('call', c))
+            tree = ast.parse(src)
+            units.append(('vacuous' if has_assert(tree) and vacuous(tree) else 'test', compile(tree, '<tests>', 'exec')))
+    else:
+        units = [('call', c) for c in call_tests(payload['calls'])]
     total = sum(1 for k, _ in units if k != 'setup')
     report('count', total)
-    snapshot = dict(builtins.__dict__)
-    cand_g = {'__name__': '__candidate__', '__builtins__': builtins}
+    if _first is not None:
+        try:
+            send_msg(_first[1].fileno(), 'go')
+        except OSError:
+            pass  # it is gone already: reading its channel says so
     per_test = payload.get('test_timeout_ms', 0) / 1000.0
     signal.signal(signal.SIGALRM, _alarm)
     stop_first = payload.get('stop_first', False)
     load_error = None
+
+    def timed(fn):
+        try:
+            if per_test:
+                Clock.start(per_test)
+            r = fn()
+            if per_test and Clock.used() > per_test:
+                raise TestTimeout()
+            return r
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
     try:
-        exec(compile(payload['program'], '<candidate>', 'exec'), cand_g)
-        if setup_code is not None:
-            exec(setup_code, test_g)
+        timed(SESSION.current)
+        exec(compile(payload.get('preamble', ''), '<preamble>', 'exec'), g)
+        prompt_names = ()
+        if kind == 'humaneval':
+            entry = payload['entry_point']
+            if entry not in (SESSION.exports or {}):
+                raise ProgramFailed('runtime_error', 'the program does not define %s' % entry)
+            # The prompt's helpers are the dataset's, run here; the entry point is the program's.
+            pg = dict(g)
+            try:
+                exec(compile(payload.get('prompt', ''), '<prompt>', 'exec'), pg)
+                prompt_names = {n for n in pg if n not in g and n != entry}
+            except BaseException:
+                pg = {}
+            bind_exports(g, prompt_names)
+            for n in prompt_names:
+                g[n] = pg[n]
+            target = Remote('N(%r)' % entry, None, entry)
+            g['candidate'] = target
+            if param:
+                g[param] = target
+        else:
+            bind_exports(g)
+        for _, code in setup:
+            timed(lambda: exec(code, g))
     except BaseException as e:
         load_error = failure_of(e, 'while loading the program')
-    builtins.__dict__.clear(); builtins.__dict__.update(snapshot)
-    for name, value in list(cand_g.items()):
-        if _isinstance(value, types.FunctionType) and value.__code__.co_filename == '<candidate>':
-            test_g[name] = guard(value)
-        elif not name.startswith('__') and name not in test_g:
-            test_g[name] = value
-    if kind == 'humaneval':
-        entry = payload['entry_point']
-        target = cand_g.get(entry)
-        if target is None and load_error is None:
-            load_error = ('runtime_error', 'the program does not define %s' % entry)
-        if param:
-            test_g[param] = guard(target) if callable(target) else target
-        test_g['candidate'] = test_g.get(param or 'candidate', target)
     index = 0
     failed = False
+    resolved = {}
     for k, unit in units:
+        if k == 'vacuous':
+            report('fail', index, 'vacuous', 'an assert on constants only, not counted')
+            index += 1
+            continue
         if load_error or (failed and stop_first):
             if k != 'setup':
                 report('fail', index, *(load_error or ('not_run', 'skipped after a failure')))
                 index += 1
             continue
-        builtins.__dict__.clear(); builtins.__dict__.update(snapshot)
         try:
-            if per_test:
-                signal.setitimer(signal.ITIMER_REAL, per_test)
             if k == 'call':
-                fn = resolve(cand_g, unit['fn'])
-                got = fn(*unit['args'])
-                vet(got)
-                ok = equal(got, unit['expected'], tol) or (_isinstance(unit['expected'], list) and _len(unit['expected']) == 1 and equal(got, unit['expected'][0], tol))
+                fn, args, expected = unit
+                def run_call():
+                    w = SESSION.current()
+                    if resolved.get(fn, (None,))[0] is not w:
+                        resolved[fn] = (w, SESSION.rpc('resolve', fn))
+                    return SESSION.rpc('call', resolved[fn][1], list(args), {})
+                got = timed(run_call)
+                want = expected
+                ok = equal(got, want, tol) or (isinstance(want, list) and len(want) == 1 and equal(got, want[0], tol))
                 if not ok:
-                    raise AssertionError('expected %s, got %s' % (short(repr(unit['expected']), 120), short(repr(got), 120)))
+                    raise AssertionError('expected %s, got %s' % (short(repr(want), 120), short(repr(got), 120)))
             else:
-                exec(unit, test_g)
-            signal.setitimer(signal.ITIMER_REAL, 0)
+                timed(lambda: exec(unit, g))
         except BaseException as e:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            builtins.__dict__.clear(); builtins.__dict__.update(snapshot)
-            why = failure_of(e, '')
+            why = failure_of(e)
+            if isinstance(e, TestTimeout):
+                SESSION.kill()  # it may be mid-call: a fresh run of the program serves the next test
             if k == 'setup':
                 load_error = why
                 continue
@@ -181,27 +807,8 @@ def main():
             report('pass', index)
             index += 1
     report('done', index)
-    _exit(0)
-
-def resolve(g, name):
-    fn = g.get(name)
-    if fn is None and _isinstance(g.get('Solution'), type):
-        fn = getattr(g['Solution'](), name, None)
-    if fn is None:
-        raise NameError('the program does not define %s' % name)
-    return fn
-
-def failure_of(e, where):
-    if _isinstance(e, TestTimeout):
-        return ('timeout', 'test took longer than its time limit')
-    if _isinstance(e, SystemExit):
-        return ('exit', 'the program called exit(%s) %s' % (e.code, where))
-    if _isinstance(e, AssertionError):
-        return ('wrong_answer', short(e) or 'assertion failed')
-    if _isinstance(e, MemoryError):
-        return ('memory', 'MemoryError')
-    tb = traceback.format_exception_only(_type(e), e)
-    return ('runtime_error', short(''.join(tb).strip() + (' ' + where if where else '')))
+    # The worker is not waited for: the sandbox ends every process of this execution with the judge.
+    os._exit(0)
 
 main()
 `;

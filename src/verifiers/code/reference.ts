@@ -1,3 +1,6 @@
+import { inflateSync } from 'node:zlib';
+import { readPlainPickle } from './pickle.js';
+
 /**
  * Test suites from the formats datasets already use, taken as they are:
  * - HumanEval: `{ test, entry_point, prompt? }` (a `check(candidate)` function)
@@ -16,15 +19,43 @@ export interface StdioTest {
 }
 
 export type Suite =
-  | { kind: 'stdio'; tests: StdioTest[]; checker?: { language: string; code: string }; tol: number }
-  | { kind: 'humaneval'; test: string; entryPoint: string; prompt?: string; weights?: number[]; tol: number }
-  | { kind: 'asserts'; tests: string[]; setup: string; weights: number[]; tol: number }
   | {
-      kind: 'calls';
-      tests: { fn: string; args: unknown[]; expected: unknown }[];
+      kind: 'stdio';
+      tests: StdioTest[];
+      /** A special judge: gets input.txt, output.txt (the program's) and expected.txt; exit 0 accepts. */
+      checker?: { language: string; code: string };
+      tol: number;
+      /** The problem's own limits, when the dataset gives them (CodeContests, TACO). */
+      limits?: ProblemLimits;
+    }
+  | { kind: 'humaneval'; test: string; entryPoint: string; prompt?: string; weights?: number[]; tol: number }
+  | {
+      kind: 'asserts';
+      tests: string[];
+      /** Imports the tests and the program both see (MBPP `test_imports`). */
+      imports: string;
+      /** Runs in the tests' namespace after the program's names are bound (MBPP `test_setup_code`). */
+      setup: string;
       weights: number[];
       tol: number;
-    };
+    }
+  | { kind: 'calls'; calls: CallTests; weights: number[]; tol: number };
+
+/**
+ * Call tests as the dataset wrote them, parsed by the Python harness (never as JavaScript numbers, so
+ * 2**64 stays exact and 2.0 stays a float): APPS/TACO `input_output` text with its `fn_name`,
+ * LiveCodeBench functional cases (one JSON argument per line), or explicit {fn, args, expected} tests.
+ */
+export type CallTests =
+  | { form: 'apps'; fn: string; io: string }
+  | { form: 'lines'; fn: string; cases: [string, string][] }
+  | { form: 'values'; tests: string };
+
+/** Per-problem limits from a dataset row: CPU time per test and memory. */
+export interface ProblemLimits {
+  timeMs?: number;
+  memoryMb?: number;
+}
 
 export type SuiteParse = { ok: true; suite: Suite } | { ok: false; error: string };
 
@@ -73,32 +104,43 @@ export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   }
   if (Array.isArray(ref.test_list)) return mbpp(ref, tol);
   const io = maybeJson(ref.input_output);
-  if (isObj(io)) return apps({ ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, tol);
-  if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs)) return apps(ref, tol);
+  if (isObj(io)) {
+    const raw = typeof ref.input_output === 'string' ? ref.input_output : JSON.stringify(io);
+    return apps({ ...ref, ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, raw, tol);
+  }
+  if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs))
+    return apps(ref, JSON.stringify({ inputs: ref.inputs, outputs: ref.outputs }), tol);
   if ('public_test_cases' in ref || 'private_test_cases' in ref || 'test_cases' in ref)
     return liveCodeBench(ref, tol);
+  if (isTestGroup(ref.public_tests) || isTestGroup(ref.private_tests) || isTestGroup(ref.generated_tests))
+    return codeContests(ref, tol);
   return bad(
-    'reference has no tests: expected test+entry_point, test_list, inputs+outputs, input_output, test_cases or tests',
+    'reference has no tests: expected test+entry_point, test_list, inputs+outputs, input_output, public_test_cases/private_test_cases, public_tests/private_tests/generated_tests or tests',
   );
 }
 
+/**
+ * MBPP and MBPP+ (evalplus): the asserts of `test_list` (and `challenge_test_list`), then MBPP+'s `test`
+ * script, which checks the ~100 extra inputs, as one more test: a program passing only the base
+ * asserts fails it.
+ */
 function mbpp(ref: Obj, tol: number): SuiteParse {
   const lists = [ref.test_list, ref.challenge_test_list].filter(Array.isArray).flat();
   if (!lists.every((t) => typeof t === 'string') || lists.length === 0)
     return bad('test_list must be a non-empty list of assert strings');
+  const tests = lists as string[];
+  if (typeof ref.test === 'string' && ref.test.trim()) tests.push(ref.test);
   const imports = Array.isArray(ref.test_imports)
     ? ref.test_imports.filter((s) => typeof s === 'string').join('\n')
     : '';
-  const setup = [imports, typeof ref.test_setup_code === 'string' ? ref.test_setup_code : '']
-    .filter(Boolean)
-    .join('\n');
+  const setup = typeof ref.test_setup_code === 'string' ? ref.test_setup_code : '';
   return {
     ok: true,
-    suite: { kind: 'asserts', tests: lists as string[], setup, weights: lists.map(() => 1), tol },
+    suite: { kind: 'asserts', tests, imports, setup, weights: tests.map(() => 1), tol },
   };
 }
 
-function apps(io: Obj, tol: number): SuiteParse {
+function apps(io: Obj, raw: string, tol: number): SuiteParse {
   const inputs = io.inputs;
   const outputs = io.outputs;
   if (
@@ -110,13 +152,10 @@ function apps(io: Obj, tol: number): SuiteParse {
     return bad('inputs and outputs must be non-empty lists of the same length');
   }
   if (typeof io.fn_name === 'string' && io.fn_name) {
-    const fn = io.fn_name;
-    const tests = inputs.map((args, i) => ({
-      fn,
-      args: Array.isArray(args) ? args : [args],
-      expected: outputs[i],
-    }));
-    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'apps', fn: io.fn_name, io: raw }, weights: [], tol },
+    };
   }
   const tests: StdioTest[] = [];
   for (let i = 0; i < inputs.length; i++) {
@@ -126,14 +165,56 @@ function apps(io: Obj, tol: number): SuiteParse {
       return bad(`inputs[${i}] and outputs[${i}] must be strings`);
     tests.push({ input, output, weight: 1 });
   }
-  return { ok: true, suite: { kind: 'stdio', tests, tol } };
+  return stdio(tests, io, tol);
 }
 
+const decoded = new Map<string, unknown[]>();
+
+/**
+ * LiveCodeBench test cases: a list, its JSON text, or (private_test_cases as shipped)
+ * base64(zlib(pickle(JSON text))) or base64(zlib(JSON text)). Pickles are read by readPlainPickle, which
+ * accepts plain data only. The last few decoded fields are kept: every rollout of a group carries the same.
+ */
+export function decodeTestCases(field: string, value: unknown): unknown[] | string {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return `${field} must be a list or a string`;
+  const t = value.trim();
+  if (t === '') return [];
+  if (t.startsWith('[')) {
+    try {
+      const v = JSON.parse(t);
+      return Array.isArray(v) ? v : `${field} must hold a list`;
+    } catch {
+      return `${field} is not valid JSON`;
+    }
+  }
+  const hit = decoded.get(value);
+  if (hit) return hit;
+  let v: unknown;
+  try {
+    const raw = inflateSync(Buffer.from(t, 'base64'), { maxOutputLength: MAX_DECODED_BYTES });
+    v = raw[0] === 0x80 ? readPlainPickle(raw) : raw.toString('utf8');
+    if (typeof v === 'string') v = JSON.parse(v);
+  } catch (err) {
+    return `${field} is neither JSON nor base64(zlib(pickle or JSON)): ${(err as Error).message}`;
+  }
+  if (!Array.isArray(v)) return `${field} must hold a list of test cases`;
+  decoded.set(value, v);
+  if (decoded.size > 4) decoded.delete(decoded.keys().next().value!);
+  return v;
+}
+
+/** Decompressed test data kept per reference at most (LiveCodeBench's largest are a few tens of MB). */
+const MAX_DECODED_BYTES = 256 << 20;
+
 function liveCodeBench(ref: Obj, tol: number): SuiteParse {
-  const cases = [ref.public_test_cases, ref.private_test_cases, ref.test_cases]
-    .map(maybeJson)
-    .filter(Array.isArray)
-    .flat();
+  const cases: unknown[] = [];
+  for (const field of ['public_test_cases', 'private_test_cases', 'test_cases'] as const) {
+    if (ref[field] === undefined || ref[field] === null) continue;
+    const got = decodeTestCases(field, ref[field]);
+    if (typeof got === 'string') return bad(got);
+    cases.push(...got);
+  }
   if (cases.length === 0 || !cases.every(isObj))
     return bad('test cases must be a non-empty list of {input, output, testtype}');
   const meta = maybeJson(ref.metadata);
@@ -141,21 +222,16 @@ function liveCodeBench(ref: Obj, tol: number): SuiteParse {
   const functional = (cases as Obj[]).every((c) => c.testtype === 'functional');
   if (functional) {
     if (!fn) return bad('functional test cases need metadata.func_name');
-    const tests = [];
+    const pairs: [string, string][] = [];
     for (const [i, c] of (cases as Obj[]).entries()) {
-      try {
-        const args = String(c.input)
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-          .map((l) => JSON.parse(l));
-        tests.push({ fn, args, expected: JSON.parse(String(c.output)) });
-      } catch {
-        return bad(
-          `test_cases[${i}]: functional input and output must be JSON values, one argument per line`,
-        );
-      }
+      if (typeof c.input !== 'string' || typeof c.output !== 'string')
+        return bad(`test_cases[${i}]: functional input and output must be JSON text, one argument per line`);
+      pairs.push([c.input, c.output]);
     }
-    return { ok: true, suite: { kind: 'calls', tests, weights: tests.map(() => 1), tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'lines', fn, cases: pairs }, weights: [], tol },
+    };
   }
   const tests: StdioTest[] = [];
   for (const [i, c] of (cases as Obj[]).entries()) {
@@ -163,7 +239,89 @@ function liveCodeBench(ref: Obj, tol: number): SuiteParse {
       return bad(`test_cases[${i}]: input and output must be strings`);
     tests.push({ input: c.input, output: c.output, weight: 1 });
   }
-  return { ok: true, suite: { kind: 'stdio', tests, tol } };
+  return stdio(tests, ref, tol);
+}
+
+/**
+ * CodeContests rows as shipped: `public_tests`, `private_tests` and `generated_tests`, each
+ * `{input: [...], output: [...]}`, all run; `time_limit: {seconds, nanos}` and `memory_limit_bytes`.
+ */
+function codeContests(ref: Obj, tol: number): SuiteParse {
+  const tests: StdioTest[] = [];
+  for (const field of ['public_tests', 'private_tests', 'generated_tests'] as const) {
+    const group = ref[field];
+    if (group === undefined || group === null) continue;
+    if (!isObj(group) || !Array.isArray(group.input) || !Array.isArray(group.output))
+      return bad(`${field} must be {input: [...], output: [...]}`);
+    if (group.input.length !== group.output.length)
+      return bad(`${field}.input and ${field}.output must have the same length`);
+    for (const [i, input] of group.input.entries()) {
+      const output = group.output[i];
+      if (typeof input !== 'string' || typeof output !== 'string')
+        return bad(`${field}.input[${i}] and ${field}.output[${i}] must be strings`);
+      tests.push({ input, output, weight: 1 });
+    }
+  }
+  if (tests.length === 0) return bad('public_tests, private_tests and generated_tests hold no test');
+  return stdio(tests, ref, tol);
+}
+
+const isTestGroup = (v: unknown): boolean => isObj(v) && Array.isArray(v.input) && Array.isArray(v.output);
+
+/** A checker given beside any stdio reference: `{language, code}` or Python source. */
+function checkerOf(ref: Obj): { language: string; code: string } | string | undefined {
+  const c = ref.checker;
+  if (c === undefined || c === null) return undefined;
+  if (typeof c === 'string') return { language: 'python', code: c };
+  if (isObj(c) && typeof c.code === 'string')
+    return { language: typeof c.language === 'string' ? c.language : 'python', code: c.code };
+  return 'checker must be {language, code} or the source of a Python program';
+}
+
+/** Seconds as CodeContests ({seconds, nanos}), TACO ("2 seconds", "1.5 s") or a plain number give them. */
+function timeLimitMs(v: unknown): number | undefined {
+  if (typeof v === 'number' && v > 0) return v * 1000;
+  if (isObj(v) && (typeof v.seconds === 'number' || typeof v.nanos === 'number')) {
+    const ms = Number(v.seconds ?? 0) * 1000 + Number(v.nanos ?? 0) / 1e6;
+    return ms > 0 ? ms : undefined;
+  }
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?)?\s*$/i.exec(v);
+    if (m) return Number(m[1]) * (m[2]?.toLowerCase().startsWith('m') ? 1 : 1000) || undefined;
+  }
+  return undefined;
+}
+
+/** MiB from CodeContests' memory_limit_bytes or TACO's "256 megabytes". */
+function memoryLimitMb(ref: Obj): number | undefined {
+  if (typeof ref.memory_limit_bytes === 'number' && ref.memory_limit_bytes > 0)
+    return Math.ceil(ref.memory_limit_bytes / (1 << 20));
+  if (typeof ref.memory_limit === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(megabytes?|mb|mib|m)\s*$/i.exec(ref.memory_limit);
+    if (m) return Math.ceil(Number(m[1]));
+  }
+  return undefined;
+}
+
+function stdio(tests: StdioTest[], ref: Obj, tol: number): SuiteParse {
+  const checker = checkerOf(ref);
+  if (typeof checker === 'string') return bad(checker);
+  const timeMs = timeLimitMs(ref.time_limit);
+  const memoryMb = memoryLimitMb(ref);
+  const limits: ProblemLimits = {
+    ...(timeMs !== undefined && { timeMs }),
+    ...(memoryMb !== undefined && { memoryMb }),
+  };
+  return {
+    ok: true,
+    suite: {
+      kind: 'stdio',
+      tests,
+      tol,
+      ...(checker && { checker }),
+      ...(Object.keys(limits).length > 0 && { limits }),
+    },
+  };
 }
 
 function weightOf(t: Obj, i: number): number | string {
@@ -194,21 +352,7 @@ function explicit(ref: Obj, tol: number): SuiteParse {
         return bad(`tests[${i}]: input and output must be strings`);
       out.push({ input, output, weight: weights[i]! });
     }
-    const checker = ref.checker;
-    if (checker !== undefined && !(isObj(checker) && typeof checker.code === 'string')) {
-      return bad('checker must be {language, code}');
-    }
-    return {
-      ok: true,
-      suite: {
-        kind: 'stdio',
-        tests: out,
-        tol,
-        ...(isObj(checker) && {
-          checker: { language: String(checker.language ?? 'python'), code: String(checker.code) },
-        }),
-      },
-    };
+    return stdio(out, ref, tol);
   }
   if (type === 'assert') {
     const codes = (tests as Obj[]).map((t) => t.code);
@@ -218,6 +362,7 @@ function explicit(ref: Obj, tol: number): SuiteParse {
       suite: {
         kind: 'asserts',
         tests: codes as string[],
+        imports: '',
         setup: typeof ref.setup === 'string' ? ref.setup : '',
         weights,
         tol,
@@ -231,7 +376,10 @@ function explicit(ref: Obj, tol: number): SuiteParse {
         return bad(`tests[${i}]: call tests need fn, args (a list) and expected`);
       calls.push({ fn: t.fn, args: t.args, expected: t.expected });
     }
-    return { ok: true, suite: { kind: 'calls', tests: calls, weights, tol } };
+    return {
+      ok: true,
+      suite: { kind: 'calls', calls: { form: 'values', tests: JSON.stringify(calls) }, weights, tol },
+    };
   }
   return bad(`tests[0].type must be stdio, assert or call (got ${JSON.stringify(type)})`);
 }

@@ -19,14 +19,26 @@ const common = {
   language: language.default('python'),
   /** `auto`: last fenced block of the language, else the whole response; `fence`: a block is required. */
   extract: z.enum(['auto', 'fence', 'whole']).default('auto'),
-  /** Limits of one program run (for function-style tests: the whole test file). */
+  /**
+   * CPU time of one stdin/stdout test (one program run), the limit that decides `timeout`: CPU time
+   * does not depend on what else runs on the machine, so the reward stays deterministic under load.
+   * A problem's own limit (CodeContests/TACO `time_limit`) times `time_limit_scale` replaces it.
+   */
   cpu_ms: z.number().int().positive().default(10_000),
-  wall_ms: z.number().int().positive().default(10_000),
+  /** Wall-clock backstop of one run; by default 3 × the CPU limit + 1 s (a waiting program uses no CPU). */
+  wall_ms: z.number().int().positive().optional(),
   memory_mb: z.number().int().positive().default(512),
-  /** Per test of a function-style suite: a hung test fails and the others still run. */
+  /** Multiplies a dataset's per-problem time limit (set for C++; Python solutions need more). */
+  time_limit_scale: z.number().positive().default(1),
+  /** CPU time of one function-style test: a hung test fails and the others still run. */
   test_timeout_ms: z.number().int().positive().default(3000),
-  /** Relative/absolute tolerance for numbers in outputs; a reference's float_tolerance wins. */
+  /**
+   * Tolerance for numbers written as floats in outputs (absolute or relative); a reference's
+   * float_tolerance wins. With compare `tokens`, 0 means the usual judge epsilon, 1e-6.
+   */
   float_tolerance: z.number().min(0).default(0),
+  /** Output comparison: `tokens` (whitespace-insensitive, as judges' default checkers) or `strict` (lines). */
+  compare: z.enum(['tokens', 'strict']).default('tokens'),
   /** Stdio tests of one sample run at once. */
   parallel: z.number().int().positive().default(2),
   /** Failed tests listed in `detail`. */
@@ -79,10 +91,17 @@ async function grade(
       kind: 'final',
       outcome: ok(0, `no ${lang} program found in the response`, { program_found: false }),
     };
+  const own = suite.kind === 'stdio' ? suite.limits : undefined;
+  const cpuMs = own?.timeMs ? Math.ceil(own.timeMs * a.time_limit_scale) : a.cpu_ms;
   const run: SuiteRun = await runSuite(getSandbox(env), suite, program.code, {
     language: lang,
     stopFirst,
-    limits: { cpuMs: a.cpu_ms, wallMs: a.wall_ms, memoryMb: a.memory_mb },
+    compare: a.compare,
+    limits: {
+      cpuMs,
+      wallMs: a.wall_ms ?? cpuMs * 3 + 1000,
+      memoryMb: Math.max(a.memory_mb, own?.memoryMb ?? 0),
+    },
     testTimeoutMs: a.test_timeout_ms,
     parallel: a.parallel,
     deadline: ctx.deadline,

@@ -6,9 +6,12 @@ import {
   registerWarmProgram,
   type Sandbox,
 } from '../../sandbox/index.js';
-import { outputsMatch } from './compare.js';
+import { findProfile } from '../../sandbox/profiles.js';
+import { type CompareMode, outputsMatch } from './compare.js';
+import { definesFunction } from './extract.js';
 import { HARNESS_PY } from './harness-py.js';
 import type { StdioTest, Suite } from './reference.js';
+import { hasTopLevelReturn, wrapTopLevelReturn } from './toplevel-return.js';
 
 export type TestStatus =
   | 'pass'
@@ -19,7 +22,9 @@ export type TestStatus =
   | 'output_limit'
   | 'exit'
   | 'compile_error'
-  | 'not_run';
+  | 'not_run'
+  /** An assert on constants only (`assert True, "…"`): run, but not a test; dropped from the outcomes. */
+  | 'vacuous';
 
 export interface TestOutcome {
   index: number;
@@ -37,6 +42,9 @@ export type SuiteRun =
 export interface SuiteOptions {
   language: string;
   stopFirst: boolean;
+  /** How stdout is compared with the expected output (see compare.ts). */
+  compare: CompareMode;
+  /** Of one run: cpuMs decides `timeout`, wallMs is the backstop. */
   limits: Partial<Limits>;
   /** Per test of a function-style suite (the harness interrupts a hung test and goes on). */
   testTimeoutMs: number;
@@ -57,6 +65,19 @@ function runLimits(opts: SuiteOptions): Partial<Limits> {
   const left = Math.max(1, opts.deadline - Date.now() - DEADLINE_MARGIN_MS);
   const wallMs = Math.min(opts.limits.wallMs ?? 10_000, left);
   return { ...opts.limits, wallMs, cpuMs: Math.min(opts.limits.cpuMs ?? wallMs, wallMs) };
+}
+
+/**
+ * A run that finished but used more CPU time than the test allows is a timeout too: RLIMIT_CPU counts
+ * whole seconds, and the verdict must not depend on where inside that second the limit falls.
+ */
+function overCpu(run: RunResult, opts: SuiteOptions): boolean {
+  const limit = opts.limits.cpuMs;
+  if (limit === undefined) return false;
+  if (run.status === 'ok') return run.cpuMs > limit;
+  // The kernel's SIGKILL at the hard RLIMIT_CPU: the CPU time it reports can fall well short of the
+  // limit (measured 821 ms at a 1 s limit on a loaded VM), which classify() then calls a crash.
+  return run.status === 'runtime_error' && run.signal === 'SIGKILL' && run.cpuMs >= limit / 2;
 }
 
 /** Run the tests of a suite against one program. A sandbox failure is an error, never a zero. */
@@ -85,26 +106,58 @@ function unfinished(run: RunResult): { status: TestStatus; message: string } {
   }
 }
 
-function harnessPayload(
+/**
+ * Names call-based harnesses (APPS, TACO, LiveCodeBench) make available to a solution before it runs,
+ * so `def f(self, a: List[int])` and a bare `Counter(...)` work as they do in those harnesses.
+ */
+const CALL_PREAMBLE = [
+  'from typing import *',
+  'import sys, math, heapq, bisect, itertools, collections, functools, string, re, random',
+  'from collections import Counter, OrderedDict, deque, defaultdict',
+  'from functools import lru_cache, reduce, cache',
+  'from itertools import accumulate, product, permutations, combinations',
+  'from heapq import heappush, heappop, heapify',
+  'from bisect import bisect_left, bisect_right',
+  'from math import sqrt, ceil, floor, gcd, inf, log, log2',
+].join('\n');
+
+/**
+ * The harness's stdin: two length-prefixed JSON frames. The first (the program and what it may see) is
+ * read before the harness forks the processes that run the program; the second (nonce, tests, expected
+ * values) only after, so those processes never hold it (see harness-py.ts).
+ */
+function harnessInput(
   suite: Exclude<Suite, { kind: 'stdio' }>,
   program: string,
   opts: SuiteOptions,
   nonce: string,
-) {
-  const common = {
-    nonce,
-    program,
-    tol: suite.tol,
-    stop_first: opts.stopFirst,
-    test_timeout_ms: opts.testTimeoutMs,
-  };
+): string {
+  const common = { nonce, tol: suite.tol, stop_first: opts.stopFirst, test_timeout_ms: opts.testTimeoutMs };
+  let visible = { program, preamble: 'from typing import *' };
+  let secret: Record<string, unknown>;
   if (suite.kind === 'humaneval') {
-    const defines = new RegExp(`(^|\\n)\\s*(async\\s+)?def\\s+${suite.entryPoint}\\s*\\(`).test(program);
+    // A linear scan: the old `\s*` regex backtracked quadratically on runs of newlines (issue 14 item 5).
+    const defines = definesFunction(program, suite.entryPoint);
     const full = !defines && suite.prompt ? `${suite.prompt}${program}` : program;
-    return { ...common, program: full, kind: 'humaneval', test: suite.test, entry_point: suite.entryPoint };
+    visible = { ...visible, program: full };
+    secret = {
+      kind: 'humaneval',
+      test: suite.test,
+      entry_point: suite.entryPoint,
+      prompt: suite.prompt ?? '',
+    };
+  } else if (suite.kind === 'asserts') {
+    visible = { ...visible, preamble: `from typing import *\n${suite.imports}` };
+    secret = { kind: 'asserts', tests: suite.tests, setup: suite.setup, preamble: suite.imports };
+  } else {
+    visible = { ...visible, preamble: CALL_PREAMBLE };
+    secret = { kind: 'calls', calls: suite.calls };
   }
-  if (suite.kind === 'asserts') return { ...common, kind: 'asserts', tests: suite.tests, setup: suite.setup };
-  return { ...common, kind: 'calls', tests: suite.tests };
+  const frame = (v: unknown) => {
+    const text = JSON.stringify(v);
+    return `${Buffer.byteLength(text)}\n${text}`;
+  };
+  return frame(visible) + frame({ ...common, ...secret });
 }
 
 async function runHarness(
@@ -117,7 +170,7 @@ async function runHarness(
   const run = await sandbox.run({
     language: 'python',
     code: HARNESS_PY,
-    stdin: JSON.stringify(harnessPayload(suite, program, opts, nonce)),
+    stdin: harnessInput(suite, program, opts, nonce),
     limits: runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
@@ -143,7 +196,7 @@ async function runHarness(
       outcomes.push(o);
     } else outcomes.push({ index: i, weight, ...r });
   }
-  return { ok: true, outcomes };
+  return { ok: true, outcomes: outcomes.filter((o) => o.status !== 'vacuous') };
 }
 
 interface Reports {
@@ -158,6 +211,7 @@ const HARNESS_STATUSES = new Set<TestStatus>([
   'memory',
   'exit',
   'not_run',
+  'vacuous',
 ]);
 
 /** Lines the harness wrote with this run's nonce; the first report of each test counts, in order only. */
@@ -195,10 +249,14 @@ async function runStdio(
   let compile: CompileResult | undefined;
   let failed = false;
   let sandboxError: string | undefined;
+  const code =
+    findProfile(opts.language)?.name === 'python' && hasTopLevelReturn(program)
+      ? wrapTopLevelReturn(program)
+      : program;
   const runOne = async (test: StdioTest, index: number) => {
     const run = await sandbox.run({
       language: opts.language,
-      code: program,
+      code,
       stdin: test.input,
       limits: runLimits(opts),
       ...(opts.signal && { signal: opts.signal }),
@@ -211,6 +269,11 @@ async function runStdio(
     }
     if (run.compile && run.compile.status !== 'ok') {
       Object.assign(outcome, { status: 'compile_error', message: tail(run.compile.stderr, 5) });
+    } else if (overCpu(run, opts)) {
+      Object.assign(outcome, {
+        status: 'timeout',
+        message: `CPU-time limit of ${opts.limits.cpuMs} ms reached`,
+      });
     } else if (run.status !== 'ok') {
       Object.assign(
         outcome,
@@ -219,8 +282,11 @@ async function runStdio(
       );
     } else if (
       suite.checker
-        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts)
-        : outputsMatch(run.stdout, test.output, suite.tol)
+        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts).catch((err: Error) => {
+            sandboxError ??= err.message;
+            return false;
+          })
+        : outputsMatch(run.stdout, test.output, suite.tol, opts.compare)
     ) {
       outcome.status = 'pass';
     } else {
@@ -249,7 +315,11 @@ async function runStdio(
 
 const preview = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
-/** A checker program gets input.txt, output.txt (the program's) and expected.txt; exit 0 accepts. */
+/**
+ * A checker (special judge) gets input.txt, output.txt (the program's) and expected.txt in its working
+ * directory and the same three names as arguments (testlib's `checker input output answer` order);
+ * exit 0 accepts. It runs in the sandbox like any program, under the test's limits.
+ */
 async function checkerAccepts(
   sandbox: Sandbox,
   checker: { language: string; code: string },
@@ -261,9 +331,10 @@ async function checkerAccepts(
     language: checker.language,
     code: checker.code,
     files: { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output },
+    args: ['input.txt', 'output.txt', 'expected.txt'],
     limits: runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
-  if (run.status === 'sandbox_error') throw new Error(`sandbox: ${run.message}`);
+  if (run.status === 'sandbox_error') throw new Error(`checker: ${run.message}`);
   return run.status === 'ok' && run.exitCode === 0;
 }

@@ -3,10 +3,17 @@
  * regular expressions: braces nest (\boxed{\frac{1}{2}}), and a scan cannot backtrack catastrophically.
  */
 
-/** Content of the balanced `{…}` group starting at `open` (which must be `{`), or undefined if unclosed. */
-export function bracedGroup(text: string, open: number): { content: string; end: number } | undefined {
+/**
+ * Content of the balanced `{…}` group starting at `open` (which must be `{`), or undefined if it does not
+ * close before `limit` (default: the end of the text).
+ */
+export function bracedGroup(
+  text: string,
+  open: number,
+  limit = text.length,
+): { content: string; end: number } | undefined {
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
+  for (let i = open; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) {
       i++; // an escaped brace does not count
@@ -21,18 +28,28 @@ export function bracedGroup(text: string, open: number): { content: string; end:
   return undefined;
 }
 
-/** The last `\boxed{…}` or `\fbox{…}` (also `\boxed 5`), nested braces included. */
+/**
+ * The last `\boxed{…}` or `\fbox{…}` (also `\boxed 5`), nested braces included. Linear: once a group
+ * opened at `i` never closes, a group opened earlier that is still open at `i` never closes either (its
+ * depth stays above the later one's), so each earlier group is scanned only up to the last failed opener.
+ */
 export function lastBoxed(text: string): string | undefined {
+  let limit = text.length;
+  // each command is searched for again only once the scan has passed its last hit: a command that is
+  // absent must not cost a pass over the text for every hit of the other
+  let boxed = text.length + 1;
+  let fbox = text.length + 1;
   for (let at = text.length; at >= 0; ) {
-    const boxed = text.lastIndexOf('\\boxed', at);
-    const fbox = text.lastIndexOf('\\fbox', at);
+    if (boxed > at) boxed = text.lastIndexOf('\\boxed', at);
+    if (fbox > at) fbox = text.lastIndexOf('\\fbox', at);
     const start = Math.max(boxed, fbox);
     if (start < 0) return undefined;
     let i = start + (start === boxed ? 6 : 5);
     while (text[i] === ' ') i++;
     if (text[i] === '{') {
-      const group = bracedGroup(text, i);
+      const group = bracedGroup(text, i, limit);
       if (group) return group.content.trim();
+      limit = i;
     } else if (start === boxed && text[start + 6] === ' ') {
       // `\boxed 5`: the next token up to whitespace or `$`
       let j = i;

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/sandbox/classify.js';
 import { sandboxFailure } from '../../../src/sandbox/job.js';
 import { DEFAULT_LIMITS } from '../../../src/sandbox/types.js';
-import { outputsMatch } from '../../../src/verifiers/code/compare.js';
+import { numberKind, outputsMatch } from '../../../src/verifiers/code/compare.js';
 import { extractProgram } from '../../../src/verifiers/code/extract.js';
-import { parseReference } from '../../../src/verifiers/code/reference.js';
+import { readPlainPickle } from '../../../src/verifiers/code/pickle.js';
+import { decodeTestCases, parseReference } from '../../../src/verifiers/code/reference.js';
 import { parseReports } from '../../../src/verifiers/code/run-suite.js';
+import { hasTopLevelReturn, wrapTopLevelReturn } from '../../../src/verifiers/code/toplevel-return.js';
 import { verpoWeights, weightedScore } from '../../../src/verifiers/code/verpo.js';
 
 describe('extractProgram', () => {
@@ -63,7 +65,7 @@ describe('parseReference', () => {
     });
     expect(r).toMatchObject({
       ok: true,
-      suite: { kind: 'asserts', tests: ['assert f(1) == 2'], setup: 'import math\nx = 1' },
+      suite: { kind: 'asserts', tests: ['assert f(1) == 2'], imports: 'import math', setup: 'x = 1' },
     });
   });
   it('reads APPS stdin/stdout, call-based and the input_output JSON string', () => {
@@ -71,11 +73,11 @@ describe('parseReference', () => {
       ok: true,
       suite: { kind: 'stdio', tests: [{ input: '1\n', output: '2' }] },
     });
-    expect(
-      parseReference({ input_output: JSON.stringify({ inputs: [[1, 2]], outputs: [[3]], fn_name: 'add' }) }),
-    ).toMatchObject({
+    // The JSON text goes to the harness as written: Python parses it, so 2**64 and 2.0 stay exact.
+    const io = '{"inputs": [[18446744073709551616, 2.0]], "outputs": [[3]], "fn_name": "add"}';
+    expect(parseReference({ input_output: io })).toMatchObject({
       ok: true,
-      suite: { kind: 'calls', tests: [{ fn: 'add', args: [1, 2], expected: [3] }] },
+      suite: { kind: 'calls', calls: { form: 'apps', fn: 'add', io } },
     });
   });
   it('reads LiveCodeBench stdin and functional cases', () => {
@@ -88,7 +90,7 @@ describe('parseReference', () => {
     });
     expect(fn).toMatchObject({
       ok: true,
-      suite: { kind: 'calls', tests: [{ fn: 'g', args: [[1, 2], 3], expected: 4 }] },
+      suite: { kind: 'calls', calls: { form: 'lines', fn: 'g', cases: [['[1,2]\n3', '4']] } },
     });
   });
   it('reads the explicit form with weights and a checker', () => {
@@ -170,5 +172,71 @@ describe('classify', () => {
       'output_limit',
     );
     expect(classify(sandboxFailure('x'), DEFAULT_LIMITS)).toEqual({ status: 'sandbox_error', message: 'x' });
+  });
+});
+
+describe('dataset encodings', () => {
+  // Made with Python: base64(zlib(pickle.dumps(cases, protocol=2))) and pickle.dumps(json.dumps(cases)).
+  const listPickle =
+    'eJwljbsOwjAMRUNKX6bwDR6zFDU0BfVPsrARKV1KrSYDQyU+Hads1+ce21/5JKE2OiibCyGmeYmBpG04D6Dxhj0aHIAyWzB6x5D6o5U83IFyW3EIbg3hszgq9htreE0zlXGjSnlpa0Y9PHBErYFq/1/ugMAXPlmnZF2YGWjTv9ag7rhvWM0YjwbovLvu+gOhmyNN';
+  const stringPickle =
+    'eJxrYJl6hgECek5EVytl5hWUlihZKShFG+qAYWxMnpGSjoJSfmkJVMYMxC1JLS4pqSxIBQmkleYll2Tm5yXmKNXqKCCbYaqja6pjoGNoADTFFNUUI+JNMQbqNkPVbYBPd+wUPQBUi0CS';
+  const hostile = 'eJxrYJlqyAABPawF+cWZFVN62Iori0tSc6dMntIjVpJfmpyhoF+SW6CfWFycWKlbUJ6XmjKldUrQFD0AQUsVVg==';
+
+  it('reads pickled lists and pickled JSON text, refuses anything that would import or call', () => {
+    expect(decodeTestCases('private_test_cases', listPickle)).toEqual([
+      { input: '5\n1 2 3 4 5\n', output: '6\n', testtype: 'stdin' },
+      { input: '3\n7 9 11\n', output: '0\n', testtype: 'stdin' },
+      { input: '4\n-2 3 -4 100\n', output: '94\n', testtype: 'stdin' },
+    ]);
+    expect(decodeTestCases('private_test_cases', stringPickle)).toHaveLength(3);
+    expect(decodeTestCases('private_test_cases', hostile)).toMatch(/opcode 0x93 is not plain data/);
+    expect(decodeTestCases('private_test_cases', 'not base64 at all!')).toMatch(/neither JSON nor/);
+    expect(decodeTestCases('public_test_cases', '[{"input": "1", "output": "1"}]')).toHaveLength(1);
+  });
+
+  it('reads the opcodes of plain data and nothing else', () => {
+    // pickle.dumps([1, -2, 3.5, True, None, "é", {"k": (1, 2)}, 2**40], protocol=4)
+    const bytes = Buffer.from(
+      'gASVMQAAAAAAAABdlChLAUr+////R0AMAAAAAAAAiE6MAsOplH2UjAFrlEsBSwKGlHOKBgAAAAAAAWUu',
+      'base64',
+    );
+    expect(readPlainPickle(bytes)).toEqual([1, -2, 3.5, true, null, 'é', { k: [1, 2] }, 2 ** 40]);
+  });
+});
+
+describe('outputsMatch, tokens (the default of the reward)', () => {
+  it('ignores spacing and line ends, compares floats as numbers and integers as text', () => {
+    expect(outputsMatch('2.000000\n', '2.0', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('1     2 \r\n\n', '1 2', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('1\n2', '1 2', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('0.3333333', '0.333333333', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('0.334', '0.333333333', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('100000000000000000001', '100000000000000000000', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('1 2', '1 2 3', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('YES', 'yes', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('', '\n', 0, 'tokens')).toBe(true);
+  });
+  it('reads numbers with a scanner: a megabyte token is linear', () => {
+    expect(numberKind('-12.5e3')).toBe('float');
+    expect(numberKind('007')).toBe('int');
+    expect(numberKind('1e')).toBeUndefined();
+    expect(numberKind('.')).toBeUndefined();
+    const long = `${'9'.repeat(1 << 20)}x`;
+    const t = performance.now();
+    expect(outputsMatch(long, `${long}y`, 0, 'tokens')).toBe(false);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+});
+
+describe('hasTopLevelReturn (APPS wraps stdin programs in a function)', () => {
+  it('finds a return outside any def, inside if blocks too', () => {
+    expect(hasTopLevelReturn('n = int(input())\nif n == 0:\n    print(0)\n    return\nprint(n)')).toBe(true);
+    expect(hasTopLevelReturn('def f():\n    return 1\nprint(f())')).toBe(false);
+    expect(hasTopLevelReturn('class A:\n    def f(self):\n        return 1\n')).toBe(false);
+    expect(hasTopLevelReturn('s = """\nreturn\n"""\nprint(s)')).toBe(false);
+    expect(wrapTopLevelReturn('if 1:\n    return')).toBe(
+      'def __solution_main__():\n    if 1:\n        return\n    pass\n__solution_main__()\n',
+    );
   });
 });

@@ -1,0 +1,266 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Runtime, Scorer } from '../../../src/core/scorer.js';
+import { parseSpec } from '../../../src/core/spec/load.js';
+import type { RewardResult, Sample } from '../../../src/core/types.js';
+import { getSandbox } from '../../../src/sandbox/index.js';
+import '../../../src/verifiers/code/index.js';
+
+/**
+ * Issue 14, item 3: programs that edit the Python test harness from inside. Each of these scored 1.0
+ * on wrong code while the candidate ran in the harness's own interpreter; the verdict now comes from a
+ * process the candidate never runs in, so each must score 0 (status ok: a failed program, not an error).
+ * Every attack is tried on the warm path and on the cold path (`warm: false`).
+ */
+const runtimes = { warm: new Runtime({ inThread: true }), cold: new Runtime({ inThread: true }) };
+getSandbox(runtimes.cold.env, { warm: false });
+afterAll(() => Promise.all([runtimes.warm.close(), runtimes.cold.close()]));
+
+const py = (code: string) => `\`\`\`python\n${code}\n\`\`\`\n`;
+
+async function score(path: 'warm' | 'cold', samples: Sample[], args: Record<string, unknown> = {}) {
+  const spec = parseSpec({
+    reward: { use: 'code', args: { mode: 'fraction', ...args } },
+    timeout_ms: 30_000,
+  });
+  return new Scorer(spec, runtimes[path]).score(samples) as Promise<RewardResult[]>;
+}
+
+const humaneval = {
+  prompt: 'def add(a, b):\n    """Add two numbers."""\n',
+  entry_point: 'add',
+  test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(-1, 1) == 0\n    assert candidate(5, 5) == 10\n',
+};
+const mbpp = { test_list: ['assert add(1, 2) == 3', 'assert add(-1, 1) == 0', 'assert add(5, 5) == 10'] };
+const apps = {
+  input_output: JSON.stringify({
+    fn_name: 'add',
+    inputs: [
+      [1, 2],
+      [-1, 1],
+      [5, 5],
+    ],
+    outputs: [[3], [0], [10]],
+  }),
+};
+
+/** Each attack defines a wrong `add` and tries to turn its failures into passes. */
+const attacks: [string, string][] = [
+  [
+    'rewriting report() through import __main__',
+    [
+      'import __main__',
+      '_real = getattr(__main__, "report", None)',
+      'def _fake(*parts):',
+      '    if parts and parts[0] == "fail": parts = ("pass", parts[1])',
+      '    _real(*parts)',
+      'if _real: __main__.report = _fake',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'forging passes through __main__, then os._exit(0)',
+    [
+      'import __main__, os',
+      'r = getattr(__main__, "report", None)',
+      'if r:',
+      '    for i in range(3): r("pass", i)',
+      '    r("done", 3)',
+      '    os._exit(0)',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'walking the frames to the harness globals',
+    [
+      'import sys, os',
+      'f = sys._getframe()',
+      'while f is not None and "report" not in f.f_globals: f = f.f_back',
+      'if f is not None:',
+      '    for i in range(3): f.f_globals["report"]("pass", i)',
+      '    os._exit(0)',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'finding the nonce and the report channel with gc',
+    [
+      'import gc, os',
+      'for o in gc.get_objects():',
+      '    if isinstance(o, dict) and "NONCE" in o and "OUT" in o:',
+      '        for i in range(3): os.write(o["OUT"], ("\\n%s pass %d\\n" % (o["NONCE"], i)).encode())',
+      '        os._exit(0)',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'scanning memory for the nonce and writing reports on every descriptor',
+    [
+      'import gc, os, re',
+      'seen = set()',
+      'for o in gc.get_objects():',
+      '    if isinstance(o, dict):',
+      '        for v in list(o.values()):',
+      '            if isinstance(v, str) and re.fullmatch(r"[0-9a-f]{32}", v): seen.add(v)',
+      'for n in seen:',
+      '    for fd in range(1, 64):',
+      '        for i in range(3):',
+      '            try: os.write(fd, ("\\n%s pass %d\\n" % (n, i)).encode())',
+      '            except OSError: pass',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'reading the expected values from the payload',
+    [
+      'import gc',
+      'def add(a, b):',
+      '    for o in gc.get_objects():',
+      '        if isinstance(o, dict) and isinstance(o.get("tests"), list):',
+      '            for t in o["tests"]:',
+      '                if isinstance(t, dict) and t.get("args") == [a, b]: return t["expected"][0] if isinstance(t["expected"], list) else t["expected"]',
+      '        if isinstance(o, dict) and isinstance(o.get("test"), str) and "candidate(%d, %d) ==" % (a, b) in o["test"]:',
+      '            return int(o["test"].split("candidate(%d, %d) ==" % (a, b))[1].split()[0])',
+      '    return 7',
+    ].join('\n'),
+  ],
+  [
+    'an __eq__ that is a functools.partial',
+    [
+      'import functools',
+      'class Any: pass',
+      'Any.__eq__ = functools.partial(lambda *a: True)',
+      'Any.__ne__ = functools.partial(lambda *a: False)',
+      'Any.__hash__ = functools.partial(lambda *a: 0)',
+      'def add(a, b): return Any()',
+    ].join('\n'),
+  ],
+  [
+    'an int subclass whose __eq__ is a functools.partial',
+    [
+      'import functools',
+      'class I(int): pass',
+      'I.__eq__ = functools.partial(lambda *a: True)',
+      'I.__ne__ = functools.partial(lambda *a: False)',
+      'def add(a, b): return I(0)',
+    ].join('\n'),
+  ],
+  [
+    'patching the comparison the harness uses (builtins.isinstance, math.isclose)',
+    [
+      'import builtins, math, __main__',
+      'math.isclose = lambda *a, **k: True',
+      'for name in ("equal", "vet"):',
+      '    if hasattr(__main__, name): setattr(__main__, name, (lambda *a, **k: True) if name == "equal" else (lambda *a, **k: None))',
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
+  [
+    'scanning the memory of every process it can open for the tests',
+    [
+      'import os, re, json',
+      'answers = {}',
+      'def scan(pid):',
+      '    try:',
+      '        maps = open("/proc/%s/maps" % pid).read().splitlines()',
+      '        mem = open("/proc/%s/mem" % pid, "rb", 0)',
+      '    except OSError:',
+      '        return',
+      '    for line in maps:',
+      '        f = line.split()',
+      '        if "r" not in f[1]: continue',
+      '        a, b = (int(x, 16) for x in f[0].split("-"))',
+      '        try:',
+      '            mem.seek(a); chunk = mem.read(b - a)',
+      '        except (OSError, OverflowError, ValueError):',
+      '            continue',
+      '        for m in re.finditer(rb"(?:candidate|add)\\((-?\\d+), (-?\\d+)\\) == (-?\\d+)", chunk):',
+      '            answers[(int(m[1]), int(m[2]))] = int(m[3])',
+      '        for m in re.finditer(rb\'"inputs": (\\[\\[.*?\\]\\]), "outputs": (\\[\\[.*?\\]\\])\', chunk):',
+      '            try:',
+      '                for i, o in zip(json.loads(m[1]), json.loads(m[2])): answers[tuple(i)] = o[0]',
+      '            except ValueError: pass',
+      'for pid in ["self"] + [p for p in os.listdir("/proc") if p.isdigit()]:',
+      '    scan(pid)',
+      'def add(a, b): return answers.get((a, b), 7)',
+    ].join('\n'),
+  ],
+  [
+    // A failed program must stay a 0: a judge that never reported its tests would read as an error.
+    'killing the judge while it loads',
+    'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ndef add(a, b): return 7',
+  ],
+  [
+    'a builtin the tests use, redefined by the program',
+    ['def abs(x): return 0', 'def add(a, b): return 7'].join('\n'),
+  ],
+];
+
+describe.concurrent('exceptions cross the process boundary as the tests expect', () => {
+  const reference = {
+    entry_point: 'root',
+    test: [
+      'def check(candidate):',
+      '    try:',
+      '        candidate(-1)',
+      '        assert False, "no error"',
+      '    except ValueError:',
+      '        pass',
+      '    try:',
+      '        candidate(-4)',
+      '    except Exception:',
+      '        pass',
+      '    assert candidate(9) == 3',
+    ].join('\n'),
+  };
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: a ValueError raised by the program is a ValueError in the test`, async () => {
+      const ok = 'def root(x):\n    if x < 0: raise ValueError("negative")\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(ok), reference }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 });
+    });
+    it(`${path}: after the program dies in one test, a fresh run of it serves the next`, async () => {
+      const ref = {
+        entry_point: 'root',
+        test: 'def check(candidate):\n    assert candidate(4) == 2\n    assert candidate(-1) == 0\n    assert candidate(9) == 3\n',
+      };
+      const dies = 'import os\ndef root(x):\n    if x < 0: os._exit(3)\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(dies), reference: ref }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 2 / 3 });
+      expect(r!.detail!.failed).toEqual([
+        { index: 1, status: 'runtime_error', message: 'the program exited with code 3' },
+      ]);
+    });
+    it(`${path}: dying where a test expects an exception is not raising one`, async () => {
+      const dies = 'import os\ndef root(x):\n    if x < 0: os._exit(0)\n    return int(x ** 0.5)';
+      const [r] = await score(path, [{ response: py(dies), reference }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    });
+  }
+});
+
+describe.concurrent('harness edits earn nothing (issue 14, item 3)', () => {
+  for (const path of ['warm', 'cold'] as const) {
+    for (const [name, code] of attacks) {
+      it(`${path}: ${name}`, async () => {
+        const results = await score(
+          path,
+          [humaneval, mbpp, apps].map((reference) => ({ response: py(code), reference })),
+        );
+        for (const r of results) {
+          expect(r.status, JSON.stringify(r)).toBe('ok');
+          expect(r.score, JSON.stringify(r)).toBe(0);
+        }
+      });
+    }
+    it(`${path}: the same references still give a right program 1`, async () => {
+      const results = await score(
+        path,
+        [humaneval, mbpp, apps].map((reference) => ({
+          response: py('def add(a, b): return a + b'),
+          reference,
+        })),
+      );
+      expect(results.map((r) => r.score)).toEqual([1, 1, 1]);
+    });
+  }
+});
