@@ -143,13 +143,21 @@ export class BwrapSandbox implements Sandbox {
     };
     const useWarm = profile.warm && this.warm !== undefined;
     let ran = limits;
+    // Time the program would have had, had a slot been free now (compiling is the sample's own work).
+    const queued = Date.now();
+    const wanted =
+      req.deadline === undefined ? limits.wallMs : Math.min(limits.wallMs, req.deadline - queued);
+    let waitedMs = 0;
     const raw = await this.limit(() => {
       if (req.signal?.aborted) return Promise.resolve(aborted());
       // The program's clock starts now, when it has a slot: cut its limits to what the deadline leaves.
       if (req.deadline !== undefined) {
+        waitedMs = Date.now() - queued;
         const left = Math.floor(req.deadline - Date.now());
         if (left <= 0)
-          return Promise.resolve(sandboxFailure('the deadline passed before a sandbox slot was free'));
+          return Promise.resolve(
+            sandboxFailure(`the deadline passed before a sandbox slot was free (waited ${waitedMs} ms)`),
+          );
         if (left < limits.wallMs || left < limits.cpuMs) {
           ran = { ...limits, wallMs: Math.min(limits.wallMs, left), cpuMs: Math.min(limits.cpuMs, left) };
           job.limits = { ...job.limits, wallMs: ran.wallMs, cpuMs: ran.cpuMs };
@@ -164,7 +172,16 @@ export class BwrapSandbox implements Sandbox {
         this.coldOpts(req.signal, profile),
       );
     });
-    const result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
+    let result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
+    // Stopped at a limit that waiting for a slot had shortened: nothing is known about the program, so
+    // this is the sandbox's failure, never the program's zero.
+    if (result.status === 'timeout' && ran.wallMs < wanted - 50) {
+      result = {
+        ...result,
+        status: 'sandbox_error',
+        message: `stopped after ${ran.wallMs} ms of its ${Math.round(wanted)} ms: ${waitedMs} ms went waiting for a sandbox slot`,
+      };
+    }
     return compile ? { ...result, compile } : result;
   }
 

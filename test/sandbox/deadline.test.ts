@@ -40,6 +40,24 @@ describe('a program is timed from its start, not from its place in the queue', (
     }
   });
 
+  it('a limit shortened by waiting in the queue is not the program’s failure either', async () => {
+    const one = new BwrapSandbox({ concurrency: 1 });
+    try {
+      const hang = one.run({ language: 'bash', code: 'sleep 100', limits: { wallMs: 1500 } });
+      const slow = await one.run({
+        language: 'bash',
+        code: 'sleep 1.5; echo done',
+        limits: { wallMs: 2500 },
+        deadline: Date.now() + 2500,
+      });
+      expect(slow.status).toBe('sandbox_error');
+      expect(slow.message).toMatch(/waiting for a sandbox slot/);
+      await hang;
+    } finally {
+      await one.close();
+    }
+  });
+
   it('a deadline spent in the queue is not the program’s failure: sandbox_error, never a zero', async () => {
     const one = new BwrapSandbox({ concurrency: 1 });
     try {
