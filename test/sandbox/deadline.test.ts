@@ -1,26 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { BwrapSandbox } from '../../src/sandbox/index.js';
+import { BwrapSandbox, type RunRequest, type RunResult } from '../../src/sandbox/index.js';
+
+/**
+ * One run on a one-slot sandbox, queued behind a program that holds the slot for `hangMs` (and then
+ * times out); `deadlineMs` is counted from the moment both are queued.
+ */
+async function behindAHang(
+  hangMs: number,
+  req: Omit<RunRequest, 'deadline'>,
+  deadlineMs: number,
+): Promise<{ hang: RunResult; r: RunResult }> {
+  const one = new BwrapSandbox({ concurrency: 1 });
+  try {
+    const hang = one.run({ language: 'bash', code: 'sleep 100', limits: { wallMs: hangMs } });
+    const r = await one.run({ ...req, deadline: Date.now() + deadlineMs });
+    return { hang: await hang, r };
+  } finally {
+    await one.close();
+  }
+}
 
 /** Issue 14 item 7: a program's clock starts when it starts, not while it waits for a sandbox slot. */
 describe('a program is timed from its start, not from its place in the queue', () => {
   it('a quick program queued behind a hang still runs in full and passes', async () => {
-    const one = new BwrapSandbox({ concurrency: 1 });
-    try {
-      const hang = one.run({ language: 'bash', code: 'sleep 100', limits: { wallMs: 1500 } });
-      // Queued at once, with a deadline that would be spent if the wait counted against it.
-      const deadline = Date.now() + 3500;
-      const quick = await one.run({
-        language: 'bash',
-        code: 'sleep 0.5; echo done',
-        limits: { wallMs: 2500 },
-        deadline,
-      });
-      expect((await hang).status).toBe('timeout');
-      expect(quick.status, quick.message).toBe('ok');
-      expect(quick.stdout).toBe('done\n');
-    } finally {
-      await one.close();
-    }
+    // The deadline would be spent if the wait counted against the program's own limit.
+    const { hang, r } = await behindAHang(
+      1500,
+      { language: 'bash', code: 'sleep 0.5; echo done', limits: { wallMs: 2500 } },
+      3500,
+    );
+    expect(hang.status).toBe('timeout');
+    expect(r.status, r.message).toBe('ok');
+    expect(r.stdout).toBe('done\n');
   });
 
   it('the deadline cuts the wall limit when the program starts', async () => {
@@ -41,34 +52,19 @@ describe('a program is timed from its start, not from its place in the queue', (
   });
 
   it('a limit shortened by waiting in the queue is not the program’s failure either', async () => {
-    const one = new BwrapSandbox({ concurrency: 1 });
-    try {
-      const hang = one.run({ language: 'bash', code: 'sleep 100', limits: { wallMs: 1500 } });
-      const slow = await one.run({
-        language: 'bash',
-        code: 'sleep 1.5; echo done',
-        limits: { wallMs: 2500 },
-        deadline: Date.now() + 2500,
-      });
-      expect(slow.status).toBe('sandbox_error');
-      expect(slow.message).toMatch(/waiting for a sandbox slot/);
-      await hang;
-    } finally {
-      await one.close();
-    }
+    const { r } = await behindAHang(
+      1500,
+      { language: 'bash', code: 'sleep 1.5; echo done', limits: { wallMs: 2500 } },
+      2500,
+    );
+    expect(r.status).toBe('sandbox_error');
+    expect(r.message).toMatch(/waiting for a sandbox slot/);
   });
 
   it('a deadline spent in the queue is not the program’s failure: sandbox_error, never a zero', async () => {
-    const one = new BwrapSandbox({ concurrency: 1 });
-    try {
-      const hang = one.run({ language: 'bash', code: 'sleep 100', limits: { wallMs: 1000 } });
-      const late = await one.run({ language: 'bash', code: 'echo hi', deadline: Date.now() + 300 });
-      expect(late.status).toBe('sandbox_error');
-      expect(late.message).toMatch(/deadline passed before a sandbox slot/);
-      await hang;
-    } finally {
-      await one.close();
-    }
+    const { r } = await behindAHang(1000, { language: 'bash', code: 'echo hi' }, 300);
+    expect(r.status).toBe('sandbox_error');
+    expect(r.message).toMatch(/deadline passed before a sandbox slot/);
   });
 });
 
