@@ -49,3 +49,14 @@ export function warnIfPerProcessLimits(): void {
       `Assay sandbox: no cgroup can be made here (${cg.detail}); memory_mb and the process limit hold per process (RLIMIT_AS, RLIMIT_NPROC), not for a program's whole process tree`,
     );
 }
+
+/** One line for a server's startup log: what confines code on this machine. */
+export function describeEnforcement(): string {
+  const e = sandboxEnforcement();
+  if (e.isolation !== 'bubblewrap') return 'sandbox: unavailable (code rewards answer errors)';
+  const memory =
+    e.memory === 'per-process-rlimit'
+      ? `memory and processes limited per process only (no cgroup: ${e.detail})`
+      : `memory and processes limited per program (${e.memory})`;
+  return `sandbox: bubblewrap, syscall filter ${e.syscall_filter}, ${memory}`;
+}

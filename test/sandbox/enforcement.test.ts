@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sandboxEnforcement } from '../../src/sandbox/index.js';
+import { describeEnforcement, sandboxEnforcement } from '../../src/sandbox/index.js';
 import { fixture, getJson, serve } from '../server/helpers.js';
 
 /** What this machine offers, judged independently of the sandbox's own detection. */
@@ -26,6 +26,14 @@ describe('what the sandbox enforces is stated, and only what it can enforce', ()
     if (expected === 'any') expect(['cgroup-v2', 'cgroup-v1', 'per-process-rlimit']).toContain(e.memory);
     else expect(e.memory).toBe(expected);
     expect(e.processes).toBe(e.memory);
+  });
+
+  it('the startup log line says the same', () => {
+    const e = sandboxEnforcement();
+    const line = describeEnforcement();
+    if (e.memory === 'per-process-rlimit') expect(line).toMatch(/per process only \(no cgroup: /);
+    else expect(line).toContain(`per program (${e.memory})`);
+    expect(line).toContain('syscall filter seccomp');
   });
 
   it('/health says which memory limit is in force', async () => {
