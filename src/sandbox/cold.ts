@@ -14,9 +14,17 @@ import { seccompBase64 } from './seccomp.js';
 const HOST_GRACE_MS = 3000;
 const PY = '/usr/bin/python3';
 /** Memory of the supervisor and bwrap on top of the program's, in the sandbox's cgroup. */
-export const SUPERVISOR_MB = 48;
+const SUPERVISOR_MB = 48;
 /** Tasks of the sandbox besides the program's: bwrap, the supervisor. */
 const SUPERVISOR_TASKS = 4;
+
+/** A sandbox cgroup's limits for a job: the program's, plus the supervisor's share and output buffers. */
+export function limitCgroup(cg: JobCgroup, limits: Job['limits']): void {
+  cg.limit(
+    (limits.memoryMb + SUPERVISOR_MB) * 1024 * 1024 + 3 * limits.outputBytes,
+    limits.processes + SUPERVISOR_TASKS,
+  );
+}
 const MAC_BYTES = 32;
 
 /**
@@ -39,10 +47,7 @@ export async function runCold(
     try {
       job = { ...job, seccomp: seccompBase64() };
       cg = newCgroup();
-      cg?.limit(
-        (job.limits.memoryMb + SUPERVISOR_MB) * 1024 * 1024 + 3 * job.limits.outputBytes,
-        job.limits.processes + SUPERVISOR_TASKS,
-      );
+      if (cg) limitCgroup(cg, job.limits);
     } catch (err) {
       void cg?.remove();
       return sandboxFailure(`cannot set up the sandbox: ${(err as Error).message}`);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { bwrapCommand } from './bwrap.js';
 import { type JobCgroup, newCgroup } from './cgroup.js';
-import { SUPERVISOR_MB } from './cold.js';
+import { limitCgroup } from './cold.js';
 import { frame, type Job, type RawReport, sandboxFailure } from './job.js';
 import { RUNNER_PY } from './runner-py.js';
 import { seccompBase64 } from './seccomp.js';
@@ -180,12 +180,10 @@ class ForkServer {
     let oomBefore = 0;
     if (cg) {
       try {
-        cg.limit(
-          (job.limits.memoryMb + SUPERVISOR_MB) * 1024 * 1024 + 3 * job.limits.outputBytes,
-          job.limits.processes + 4,
-        );
+        limitCgroup(cg, job.limits);
         oomBefore = cg.oomKills();
       } catch (err) {
+        this.kill(); // the next job starts a fresh server with a fresh group
         return sandboxFailure(`cannot set the sandbox's cgroup limits: ${(err as Error).message}`);
       }
     }

@@ -751,7 +751,6 @@ describe('memory limits hold for the whole program, in every language', () => {
         run(language, code, { limits: { ...TIGHT, memoryMb: 256, wallMs: 15_000, cpuMs: 15_000 } }),
       );
       expect(result.status, result.stderr.slice(-300)).toBe('memory');
-      expect(takenMb).toBeGreaterThan(150);
       expect(takenMb).toBeLessThan(256 + 48 + 150);
     });
   }
