@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Sets up Assay on a fresh Debian/Ubuntu machine: the sandbox's system package (bubblewrap), python3 for
-# the Python client, python3-numpy (the code datasets' tests import it; the trainer tests reproduce what
-# verl and OpenRLHF do with rewards), then the npm packages (`npm ci` also builds dist/ through the
-# `prepare` script) unless they are already installed from the current lockfile.
+# Sets up Assay on a fresh Debian/Ubuntu machine: the sandbox's system packages (bubblewrap, the compilers of
+# its languages), python3 for the Python client, python3-numpy (the code datasets' tests import it; the
+# trainer tests reproduce what verl and OpenRLHF do with rewards), then the npm packages (`npm ci` also
+# builds dist/ through the `prepare` script) unless they are already installed from the current lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/python3 ] || need+=(python3)
+# Compilers and runtimes of the sandbox's languages (C, C++, Go, Java, Rust), looked up under /usr only.
+[ -x /usr/bin/gcc ] || need+=(gcc)
+[ -x /usr/bin/g++ ] || need+=(g++)
+[ -x /usr/bin/go ] || need+=(golang-go)
+[ -x /usr/bin/javac ] || need+=(default-jdk-headless)
+[ -x /usr/bin/rustc ] || need+=(rustc)
 # numpy: HumanEval+/MBPP+ tests import it (read-only in the sandbox under /usr); the trainer tests use it.
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then

@@ -19,7 +19,13 @@ export const INSTALL_HINT =
  * read-only /usr and nothing else of the host (no /etc, /home, /root, project files), a size-limited
  * tmpfs as the working directory, an empty environment, and death with the parent.
  */
-export function bwrapCommand(opts: { diskBytes: number; asPid1: boolean; inner: string[] }): string[] {
+export function bwrapCommand(opts: {
+  diskBytes: number;
+  asPid1: boolean;
+  inner: string[];
+  /** Host paths a runtime needs besides /usr (the JVM's /etc config), bound read-only where they are. */
+  binds?: string[];
+}): string[] {
   const bwrap = [
     BWRAP,
     '--unshare-all',
@@ -47,6 +53,7 @@ export function bwrapCommand(opts: { diskBytes: number; asPid1: boolean; inner: 
     '--symlink',
     'usr/sbin',
     '/sbin',
+    ...(opts.binds ?? []).flatMap((p) => ['--ro-bind-try', p, p]),
     '--proc',
     '/proc',
     '--dev',

@@ -3,6 +3,7 @@ import { BwrapSandbox, type SandboxOptions } from './sandbox.js';
 import type { Sandbox } from './types.js';
 
 export { checkBwrap, INSTALL_HINT } from './bwrap.js';
+export { describeEnforcement, type Enforcement, sandboxEnforcement } from './enforcement.js';
 export { findProfile, type LanguageProfile, languageNames, PROFILES } from './profiles.js';
 export { BwrapSandbox, type SandboxOptions } from './sandbox.js';
 export * from './types.js';

@@ -17,6 +17,10 @@ export interface Job {
   fetch?: string[];
   /** Working directory; only differs from /work without isolation. */
   root?: string;
+  /** The seccomp filter (seccomp.ts), base64 of struct sock_filter[]; absent without isolation. */
+  seccomp?: string;
+  /** Per-job HMAC key (hex) authenticating the cold-path report; kept from the program. */
+  key?: string;
 }
 
 export interface JobFile {
@@ -36,11 +40,14 @@ export interface RawReport {
   wallMs: number;
   cpuMs: number;
   maxRssKb: number;
+  /** The compiler's output, base64. */
   artifact?: string;
   artifactError?: string;
   /** The `fetch` files that existed, base64, by path. */
   fetched?: Record<string, string>;
   sandboxError?: string;
+  /** The sandbox's memory cgroup killed a process at its limit. */
+  oomKilled?: boolean;
 }
 
 export const sandboxFailure = (message: string, wallMs = 0): RawReport => ({

@@ -16,7 +16,7 @@
  * it zeroes before the next job, so a later execution cannot find them in memory it inherited.
  */
 export const RUNNER_PY = String.raw`
-import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types
+import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac
 
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -35,7 +35,8 @@ def set_limits(lim, pid1=False):
     # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu if pid1 else cpu + 1))
     mem = lim['asBytes']
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    if mem > 0:  # 0: no address-space limit (the cgroup limits memory; runtimes reserve far more than they use)
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileBytes'], lim['fileBytes']))
     resource.setrlimit(resource.RLIMIT_NPROC, (lim['processes'], lim['processes']))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -80,11 +81,59 @@ def stdin_file(data):
     os.lseek(fd, 0, os.SEEK_SET)
     return fd, os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
 
-def child_stdio(inr, outw, errw):
+def child_stdio(inr, outw, errw, keep=None):
+    """The program's stdio; every other descriptor is closed except 'keep' (close-on-exec: the status
+    pipe, which the program never holds once it runs)."""
     os.dup2(inr, 0)
     os.dup2(outw, 1)
     os.dup2(errw, 2)
-    os.closerange(3, 65536)
+    if keep is None:
+        os.closerange(3, 65536)
+    else:
+        os.closerange(3, keep)
+        os.closerange(keep + 1, 65536)
+
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+
+_SECCOMP = None  # (sock_fprog, its instruction buffer), built once from the host's filter
+
+def load_seccomp(b64):
+    global _SECCOMP
+    code = base64.b64decode(b64)
+    buf = ctypes.create_string_buffer(code, len(code))
+    _SECCOMP = (_SockFprog(len(code) // 8, ctypes.addressof(buf)), buf)
+
+# seccomp(2) by architecture, for SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it, kernels that mitigate
+# Spectre v4 'for seccomp tasks' make every sandboxed program pay for speculative-store-bypass
+# disabling (and IBPB on context switches), which guards a process against itself, not others.
+_SECCOMP_NR = {'x86_64': 317, 'aarch64': 277}
+SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1, 4
+
+def enter_seccomp():
+    """no_new_privs, then the host's syscall filter (seccomp.ts): from here on this process and all it
+    starts cannot ptrace, read other processes' memory, take their descriptors, make namespaces..."""
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), 'no_new_privs')
+    nr = _SECCOMP_NR.get(os.uname().machine)
+    prog = ctypes.byref(_SECCOMP[0])
+    if nr is not None and libc.syscall(nr, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog) == 0:
+        return
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), 'seccomp')
+
+def doomed_first():
+    # The cgroup's OOM killer takes the program before its supervisor (raising one's own score is allowed).
+    try:
+        fd = os.open('/proc/self/oom_score_adj', os.O_WRONLY)
+        try:
+            os.write(fd, b'1000')
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
 def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None):
     """Feed stdin, collect output up to the cap, stop at the wall deadline; returns raw facts, the
@@ -130,7 +179,8 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
             if fd == status_r:
                 chunk = os.read(fd, 4096)
                 if chunk:
-                    status += chunk
+                    if len(status) < 4096:
+                        status += chunk
                 else:
                     readers.remove(fd)
                 continue
@@ -199,33 +249,50 @@ def read_line(fd):
 
 # ---- cold path: one job, exec a command ----
 def launch():
-    # Not dumpable: the program (same uid) may not read the job, its stdin included, from our memory.
+    # Out of the program's reach: not dumpable, so a process of the same uid can neither ptrace us nor
+    # open our /proc files (fd/3, mem) nor read the job, its stdin included, from our memory; as PID 1
+    # only signals we handle reach us from inside, and we handle none (Python's SIGINT handler is removed).
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     n = int(read_line(3))
+    if n > (1 << 30):
+        raise ValueError('job too large')
     job = json.loads(read_exact(3, n))
+    key = bytes.fromhex(job.pop('key', ''))  # authenticates our report; the program never sees it
     root = job.get('root', '/work')
     os.chdir(root)
     write_files(root, job['files'])
+    if job.get('seccomp'):
+        load_seccomp(job['seccomp'])
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, in case PID 1 is not us
     pipes = [stdin_file(job.get('stdin', '').encode()), os.pipe(), os.pipe()]
+    status_r, status_w = os.pipe()  # close-on-exec: empty at exec, or why the program could not start
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         try:
+            os.close(status_r)
             os.setsid()
-            child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])
+            # Python ignores these; a program started by exec must get the default actions back.
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+            child_stdio(pipes[0][0], pipes[1][1], pipes[2][1], keep=status_w)
+            doomed_first()
             set_limits(job['limits'])
+            if _SECCOMP:
+                enter_seccomp()
+            del key
             os.execve(job['cmd'][0], job['cmd'], dict(ENV, HOME=root, TMPDIR=root))
         except BaseException as e:
-            os.write(2, ('sandbox: cannot start %r: %s\n' % (job['cmd'][0], e)).encode())
+            os.write(status_w, ('cannot start %r: %s' % (job['cmd'][0], e)).encode()[:4000])
         os._exit(127)
+    os.close(status_w)
     os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
     cap = job['limits']['outputBytes']
     out, err = bytearray(cap + 1), bytearray(cap + 1)
-    rep, n_out, n_err, _ = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(b''),
-                                job['limits'], started, out, err)
-    rep['stdout'] = out[:n_out].decode('utf-8', 'replace')
-    rep['stderr'] = err[:n_err].decode('utf-8', 'replace')
+    rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(b''),
+                                     job['limits'], started, out, err, status_r)
+    os.close(status_r)
     init = os.getpid() == 1
     try:
         # Daemons left behind: everything in the sandbox when we are its PID 1, else the program's group.
@@ -239,27 +306,38 @@ def launch():
         except ChildProcessError:
             break
     finish_usage(rep)
-    emit = job.get('emit')
-    if emit and rep['exitCode'] == 0 and not rep['timedOut']:
-        try:
-            with open(os.path.join(root, emit), 'rb') as f:
-                rep['artifact'] = base64.b64encode(f.read()).decode()
-        except OSError as e:
-            rep['artifactError'] = str(e)
-    fetched = {}
-    for path in job.get('fetch') or []:
-        try:
-            with open(os.path.join(root, path), 'rb') as f:
-                fetched[path] = base64.b64encode(f.read()).decode()
-        except OSError:
-            pass  # a file the program did not write is simply absent, as in SandboxFusion
-    if fetched:
-        rep['fetched'] = fetched
-    data = json.dumps(rep).encode()
-    os.write(3, b'%d\n' % len(data))
-    view = memoryview(data)
-    while len(view):
-        view = view[os.write(3, view):]
+    art = b''
+    if status:
+        rep = {'sandboxError': status.decode('utf-8', 'replace')}
+        n_out = n_err = 0
+    else:
+        emit = job.get('emit')
+        if emit and rep['exitCode'] == 0 and not rep['timedOut']:
+            try:
+                with open(os.path.join(root, emit), 'rb') as f:
+                    art = f.read(job['limits']['fileBytes'] + 1)
+            except OSError as e:
+                rep['artifactError'] = str(e)
+        fetched = {}
+        for path in job.get('fetch') or []:
+            try:
+                with open(os.path.join(root, path), 'rb') as f:
+                    fetched[path] = base64.b64encode(f.read(job['limits']['fileBytes'] + 1)).decode()
+            except OSError:
+                pass  # a file the program did not write is simply absent, as in SandboxFusion
+        if fetched:
+            rep['fetched'] = fetched
+    # '<header> <stdout> <stderr> <artifact> lengths', the header JSON, the raw bytes, then an
+    # HMAC-SHA256 of all of it under the job's key: the host accepts nothing else.
+    head = json.dumps(rep).encode()
+    mac = hmac.new(key, digestmod='sha256')
+    for part in (b'%d %d %d %d\n' % (len(head), n_out, n_err, len(art)), head, memoryview(out)[:n_out],
+                 memoryview(err)[:n_err], art):
+        mac.update(part)
+        view = memoryview(part)
+        while len(view):
+            view = view[os.write(3, view):]
+    os.write(3, mac.digest())
 
 # ---- warm path: fork server for Python ----
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
@@ -389,12 +467,16 @@ def program(buf, pipes, status_w, ids):
         os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
         os._exit(127)
     try:
-        child_stdio(pipes[0][0], pipes[1][1], pipes[2][1])  # closes status_w too
+        child_stdio(pipes[0][0], pipes[1][1], pipes[2][1], keep=status_w)
+        doomed_first()
         drop_caps()
         set_limits(job['limits'], pid1=True)
+        enter_seccomp()
     except BaseException as e:
-        os.write(2, ('sandbox: cannot start the program: %s\n' % e).encode())
+        # Said on the status pipe, which the program never holds: stderr is the program's to write.
+        os.write(status_w, ('cannot start the program: %s' % e).encode()[:4000])
         os._exit(127)
+    os.close(status_w)
     run_python_inprocess(job)
 
 def zero(buf, n):
@@ -474,7 +556,9 @@ def serve():
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     ids = (os.getuid(), os.getgid())
     n = int(read_line(0))
-    for sha, src in json.loads(read_exact(0, n)).items():
+    init = json.loads(read_exact(0, n))
+    load_seccomp(init['seccomp'])
+    for sha, src in init['programs'].items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
     out = err = bytearray(0)
     import gc

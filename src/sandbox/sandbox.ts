@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { checkBwrap } from './bwrap.js';
+import { cgroupSupport } from './cgroup.js';
 import { toRunResult } from './classify.js';
 import { runCold } from './cold.js';
+import { warnIfPerProcessLimits } from './enforcement.js';
 import { type Job, type JobFile, type RawReport, safeRelativePath, sandboxFailure } from './job.js';
 import { findProfile, type LanguageProfile, languageNames } from './profiles.js';
 import type { CompileResult, Limits, RunRequest, RunResult, Sandbox } from './types.js';
@@ -30,7 +32,8 @@ const COMPILE_LIMITS: Limits = {
   cpuMs: 30_000,
   wallMs: 60_000,
   memoryMb: 2048,
-  processes: 16,
+  // javac and go build run a JVM / many goroutine threads (each counts against the process limit).
+  processes: 64,
   outputBytes: 64 << 10,
   fileBytes: 64 << 20,
   diskBytes: 256 << 20,
@@ -53,6 +56,7 @@ export class BwrapSandbox implements Sandbox {
     this.limit = pLimit(concurrency);
     this.defaults = { ...DEFAULT_LIMITS, ...opts.limits };
     this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new WarmPool(concurrency);
+    if (!opts.UNSAFE_noIsolation) warnIfPerProcessLimits();
     if (opts.UNSAFE_noIsolation) {
       process.emitWarning(
         'Assay sandbox: UNSAFE_noIsolation is set, programs run on the host without isolation',
@@ -136,28 +140,60 @@ export class BwrapSandbox implements Sandbox {
       stdin: req.stdin ?? '',
       args: req.args ?? [],
       ...(req.fetchFiles?.length && { fetch: req.fetchFiles }),
-      limits: { ...limits, asBytes: (limits.memoryMb + profile.memoryHeadroomMb) * 1024 * 1024 },
+      limits: { ...limits, asBytes: addressSpace(profile, limits.memoryMb) },
     };
     // The warm path sends back no files: a run that fetches some takes the cold one.
     const useWarm = profile.warm && this.warm !== undefined && !req.fetchFiles?.length;
+    let ran = limits;
+    // Time the program would have had, had a slot been free now (compiling is the sample's own work).
+    const queued = Date.now();
+    const wanted =
+      req.deadline === undefined ? limits.wallMs : Math.min(limits.wallMs, req.deadline - queued);
+    let waitedMs = 0;
     const raw = await this.limit(() => {
       if (req.signal?.aborted) return Promise.resolve(aborted());
+      // The program's clock starts now, when it has a slot: cut its limits to what the deadline leaves.
+      if (req.deadline !== undefined) {
+        waitedMs = Date.now() - queued;
+        const left = Math.floor(req.deadline - Date.now());
+        if (left <= 0)
+          return Promise.resolve(
+            sandboxFailure(`the deadline passed before a sandbox slot was free (waited ${waitedMs} ms)`),
+          );
+        if (left < limits.wallMs || left < limits.cpuMs) {
+          ran = { ...limits, wallMs: Math.min(limits.wallMs, left), cpuMs: Math.min(limits.cpuMs, left) };
+          job.limits = { ...job.limits, wallMs: ran.wallMs, cpuMs: ran.cpuMs };
+        }
+      }
       if (useWarm) {
         const sha = sha256(code);
         return this.warm!.run({ ...job, main: profile.main, ...(isWarmProgram(sha) && { sha }) }, req.signal);
       }
       return runCold(
-        { ...job, cmd: profile.run(job.args ?? [], limits.memoryMb) },
-        this.coldOpts(req.signal),
+        { ...job, cmd: profile.run(job.args ?? [], ran.memoryMb) },
+        this.coldOpts(req.signal, profile),
       );
     });
-    const result = toRunResult(raw, limits, useWarm ? 'warm' : 'cold');
+    let result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
+    // Stopped at a limit that waiting for a slot had shortened: nothing is known about the program, so
+    // this is the sandbox's failure, never the program's zero.
+    if (result.status === 'timeout' && ran.wallMs < wanted - 50) {
+      result = {
+        ...result,
+        status: 'sandbox_error',
+        message: `stopped after ${ran.wallMs} ms of its ${Math.round(wanted)} ms: ${waitedMs} ms went waiting for a sandbox slot`,
+      };
+    }
     if (raw.fetched) result.files = raw.fetched;
     return compile ? { ...result, compile } : result;
   }
 
-  private coldOpts(signal: AbortSignal | undefined) {
-    return { ...(signal && { signal }), ...(this.opts.UNSAFE_noIsolation && { unsafe: true }) };
+  private coldOpts(signal: AbortSignal | undefined, profile: LanguageProfile) {
+    return {
+      ...(signal && { signal }),
+      ...(this.opts.UNSAFE_noIsolation && { unsafe: true }),
+      ...(profile.binds && { binds: profile.binds() }),
+    };
   }
 
   /** Compile inside a sandbox (compilers parse untrusted input too), once per distinct source. */
@@ -184,22 +220,24 @@ export class BwrapSandbox implements Sandbox {
       cmd: spec.cmd,
       stdin: '',
       emit: spec.artifact,
-      limits: { ...limits, asBytes: limits.memoryMb * 1024 * 1024 },
+      limits: { ...limits, asBytes: addressSpace(profile, limits.memoryMb) },
     };
-    const work = this.limit(() => runCold(job, this.coldOpts(signal))).then((raw): CompileOutcome => {
-      const run = toRunResult(raw, limits, 'cold');
-      const result: CompileResult = {
-        status: run.status,
-        cached: false,
-        stdout: run.stdout,
-        stderr: run.status === 'sandbox_error' ? (run.message ?? run.stderr) : run.stderr,
-        exitCode: run.exitCode,
-        wallMs: run.wallMs,
-      };
-      if (run.status === 'ok' && raw.artifact !== undefined) return { artifact: raw.artifact, result };
-      if (run.status === 'ok') result.status = 'sandbox_error';
-      return { result };
-    });
+    const work = this.limit(() => runCold(job, this.coldOpts(signal, profile))).then(
+      (raw): CompileOutcome => {
+        const run = toRunResult(raw, limits, 'cold');
+        const result: CompileResult = {
+          status: run.status,
+          cached: false,
+          stdout: run.stdout,
+          stderr: run.status === 'sandbox_error' ? (run.message ?? run.stderr) : run.stderr,
+          exitCode: run.exitCode,
+          wallMs: run.wallMs,
+        };
+        if (run.status === 'ok' && raw.artifact !== undefined) return { artifact: raw.artifact, result };
+        if (run.status === 'ok') result.status = 'sandbox_error';
+        return { result };
+      },
+    );
     this.compiled.set(key, work);
     // Failures from aborts or the sandbox itself are not facts about the source: do not keep them.
     void work.then((o) => {
@@ -215,6 +253,17 @@ export class BwrapSandbox implements Sandbox {
     this.limit.clearQueue();
     await this.warm?.close();
   }
+}
+
+/**
+ * RLIMIT_AS for a program (0: none). Where the sandbox's cgroup holds memory for the whole program,
+ * runtimes that reserve far more address space than they touch (V8, the JVM, Go) get no address-space
+ * limit at all; the others keep one at the memory limit, which makes their allocations fail cleanly
+ * (MemoryError, bad_alloc) before the cgroup's OOM killer would act.
+ */
+function addressSpace(profile: LanguageProfile, memoryMb: number): number {
+  if (profile.memoryHeadroomMb > 0 && cgroupSupport().kind !== 'none') return 0;
+  return (memoryMb + profile.memoryHeadroomMb) * 1024 * 1024;
 }
 
 const aborted = (): RawReport => ({ ...sandboxFailure(''), sandboxError: undefined, timedOut: true });

@@ -45,6 +45,13 @@ export interface RunRequest {
   fetchFiles?: string[];
   /** Aborting kills the process tree; the result is then `timeout` with the abort reason. */
   signal?: AbortSignal;
+  /**
+   * An instant (Date.now() ms) the run must be over by, e.g. the reward's deadline. The wall and CPU
+   * limits are cut to what is left of it when the program starts, not when it was queued, so waiting
+   * for a sandbox slot never eats a program's time; if nothing is left by then, the result is a
+   * `sandbox_error` (the program never ran, which says nothing about it).
+   */
+  deadline?: number;
 }
 
 export interface CompileResult {

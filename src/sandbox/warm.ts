@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { bwrapCommand } from './bwrap.js';
+import { type JobCgroup, newCgroup } from './cgroup.js';
+import { limitCgroup } from './cold.js';
 import { frame, type Job, type RawReport, sandboxFailure } from './job.js';
 import { RUNNER_PY } from './runner-py.js';
+import { seccompBase64 } from './seccomp.js';
 
 const HOST_GRACE_MS = 3000;
 
@@ -40,15 +43,25 @@ class ForkServer {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
   private buf: Buffer = Buffer.alloc(0);
-  private current: { resolve: (r: RawReport) => void } | undefined;
+  private current: { resolve: (r: RawReport) => void; cap: number } | undefined;
   private nextId = 0;
+  /** The server's cgroup (all its executions share it, one at a time); limits are set per job. */
+  private cg: JobCgroup | undefined;
 
   private start(): Promise<void> {
-    const argv = bwrapCommand({
+    const inner = bwrapCommand({
       diskBytes: SERVER_DISK,
       asPid1: false,
       inner: ['/usr/bin/python3', '-S', '-c', RUNNER_PY, 'serve'],
     });
+    let init: Buffer;
+    try {
+      init = frame({ programs: Object.fromEntries(warmPrograms), seccomp: seccompBase64() });
+      this.cg = newCgroup();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const argv = this.cg ? this.cg.enter(inner) : inner;
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
     this.child = child;
     this.buf = Buffer.alloc(0);
@@ -61,12 +74,18 @@ class ForkServer {
       if (stderr.length < 8192) stderr += d.toString();
     });
     child.stdin!.on('error', () => {});
-    child.stdin!.write(frame(Object.fromEntries(warmPrograms)));
+    child.stdin!.write(init);
     const ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       child.stdout!.on('data', (d: Buffer) => {
         if (this.child !== child) return;
         this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+        // Bounded like every read from a sandbox: a report is at most its header and the output cap.
+        if (this.buf.length > (this.current?.cap ?? 64 << 10)) {
+          this.kill();
+          this.finish(sandboxFailure('the fork server sent more than a report can hold'));
+          return;
+        }
         if (!isReady) {
           const nl = this.buf.indexOf(10);
           if (nl < 0) return;
@@ -83,17 +102,13 @@ class ForkServer {
         const why = `fork server exited (${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
         if (!isReady) reject(new Error(why));
         if (this.child !== child) return;
-        this.child = undefined;
-        this.ready = undefined;
+        this.kill();
         this.finish(sandboxFailure(why));
       });
     });
     this.ready = ready;
     ready.catch(() => {
-      if (this.child === child) {
-        this.child = undefined;
-        this.ready = undefined;
-      }
+      if (this.child === child) this.kill();
     });
     return ready;
   }
@@ -137,6 +152,9 @@ class ForkServer {
     this.child = undefined;
     this.ready = undefined;
     child?.kill('SIGKILL');
+    // Everything the server and its execution started, whatever they did to themselves.
+    void this.cg?.remove();
+    this.cg = undefined;
   }
 
   async run(job: Job, signal?: AbortSignal): Promise<RawReport> {
@@ -158,6 +176,17 @@ class ForkServer {
     }
     const child = this.child;
     if (!child?.stdin) return sandboxFailure('fork server not running');
+    const cg = this.cg;
+    let oomBefore = 0;
+    if (cg) {
+      try {
+        limitCgroup(cg, job.limits);
+        oomBefore = cg.oomKills();
+      } catch (err) {
+        this.kill(); // the next job starts a fresh server with a fresh group
+        return sandboxFailure(`cannot set the sandbox's cgroup limits: ${(err as Error).message}`);
+      }
+    }
     // Given up before it started: nothing runs, and the server stays warm for the next job.
     if (signal?.aborted) return killedReport(started);
     // The server pumps stdin and enforces the wall and output limits itself, so those travel in the
@@ -173,9 +202,11 @@ class ForkServer {
       };
       const timer = setTimeout(onAbort, job.limits.wallMs + HOST_GRACE_MS);
       this.current = {
+        cap: (64 << 10) + 2 * (job.limits.outputBytes + 1),
         resolve: (r) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          if (cg && cg.oomKills() > oomBefore) r.oomKilled = true;
           resolve(r);
         },
       };

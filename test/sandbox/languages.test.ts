@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../../src/sandbox/index.js';
 
 const sandbox = new BwrapSandbox();
+// Compilers (javac, rustc, go build) take seconds on a loaded machine.
+const SLOW = 60_000;
 afterAll(() => sandbox.close());
 
 describe.concurrent('language profiles run real programs', () => {
@@ -24,25 +26,91 @@ describe.concurrent('language profiles run real programs', () => {
       '#include <iostream>\n#include <fstream>\nint main(int c, char** v){std::string s, d; std::cin >> s; std::ifstream f("data.txt"); f >> d; std::cout << "cpp " << s << " " << v[1] << " " << d << std::endl;}',
     ],
     ['bash', 'read x; echo "bash $x $1 $(cat data.txt)"'],
+    [
+      'go',
+      'package main\nimport (\n"fmt"\n"os"\n)\nfunc main() { var x string; fmt.Scan(&x); d, _ := os.ReadFile("data.txt"); fmt.Println("go", x, os.Args[1], string(d)) }',
+    ],
+    [
+      'java',
+      'import java.nio.file.*;\nimport java.util.*;\npublic class Main {\n  static class Helper { String tag() { return "java"; } }\n  public static void main(String[] a) throws Exception {\n    Scanner s = new Scanner(System.in);\n    System.out.println(new Helper().tag() + " " + s.next() + " " + a[0] + " " + Files.readString(Path.of("data.txt")));\n  }\n}',
+    ],
+    [
+      'rust',
+      'use std::io::Read;\nfn main() { let mut s = String::new(); std::io::stdin().read_to_string(&mut s).unwrap(); let a: Vec<String> = std::env::args().collect(); println!("rust {} {} {}", s.trim(), a[1], std::fs::read_to_string("data.txt").unwrap()); }',
+    ],
   ];
   for (const [language, code] of echo) {
-    it(`${language}: stdin, args and files reach the program`, async () => {
-      const r = await sandbox.run({
-        language,
-        code,
-        stdin: 'hello\n',
-        args: ['arg1'],
-        files: { 'data.txt': 'file1' },
-      });
-      expect(r.status, r.stderr + (r.compile?.stderr ?? '')).toBe('ok');
-      expect(r.exitCode).toBe(0);
-      expect(r.stdout).toContain('hello');
-      expect(r.stdout).toContain('arg1');
-      expect(r.stdout).toContain('file1');
-      expect(r.wallMs).toBeGreaterThanOrEqual(0);
-      expect(r.maxRssKb).toBeGreaterThan(0);
-    });
+    it(
+      `${language}: stdin, args and files reach the program`,
+      async () => {
+        const r = await sandbox.run({
+          language,
+          code,
+          stdin: 'hello\n',
+          args: ['arg1'],
+          files: { 'data.txt': 'file1' },
+        });
+        expect(r.status, r.stderr + (r.compile?.stderr ?? '')).toBe('ok');
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toContain('hello');
+        expect(r.stdout).toContain('arg1');
+        expect(r.stdout).toContain('file1');
+        expect(r.wallMs).toBeGreaterThanOrEqual(0);
+        expect(r.maxRssKb).toBeGreaterThan(0);
+      },
+      SLOW,
+    );
   }
+
+  const compileErrors: [string, string, string][] = [
+    ['go', 'package main\nfunc main() { nope() }', 'nope'],
+    ['java', 'public class Main { public static void main(String[] a) { nope(); } }', 'nope'],
+    ['rust', 'fn main() { nope(); }', 'nope'],
+  ];
+  for (const [language, code, word] of compileErrors) {
+    it(
+      `${language}: a compile error is reported with the compiler's words; the program does not run`,
+      async () => {
+        const r = await sandbox.run({ language, code });
+        expect(r.status).toBe('runtime_error');
+        expect(r.message).toBe('compilation failed');
+        expect(r.compile?.stderr).toContain(word);
+      },
+      SLOW,
+    );
+  }
+
+  it(
+    'java: the public class is the one started, whatever its name',
+    async () => {
+      const r = await sandbox.run({
+        language: 'java',
+        code: 'import java.util.*;\n\npublic final class Solution {\n  public static void main(String[] a) { System.out.println("solution " + a[0]); }\n}',
+        args: ['ran'],
+      });
+      expect(r.status, r.compile?.stderr).toBe('ok');
+      expect(r.stdout).toBe('solution ran\n');
+    },
+    SLOW,
+  );
+
+  it(
+    'go, java, rust: the second run of the same source reuses the compiled artifact',
+    async () => {
+      const programs: [string, string][] = [
+        ['go', 'package main\nimport "fmt"\nfunc main() { fmt.Println(6 * 7) }'],
+        ['java', 'public class Main { public static void main(String[] a) { System.out.println(6 * 7); } }'],
+        ['rust', 'fn main() { println!("{}", 6 * 7); }'],
+      ];
+      for (const [language, code] of programs) {
+        const first = await sandbox.run({ language, code });
+        const second = await sandbox.run({ language, code });
+        expect([first.stdout, second.stdout]).toEqual(['42\n', '42\n']);
+        expect(second.compile?.cached).toBe(true);
+      }
+    },
+    3 * SLOW,
+  );
 
   it('python runs on the warm fork server, others cold; both report usage', async () => {
     const py = await sandbox.run({ language: 'python', code: 'print(sum(i * i for i in range(200000)))' });

@@ -154,7 +154,9 @@ describe('caps on what comes from outside (item 10)', () => {
     });
     const { app, url } = await serve({ specs: [spec] });
     try {
-      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'The capital is Paris.' }] });
+      const res = await post(url, '/v1/score', {
+        samples: [{ prompt: 'q', response: 'The capital is Paris.' }],
+      });
       expect(res.status).toBe(200);
       expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
       expect(res.body.results[0].reason).toMatch(/larger than the limit of 1048576 bytes/);
@@ -177,7 +179,9 @@ describe('caps on what comes from outside (item 10)', () => {
     });
     const { app, url } = await serve({ specs: [spec] });
     try {
-      const res = await post(url, '/v1/score', { samples: [{ prompt: 'q', response: 'The capital is Paris.' }] });
+      const res = await post(url, '/v1/score', {
+        samples: [{ prompt: 'q', response: 'The capital is Paris.' }],
+      });
       expect(res.body.results[0]).toMatchObject({ status: 'error', score: null });
       expect(res.body.results[0].reason).toMatch(
         /larger than the limit of 1048576 bytes; raise max_response_mb/,

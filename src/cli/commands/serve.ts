@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
+import { describeEnforcement } from '../../sandbox/index.js';
 import { DEFAULT_STORE } from '../../store/default-path.js';
 
 const int = (what: string) => (value: string) => {
@@ -101,6 +102,7 @@ export function register(program: Command): void {
       process.stderr.write(
         `assay serve: listening on ${url} (specs: ${[...service.specs.keys()].join(', ')}; store: ${service.store?.path ?? 'off'}; run: ${service.run})\n`,
       );
+      process.stderr.write(`assay serve: ${describeEnforcement()}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) process.exit(130); // a second signal: stop without waiting

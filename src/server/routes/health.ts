@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { sandboxEnforcement } from '../../sandbox/index.js';
 import type { ScoringService } from '../service.js';
 import { storeHealth } from '../store-health.js';
 
@@ -23,6 +24,8 @@ export const healthRoutes: FastifyPluginAsync<{ service: ScoringService; drainin
         pool: { threads: pool.threads, utilization: pool.utilization, queueSize: pool.queueSize },
       }),
       store,
+      // How code is confined on this machine: memory per program (cgroup) or only per process.
+      sandbox: sandboxEnforcement(),
     };
     return reply.code(draining() ? 503 : 200).send(body);
   });

@@ -61,10 +61,17 @@ const DEADLINE_MARGIN_MS = 150;
 
 const tail = (text: string, lines = 5): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-function runLimits(opts: SuiteOptions): Partial<Limits> {
-  const left = Math.max(1, opts.deadline - Date.now() - DEADLINE_MARGIN_MS);
-  const wallMs = Math.min(opts.limits.wallMs ?? 10_000, left);
-  return { ...opts.limits, wallMs, cpuMs: Math.min(opts.limits.cpuMs ?? wallMs, wallMs) };
+/**
+ * A run's limits and the deadline it must end by. The sandbox cuts the limits to what is left of the
+ * deadline when the program starts (RunRequest.deadline), so time spent waiting for a slot behind other
+ * programs is never taken from this one (issue 14.7).
+ */
+function runLimits(opts: SuiteOptions): { limits: Partial<Limits>; deadline: number } {
+  const wallMs = opts.limits.wallMs ?? 10_000;
+  return {
+    limits: { ...opts.limits, wallMs, cpuMs: Math.min(opts.limits.cpuMs ?? wallMs, wallMs) },
+    deadline: opts.deadline - DEADLINE_MARGIN_MS,
+  };
 }
 
 /**
@@ -171,7 +178,7 @@ async function runHarness(
     language: 'python',
     code: HARNESS_PY,
     stdin: harnessInput(suite, program, opts, nonce),
-    limits: runLimits(opts),
+    ...runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
   if (run.status === 'sandbox_error') return { ok: false, error: `sandbox: ${run.message ?? 'failed'}` };
@@ -258,7 +265,7 @@ async function runStdio(
       language: opts.language,
       code,
       stdin: test.input,
-      limits: runLimits(opts),
+      ...runLimits(opts),
       ...(opts.signal && { signal: opts.signal }),
     });
     compile ??= run.compile;
@@ -332,7 +339,7 @@ async function checkerAccepts(
     code: checker.code,
     files: { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output },
     args: ['input.txt', 'output.txt', 'expected.txt'],
-    limits: runLimits(opts),
+    ...runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
   if (run.status === 'sandbox_error') throw new Error(`checker: ${run.message}`);
