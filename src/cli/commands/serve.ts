@@ -80,6 +80,10 @@ export function register(program: Command): void {
       // Not $ASSAY_TOKEN: that is the Python client's, and setting it for a client must not turn on auth
       // for trainers that cannot send it.
       const token = o.token ?? process.env.ASSAY_SERVER_TOKEN;
+      // Read the chain of launchers first, while it is surely there (npm may be killed at any moment from
+      // now on); until the server is up, losing npm simply ends this process.
+      let launcherGone: () => void = () => process.exit(0);
+      watchLauncher(() => launcherGone());
       // Loaded here so that other commands do not pay for fastify, pino and SQLite at startup.
       const { startServer } = await import('../../server/start.js');
       const { app, url, service } = await startServer({
@@ -99,10 +103,6 @@ export function register(program: Command): void {
         ...(o.specialTokens !== undefined && { specialTokens: o.specialTokens }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });
-      process.stderr.write(
-        `assay serve: listening on ${url} (specs: ${[...service.specs.keys()].join(', ')}; store: ${service.store?.path ?? 'off'}; run: ${service.run})\n`,
-      );
-      process.stderr.write(`assay serve: ${describeEnforcement()}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) process.exit(130); // a second signal: stop without waiting
@@ -118,7 +118,11 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
-      watchLauncher(() => stop('npm, which started this server, exited'));
+      launcherGone = () => stop('npm, which started this server, exited');
+      process.stderr.write(
+        `assay serve: listening on ${url} (specs: ${[...service.specs.keys()].join(', ')}; store: ${service.store?.path ?? 'off'}; run: ${service.run})\n`,
+      );
+      process.stderr.write(`assay serve: ${describeEnforcement()}\n`);
     });
 }
 
