@@ -519,7 +519,8 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
     const lit = decimalLiteral(p);
     // a decimal answer to an irrational gold must be a rounding or truncation of it at its own places
     // (`3.14159265` for π), not merely near it
-    const rounding = !lit || (a[1] === 0 && Math.abs(Q.toNumber(lit) - a[0]) < 10 ** -places(lit) * (1 + 1e-9));
+    const rounding =
+      !lit || (a[1] === 0 && Math.abs(Q.toNumber(lit) - a[0]) < 10 ** -places(lit) * (1 + 1e-9));
     return {
       equal: rounded(g, p, ctx) || rounded(p, g, ctx) || (rounding && close(a, b, tol, 1e-14)),
       rule: decimal ? 'decimal' : 'numeric',
