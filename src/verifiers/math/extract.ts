@@ -564,7 +564,11 @@ export function referenceAnswer(raw: string): string {
   if (raw.length > RESPONSE_TAIL) return raw;
   if (!raw.includes('\\boxed') && !raw.includes('\\fbox') && !raw.includes('####')) {
     // a sentence ("The answer is 17.") or a formula in $…$: its stated value; a bare answer stays as it is
-    const sentenceLike = raw.includes('$') || proseWords(raw) >= 2;
+    // several formulas listed (`$(2,3)$, $(3,2)$`, `$1$ and $-2$`) are the parts of one answer
+    const listed = formulaList(raw);
+    if (listed) return listed;
+    // `\$32,\!348` is a price, not a formula: only an unescaped `$` makes it a sentence
+    const sentenceLike = hasMathDollar(raw) || proseWords(raw) >= 2;
     // a short sentence may state its value without a marker; in a long text without one, a guess would
     // pick some number of the working, so only explicit markers count there
     const sources = raw.length <= 300 ? SOURCES : (['answer_tag', 'phrase'] as const);
@@ -576,6 +580,32 @@ export function referenceAnswer(raw: string): string {
     return distinct.length === 1 ? distinct[0]! : distinct.join(', ');
   }
   return gsm8k(raw)?.answer ?? raw;
+}
+
+/** True when `s` holds a `$` that is not escaped as `\$`. */
+function hasMathDollar(s: string): boolean {
+  for (let i = s.indexOf('$'); i >= 0; i = s.indexOf('$', i + 1))
+    if (i === 0 || s[i - 1] !== '\\') return true;
+  return false;
+}
+
+/**
+ * A reference that is only inline formulas joined by commas, semicolons, "and" or "or" (`$(2,3)$, $(3,2)$`):
+ * their contents as one list, else undefined. One split, linear.
+ */
+function formulaList(raw: string): string | undefined {
+  if (raw.includes('\\$')) return undefined;
+  const parts = raw.split('$');
+  if (parts.length < 5 || parts.length % 2 === 0) return undefined;
+  const formulas: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 1) {
+      if (!part.trim()) return undefined;
+      formulas.push(part.trim());
+    } else if (!/^[\s,;]*(?:(?:and|or)[\s,;]*)?$/.test(part)) return undefined;
+  }
+  return formulas.join(', ');
 }
 
 /**
