@@ -342,6 +342,14 @@ function settle(a: Ast, ctx: Ctx): Settled | undefined {
     const last = items.at(-1)!;
     if (!labelled && values.every((x) => variables(x).size === 0 && isScalar(x)))
       return { main: last, approx };
+    // `m + n = 77 + 3 = 80`: an expression computed through a chain of (true) arithmetic is its last value;
+    // a bare `x + y = 5` stays an equation (a sum is no label), since nothing says 5 is what was asked
+    if (
+      !labelled &&
+      values.length >= 3 &&
+      values.slice(1).every((x) => variables(x).size === 0 && isScalar(x))
+    )
+      return { main: last, approx };
     if (labelled && values.length > 1 && variables(last).size === 0) items = [first, last];
     if (first.t === 'tuple' && last.t === 'tuple' && first.items.every((x) => x.t === 'sym')) {
       if (first.items.length === last.items.length && items.length === 2) {
