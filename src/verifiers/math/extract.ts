@@ -393,6 +393,9 @@ function lastClaim(text: string, sources: readonly Source[]): (Found & { from: S
   return undefined;
 }
 
+/** What may stand between two formulas listed as one answer: a comma, "and", "or" (sliced to 12 characters). */
+const LIST_GAP = /^\s*,?\s*(?:and|or)?\s*$/;
+
 function candidateIn(
   text: string,
   from: number,
@@ -406,6 +409,20 @@ function candidateIn(
   };
   const inside: Span[] = spans.filter((sp) => sp.start >= from && sp.end <= to);
   for (const sp of inside) if (!isMention(sp.content)) consider(sp.start, mathContent(sp.content), 'latex');
+  // "the pairs are $(2,3)$ and $(3,2)$": formulas that end the sentence joined only by "," / "and" / "or"
+  // are the parts of one answer, not just the last of them
+  let first = inside.length - 1;
+  while (
+    first > 0 &&
+    !isMention(inside[first - 1]!.content) &&
+    inside[first]!.start - inside[first - 1]!.end <= 12 &&
+    LIST_GAP.test(text.slice(inside[first - 1]!.end, inside[first]!.start))
+  )
+    first--;
+  if (first >= 0 && first < inside.length - 1 && !isMention(inside.at(-1)!.content)) {
+    const parts = inside.slice(first).map((sp) => mathContent(sp.content));
+    if (parts.every((x) => x !== undefined)) consider(inside.at(-1)!.start, parts.join(', '), 'latex');
+  }
   if (sources.includes('number')) {
     // parenthesised asides ("(rounded to 3 places)") state no answer
     let depth = 0;
@@ -535,7 +552,9 @@ export function extractDetailed(
     if (r) return r;
   }
   if (sources.includes('whole')) {
-    const t = text.trim();
+    // a response that is only a bold value (`**5**`) is that value
+    const trimmed = text.trim();
+    const t = /^\*\*[^*\n]{1,120}\*\*$/.test(trimmed) ? trimmed.slice(2, -2).trim() : trimmed;
     if (t.length <= BARE_ANSWER && isBareAnswer(t)) return done(t, 'whole');
     // "Option B", "Choice (C)": a response whose last line only names an option
     const option = /^(?:option|choice)\s*:?\s*(\(?[A-J]\)?)\.?$/i.exec(
