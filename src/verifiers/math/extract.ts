@@ -34,6 +34,11 @@ export interface Extracted {
   distinctBoxed: number;
   /** The different \\boxed{} contents, in the order of their last appearance. */
   boxes: string[];
+  /**
+   * The last box repeats a value boxed before some other box (`\\boxed{1}`, `\\boxed{3}`, then "3 fails, so
+   * \\boxed{1}"): a conclusion, never one piece of answers boxed one by one.
+   */
+  restated: boolean;
 }
 
 interface Box {
@@ -522,9 +527,19 @@ export function extractDetailed(
   }
   const boxes = [...byKey.values()];
   const distinctBoxed = boxes.length;
+  let restated = false;
+  if (boxList.length > 2) {
+    const lastKey = boxList.at(-1)!.content.replace(/\s+/g, '');
+    let other = false;
+    for (let j = boxList.length - 2; j >= 0 && !restated; j--) {
+      const k = boxList[j]!.content.replace(/\s+/g, '');
+      if (k !== lastKey) other = true;
+      else if (other) restated = true;
+    }
+  }
   const done = (answer: string | undefined, from: Source): Extracted | undefined =>
     answer !== undefined && answer.trim() !== ''
-      ? { answer: answer.trim(), from, distinctBoxed, boxes }
+      ? { answer: answer.trim(), from, distinctBoxed, boxes, restated }
       : undefined;
 
   if (sources.includes('answer_tag')) {
