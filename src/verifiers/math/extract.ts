@@ -24,6 +24,7 @@ export const SOURCES = [
   'latex',
   'bold',
   'number',
+  'word',
 ] as const;
 export type Source = (typeof SOURCES)[number];
 
@@ -508,6 +509,9 @@ function isBareAnswer(t: string): boolean {
   return !/(?:^|[^\\a-zA-Z])[a-zA-Z]{2,}/.test(masked.replace(/\\[a-zA-Z]+/g, ' '));
 }
 
+/** One word after the last copula, ending the response (read on its last 120 characters). */
+const WORD_CLAIM = /(?:^|\s)(?:is|are)\s+([A-Za-z][A-Za-z-]{1,19})\s*[.!]?$/i;
+
 /** A marker after the last box overrides it only when it states a value (not "the answer is above"). */
 const statesValue = (s: string) => /[\d$\\]/.test(s) || /^\(?[A-J]\)?$/.test(s.trim());
 
@@ -581,6 +585,12 @@ export function extractDetailed(
   }
   const claim = lastClaim(text, sources);
   if (claim) return done(claim.answer, claim.from);
+  if (sources.includes('word')) {
+    // "The function is even.": a response ending on one word after a copula states that word (a word
+    // answer); "is neither even nor odd" or "is not even" end on more than one word and state nothing
+    const w = WORD_CLAIM.exec(text.trimEnd().slice(-120));
+    if (w) return done(w[1], 'word');
+  }
   return undefined;
 }
 
