@@ -177,7 +177,17 @@ function lastPhrase(text: string): { start: number; end: number } | undefined {
 }
 /** Where an explanation starts after the answer: "3, since 1 + 2 = 3", "9 (because 27/3 = 9)". */
 const EXPLANATION =
-  /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by|using|for|in|with)\s|\s+\((?=[a-zA-Z]{2,}[\s,:])|\s+[-–—]+\s+[a-zA-Z]|,\s+(?:i\.e\.|e\.g\.|that is|or equivalently)/;
+  /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by|using|for|in|with|attained|achieved|reached|obtained)\s|\s+\((?=[a-zA-Z]{2,}[\s,:])|\s+[-–—]+\s+[a-zA-Z]|,\s+(?:i\.e\.|e\.g\.|that is|or equivalently|not)\s/;
+
+/**
+ * Where a condition or reason follows a stated value in an unmarked claim: "the minimum is $-\frac94$,
+ * attained at $x = \frac32$", "the area is $50$ when the width is $5$", "4, not 5". Narrower than
+ * EXPLANATION: "so" / "thus" / "in" go on to the conclusion inside a sentence, they do not follow it.
+ */
+const CONDITION =
+  /,?\s+(?:attained|achieved|reached|obtained|occurring|occurs)\s|\s+(?:when|whenever|since|because)\s|,\s+not\s/;
+/** "… at $x = 2$": a point given after the value (a formula opening on a letter or command, not a price). */
+const AT_FORMULA = /\s+at\s+\$\s*[a-zA-Z\\]/;
 
 interface Found {
   answer: string;
@@ -393,6 +403,14 @@ function lastClaim(text: string, sources: readonly Source[]): (Found & { from: S
   for (let k = cuts.length - 1; k > 0; k--) {
     const from = cuts[k - 1]!;
     const to = cuts[k]!;
+    // a value followed by its condition ("…, attained at $x = 2$") is the claim; the condition is not
+    const piece = tail.slice(from, to);
+    const cut = Math.min(
+      CONDITION.exec(outsideMathMask(piece))?.index ?? piece.length,
+      AT_FORMULA.exec(piece)?.index ?? piece.length,
+    );
+    const stated = cut < piece.length ? candidateIn(tail, from, from + cut, spans, sources) : undefined;
+    if (stated !== undefined) return { ...stated, at: offset + from };
     const c = candidateIn(tail, from, to, spans, sources);
     if (c !== undefined) return { ...c, at: offset + from };
   }
