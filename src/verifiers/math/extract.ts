@@ -530,6 +530,10 @@ function isBareAnswer(t: string): boolean {
 /** One word after the last copula, ending the response (read on its last 120 characters). */
 const WORD_CLAIM = /(?:^|\s)(?:is|are)\s+([A-Za-z][A-Za-z-]{1,19})\s*[.!]?$/i;
 
+/** A letter choice called correct, ending the response: "Option B is correct.", "(B) is the best answer". */
+const NAMED_CORRECT =
+  /(?:^|[\s*])(?:(?:[Oo]ption|[Cc]hoice)\s+)?\(?([A-J])\)?\s+is\s+(?:the\s+)?(?:correct|right|best)(?:\s+(?:answer|option|choice))?\s*[.!]?$/;
+
 /** A marker after the last box overrides it only when it states a value (not "the answer is above"). */
 const statesValue = (s: string) => /[\d$\\]/.test(s) || /^\(?[A-J]\)?$/.test(s.trim());
 
@@ -604,10 +608,13 @@ export function extractDetailed(
   const claim = lastClaim(text, sources);
   if (claim) return done(claim.answer, claim.from);
   if (sources.includes('word')) {
+    // "Option B is correct.", "(B) is the correct answer.": a choice named correct at the very end
+    const named = NAMED_CORRECT.exec(text.trimEnd().slice(-120));
+    if (named) return done(named[1], 'word');
     // "The function is even.": a response ending on one word after a copula states that word (a word
     // answer); "is neither even nor odd" or "is not even" end on more than one word and state nothing
     const w = WORD_CLAIM.exec(text.trimEnd().slice(-120));
-    if (w) return done(w[1], 'word');
+    if (w && !/^(?:correct|incorrect|right|wrong)$/i.test(w[1]!)) return done(w[1], 'word');
   }
   return undefined;
 }
