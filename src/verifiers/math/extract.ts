@@ -278,7 +278,8 @@ function numberAt(s: string, i: number): string | undefined {
   const m = NUMBER_AT.exec(s.slice(i, i + 80));
   if (!m) return undefined;
   const after = s[i + m[0].length];
-  if (after !== undefined && !/[\s.,;:!?)$%*'"\]]/.test(after)) return undefined;
+  if (after !== undefined && !/[\s.,;:!?)$%*'"\]\u3000-\u303f\uff01-\uff1f\u4e00-\u9fff]/.test(after))
+    return undefined;
   if (after === '.' && /\d/.test(s[i + m[0].length + 1] ?? '')) return undefined;
   return m[0];
 }
@@ -464,7 +465,10 @@ function candidateIn(
       const prev = text[i - 1];
       const startsNumber = /[\d.\-−+]/.test(c) && (c !== '.' || /\d/.test(text[i + 1] ?? ''));
       if (!startsNumber) continue;
-      if (prev !== undefined && !/[\s($"'=:*>~€£¥₹]/.test(prev)) continue;
+      // a number stands alone after a space, bracket, quote, sign of relation or currency, or after CJK
+      // prose, which has no spaces ("答案为5")
+      if (prev !== undefined && !/[\s($"'=:*>~€£¥₹\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f]/.test(prev))
+        continue;
       if ((c === '-' || c === '+' || c === '−') && !/[\d.]/.test(text[i + 1] ?? '')) continue;
       const n = numberAt(text.slice(0, to), i);
       if (n !== undefined) {
@@ -522,7 +526,8 @@ function gsm8k(text: string): Found | undefined {
  * and no plain word of two or more letters outside commands and \\text{…}.
  */
 function isBareAnswer(t: string): boolean {
-  if (/[\n$]|\\[([]/.test(t)) return false;
+  // CJK prose ("所以答案为5。") is a sentence, not an answer
+  if (/[\n$]|\\[([]|[\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f]/.test(t)) return false;
   const masked = maskCommands(t);
   return !/(?:^|[^\\a-zA-Z])[a-zA-Z]{2,}/.test(masked.replace(/\\[a-zA-Z]+/g, ' '));
 }
