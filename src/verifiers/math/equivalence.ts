@@ -274,7 +274,7 @@ function settled(g: Ast, p: Ast, ctx: Ctx): Verdict {
 
 /**
  * The left side of an assignment, a label rather than an expression: `x`, `a_1`, a function value (`f(x)`,
- * `P(2)`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
+ * `P(2)`, `\\sin\\theta`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
  * (`(m, n)`), a ratio of labels (`a:b`) or a word (`\\text{Area}`).
  */
 function isLabel(a: Ast): boolean {
@@ -285,7 +285,8 @@ function isLabel(a: Ast): boolean {
     case 'mul':
       return isLabel(a.a) && (isLabel(a.b) || a.b.t === 'num' || a.b.t === 'tuple');
     case 'fn':
-      return (a.name === 'abs' || a.name === 'ratio') && a.args.every(isLabel);
+      // `|PQ|`, `a:b`, and a named function of names: `\\sin\\theta = \\frac35`, `\\ln x = 2`
+      return a.args.length > 0 && a.args.every(isLabel);
     case 'tuple':
       return a.open === '(' && a.items.every(isLabel);
     default:
