@@ -114,7 +114,7 @@ export function unquoteList(s: string): string {
 
 export function cleanAnswer(raw: string): Cleaned {
   let s = unquoteList(stripDelimiters(raw));
-  s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
+  s = s.replace(/(?:\\text\s*\{\s*\.\s*\}|\.)$/, '').trim(); // sentence full stop after the answer (also `\text{.}`)
   s = s.replace(LEAD_IN, ''); // \text{The answer is } 5
   s = s.replace(INVISIBLE, '').replace(GROUP_SEPARATOR, '$1,');
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
