@@ -274,7 +274,7 @@ function settled(g: Ast, p: Ast, ctx: Ctx): Verdict {
 
 /**
  * The left side of an assignment, a label rather than an expression: `x`, `a_1`, a function value (`f(x)`,
- * `P(2)`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
+ * `P(2)`, `\\sin\\theta`), a product of names (`PQ`, `\\angle ABC`), its absolute value (`|PQ|`), a tuple of labels
  * (`(m, n)`), a ratio of labels (`a:b`) or a word (`\\text{Area}`).
  */
 function isLabel(a: Ast): boolean {
@@ -285,7 +285,8 @@ function isLabel(a: Ast): boolean {
     case 'mul':
       return isLabel(a.a) && (isLabel(a.b) || a.b.t === 'num' || a.b.t === 'tuple');
     case 'fn':
-      return (a.name === 'abs' || a.name === 'ratio') && a.args.every(isLabel);
+      // `|PQ|`, `a:b`, and a named function of names: `\\sin\\theta = \\frac35`, `\\ln x = 2`
+      return a.args.length > 0 && a.args.every(isLabel);
     case 'tuple':
       return a.open === '(' && a.items.every(isLabel);
     default:
@@ -342,6 +343,14 @@ function settle(a: Ast, ctx: Ctx): Settled | undefined {
     const last = items.at(-1)!;
     if (!labelled && values.every((x) => variables(x).size === 0 && isScalar(x)))
       return { main: last, approx };
+    // `m + n = 77 + 3 = 80`: an expression computed through a chain of (true) arithmetic is its last value;
+    // a bare `x + y = 5` stays an equation (a sum is no label), since nothing says 5 is what was asked
+    if (
+      !labelled &&
+      values.length >= 3 &&
+      values.slice(1).every((x) => variables(x).size === 0 && isScalar(x))
+    )
+      return { main: last, approx };
     if (labelled && values.length > 1 && variables(last).size === 0) items = [first, last];
     if (first.t === 'tuple' && last.t === 'tuple' && first.items.every((x) => x.t === 'sym')) {
       if (first.items.length === last.items.length && items.length === 2) {
@@ -364,8 +373,7 @@ function roundingOf(approx: Ast, value: Ast): boolean {
   if (!finite(v) || !finite(r)) return false;
   const lit = approx.t === 'num' ? approx : approx.t === 'neg' && approx.a.t === 'num' ? approx.a : undefined;
   if (lit?.dec) {
-    let digits = 0;
-    while (digits <= 30 && 10n ** BigInt(digits) % lit.v.d !== 0n) digits++;
+    const digits = places(lit.v);
     // rounded to the digits shown (within half a unit of the last digit), or truncated toward zero
     const unit = 10 ** -digits;
     const slack = 1e-9 * unit + 1e-12 * mag(v);
@@ -499,7 +507,7 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
       equal:
         rounded(g, p, ctx) ||
         rounded(p, g, ctx) ||
-        close([Q.toNumber(eg), 0], [Q.toNumber(ep), 0], ctx.relTol, 0),
+        (decimalRounding(p, g, eg) && close([Q.toNumber(eg), 0], [Q.toNumber(ep), 0], ctx.relTol, 0)),
       rule: 'decimal',
     };
   }
@@ -517,8 +525,13 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
     const a = numeric(g, EMPTY);
     const b = numeric(p, EMPTY);
     if (!finite(a) || !finite(b)) return { equal: false, rule: 'not a finite number' };
+    const lit = decimalLiteral(p);
+    // a decimal answer to an irrational gold must be a rounding or truncation of it at its own places
+    // (`3.14159265` for π), not merely near it
+    const rounding =
+      !lit || (a[1] === 0 && Math.abs(Q.toNumber(lit) - a[0]) < 10 ** -places(lit) * (1 + 1e-9));
     return {
-      equal: rounded(g, p, ctx) || rounded(p, g, ctx) || close(a, b, tol, 1e-14),
+      equal: rounded(g, p, ctx) || rounded(p, g, ctx) || (rounding && close(a, b, tol, 1e-14)),
       rule: decimal ? 'decimal' : 'numeric',
     };
   }
@@ -552,6 +565,47 @@ function scalar(g: Ast, p: Ast, ctx: Ctx): Verdict {
   return { equal: true, rule: 'random points' };
 }
 
+/** The value of a decimal literal (`1.25`, `-0.5`), else undefined. */
+function decimalLiteral(a: Ast): Q.Rational | undefined {
+  if (a.t === 'num') return a.dec ? a.v : undefined;
+  return a.t === 'neg' && a.a.t === 'num' && a.a.dec ? Q.neg(a.a.v) : undefined;
+}
+
+/** The fewest decimal places that write `v` (`1.50` → 1); 31 when none up to 30 do. */
+function places(v: Q.Rational): number {
+  let k = 0;
+  while (k <= 30 && 10n ** BigInt(k) % v.d !== 0n) k++;
+  return k;
+}
+
+/** `d`, written with its own places k, is `v` rounded or truncated there: |d − v| < 10^-k, exactly. */
+function roundsTo(d: Q.Rational, v: Q.Rational): boolean {
+  const diff = Q.sub(d, v);
+  if (!diff) return true;
+  const n = diff.n < 0n ? -diff.n : diff.n;
+  return n * 10n ** BigInt(places(d)) < diff.d;
+}
+
+/** Significant digits of a decimal value (`3.14159` → 6, `0.25` → 2). */
+function significant(v: Q.Rational): number {
+  const scaled = (v.n < 0n ? -v.n : v.n) * (10n ** BigInt(places(v)) / v.d);
+  return scaled.toString().length;
+}
+
+/**
+ * Two exact values, one of them written as a decimal, may differ only by a rounding (issue 16, near
+ * identity): a decimal answer must be the gold rounded or truncated to the answer's own places
+ * (`0.3333333` for 1/3, never `1.5000001` for 1.5, which is another number written out in full); a gold
+ * decimal of 6 or more significant digits (`3.14159`) may itself be the rounding of the answer.
+ */
+function decimalRounding(p: Ast, g: Ast, eg: Q.Rational): boolean {
+  const lp = decimalLiteral(p);
+  const lg = decimalLiteral(g);
+  if (!lp) return true;
+  if (roundsTo(lp, eg)) return true;
+  return lg !== undefined && significant(lg) >= 6 && roundsTo(lg, lp);
+}
+
 /** True when the tree holds a non-zero decimal literal no larger than `tol` (a perturbation, not a rounding). */
 const tinyDecimal = (a: Ast, tol: number): boolean =>
   someArithmetic(a, (x) => x.t === 'num' && x.dec && x.v.n !== 0n && Math.abs(Q.toNumber(x.v)) <= tol);
@@ -562,8 +616,7 @@ function rounded(g: Ast, p: Ast, ctx: Ctx): boolean {
   const lit = p.t === 'num' ? p : p.t === 'neg' && p.a.t === 'num' ? p.a : undefined;
   if (!lit?.dec) return false;
   const v = exact(p)!;
-  let digits = 0;
-  while (digits <= 30 && 10n ** BigInt(digits) % v.d !== 0n) digits++;
+  const digits = places(v);
   if (digits < 1) return false; // "3" is not a rounding of pi
   const gv = numeric(g, EMPTY)[0];
   return Number.isFinite(gv) && Math.abs(gv - Q.toNumber(v)) <= 0.5 * 10 ** -digits * (1 + 1e-9);

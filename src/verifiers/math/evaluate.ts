@@ -130,7 +130,7 @@ function real(x: C, f: (v: number) => number): C {
   return Math.abs(x[1]) > 1e-12 ? NAN : [f(x[0]), 0];
 }
 
-/** n! on the reals: exact products for small integers, the Lanczos approximation of Γ(n + 1) (~1e-7) elsewhere. */
+/** n! on the reals: exact products for small integers, Γ(n + 1) (see gamma, ~1e-14) elsewhere. */
 function factorialReal(n: number): number {
   if (Number.isInteger(n)) {
     if (n < 0) return Number.NaN;
@@ -142,17 +142,27 @@ function factorialReal(n: number): number {
   return gamma(n + 1);
 }
 
-const LANCZOS = [
-  0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150391699918,
-  12.507343278686905, -0.1385710952657201, 9.984369578019572e-6, 1.5056327351493116e-7,
-];
+/**
+ * Γ(x) to about 1e-14 relative: the recurrence Γ(x) = Γ(x + n) / (x (x+1) … (x+n-1)) lifts x to at least 15,
+ * where Stirling's series to the x^-13 term is exact to double precision; reflection below 1/2. (The
+ * 9-term Lanczos approximation used before was only good to ~1e-7, so `(n+1)!` and `(n+1) n!` differed at
+ * non-integer points under the 1e-9 comparison tolerance.) At most 15 steps: bounded work.
+ */
 function gamma(x: number): number {
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x)); // reflection
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let k = 1; k < 9; k++) a += LANCZOS[k]! / (z + k);
-  return Math.sqrt(2 * Math.PI) * t ** (z + 0.5) * Math.exp(-t) * a;
+  let shift = 1;
+  let y = x;
+  while (y < 15) {
+    shift *= y;
+    y += 1;
+  }
+  const r = 1 / y;
+  const r2 = r * r;
+  const series =
+    r *
+    (1 / 12 -
+      r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 - r2 / 156))))));
+  return Math.exp((y - 0.5) * Math.log(y) - y + 0.5 * Math.log(2 * Math.PI) + series) / shift;
 }
 
 export type Point = ReadonlyMap<string, number>;

@@ -24,6 +24,7 @@ export const SOURCES = [
   'latex',
   'bold',
   'number',
+  'word',
 ] as const;
 export type Source = (typeof SOURCES)[number];
 
@@ -34,6 +35,11 @@ export interface Extracted {
   distinctBoxed: number;
   /** The different \\boxed{} contents, in the order of their last appearance. */
   boxes: string[];
+  /**
+   * The last box repeats a value boxed before some other box (`\\boxed{1}`, `\\boxed{3}`, then "3 fails, so
+   * \\boxed{1}"): a conclusion, never one piece of answers boxed one by one.
+   */
+  restated: boolean;
 }
 
 interface Box {
@@ -171,7 +177,17 @@ function lastPhrase(text: string): { start: number; end: number } | undefined {
 }
 /** Where an explanation starts after the answer: "3, since 1 + 2 = 3", "9 (because 27/3 = 9)". */
 const EXPLANATION =
-  /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by|using|for|in|with)\s|\s+\((?=[a-zA-Z]{2,}[\s,:])|\s+[-–—]+\s+[a-zA-Z]|,\s+(?:i\.e\.|e\.g\.|that is|or equivalently)/;
+  /,?\s+(?:since|because|as|which|where|so|therefore|thus|given|when|from|by|using|for|in|with|attained|achieved|reached|obtained)\s|\s+\((?=[a-zA-Z]{2,}[\s,:])|\s+[-–—]+\s+[a-zA-Z]|,\s+(?:i\.e\.|e\.g\.|that is|or equivalently|not)\s/;
+
+/**
+ * Where a condition or reason follows a stated value in an unmarked claim: "the minimum is $-\frac94$,
+ * attained at $x = \frac32$", "the area is $50$ when the width is $5$", "4, not 5". Narrower than
+ * EXPLANATION: "so" / "thus" / "in" go on to the conclusion inside a sentence, they do not follow it.
+ */
+const CONDITION =
+  /,?\s+(?:attained|achieved|reached|obtained|occurring|occurs)\s|\s+(?:when|whenever|since|because)\s|,\s+not\s/;
+/** "… at $x = 2$": a point given after the value (a formula opening on a letter or command, not a price). */
+const AT_FORMULA = /\s+at\s+\$\s*[a-zA-Z\\]/;
 
 interface Found {
   answer: string;
@@ -262,7 +278,8 @@ function numberAt(s: string, i: number): string | undefined {
   const m = NUMBER_AT.exec(s.slice(i, i + 80));
   if (!m) return undefined;
   const after = s[i + m[0].length];
-  if (after !== undefined && !/[\s.,;:!?)$%*'"\]]/.test(after)) return undefined;
+  if (after !== undefined && !/[\s.,;:!?)$%*'"\]\u3000-\u303f\uff01-\uff1f\u4e00-\u9fff]/.test(after))
+    return undefined;
   if (after === '.' && /\d/.test(s[i + m[0].length + 1] ?? '')) return undefined;
   return m[0];
 }
@@ -387,11 +404,22 @@ function lastClaim(text: string, sources: readonly Source[]): (Found & { from: S
   for (let k = cuts.length - 1; k > 0; k--) {
     const from = cuts[k - 1]!;
     const to = cuts[k]!;
+    // a value followed by its condition ("…, attained at $x = 2$") is the claim; the condition is not
+    const piece = tail.slice(from, to);
+    const cut = Math.min(
+      CONDITION.exec(outsideMathMask(piece))?.index ?? piece.length,
+      AT_FORMULA.exec(piece)?.index ?? piece.length,
+    );
+    const stated = cut < piece.length ? candidateIn(tail, from, from + cut, spans, sources) : undefined;
+    if (stated !== undefined) return { ...stated, at: offset + from };
     const c = candidateIn(tail, from, to, spans, sources);
     if (c !== undefined) return { ...c, at: offset + from };
   }
   return undefined;
 }
+
+/** What may stand between two formulas listed as one answer: a comma, "and", "or" (sliced to 12 characters). */
+const LIST_GAP = /^\s*,?\s*(?:and|or)?\s*$/;
 
 function candidateIn(
   text: string,
@@ -406,6 +434,20 @@ function candidateIn(
   };
   const inside: Span[] = spans.filter((sp) => sp.start >= from && sp.end <= to);
   for (const sp of inside) if (!isMention(sp.content)) consider(sp.start, mathContent(sp.content), 'latex');
+  // "the pairs are $(2,3)$ and $(3,2)$": formulas that end the sentence joined only by "," / "and" / "or"
+  // are the parts of one answer, not just the last of them
+  let first = inside.length - 1;
+  while (
+    first > 0 &&
+    !isMention(inside[first - 1]!.content) &&
+    inside[first]!.start - inside[first - 1]!.end <= 12 &&
+    LIST_GAP.test(text.slice(inside[first - 1]!.end, inside[first]!.start))
+  )
+    first--;
+  if (first >= 0 && first < inside.length - 1 && !isMention(inside.at(-1)!.content)) {
+    const parts = inside.slice(first).map((sp) => mathContent(sp.content));
+    if (parts.every((x) => x !== undefined)) consider(inside.at(-1)!.start, parts.join(', '), 'latex');
+  }
   if (sources.includes('number')) {
     // parenthesised asides ("(rounded to 3 places)") state no answer
     let depth = 0;
@@ -423,7 +465,10 @@ function candidateIn(
       const prev = text[i - 1];
       const startsNumber = /[\d.\-−+]/.test(c) && (c !== '.' || /\d/.test(text[i + 1] ?? ''));
       if (!startsNumber) continue;
-      if (prev !== undefined && !/[\s($"'=:*>~€£¥₹]/.test(prev)) continue;
+      // a number stands alone after a space, bracket, quote, sign of relation or currency, or after CJK
+      // prose, which has no spaces ("答案为5")
+      if (prev !== undefined && !/[\s($"'=:*>~€£¥₹\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f]/.test(prev))
+        continue;
       if ((c === '-' || c === '+' || c === '−') && !/[\d.]/.test(text[i + 1] ?? '')) continue;
       const n = numberAt(text.slice(0, to), i);
       if (n !== undefined) {
@@ -481,10 +526,18 @@ function gsm8k(text: string): Found | undefined {
  * and no plain word of two or more letters outside commands and \\text{…}.
  */
 function isBareAnswer(t: string): boolean {
-  if (/[\n$]|\\[([]/.test(t)) return false;
+  // CJK prose ("所以答案为5。") is a sentence, not an answer
+  if (/[\n$]|\\[([]|[\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f]/.test(t)) return false;
   const masked = maskCommands(t);
   return !/(?:^|[^\\a-zA-Z])[a-zA-Z]{2,}/.test(masked.replace(/\\[a-zA-Z]+/g, ' '));
 }
+
+/** One word after the last copula, ending the response (read on its last 120 characters). */
+const WORD_CLAIM = /(?:^|\s)(?:is|are)\s+([A-Za-z][A-Za-z-]{1,19})\s*[.!]?$/i;
+
+/** A letter choice called correct, ending the response: "Option B is correct.", "(B) is the best answer". */
+const NAMED_CORRECT =
+  /(?:^|[\s*])(?:(?:[Oo]ption|[Cc]hoice)\s+)?\(?([A-J])\)?\s+is\s+(?:the\s+)?(?:correct|right|best)(?:\s+(?:answer|option|choice))?\s*[.!]?$/;
 
 /** A marker after the last box overrides it only when it states a value (not "the answer is above"). */
 const statesValue = (s: string) => /[\d$\\]/.test(s) || /^\(?[A-J]\)?$/.test(s.trim());
@@ -505,9 +558,19 @@ export function extractDetailed(
   }
   const boxes = [...byKey.values()];
   const distinctBoxed = boxes.length;
+  let restated = false;
+  if (boxList.length > 2) {
+    const lastKey = boxList.at(-1)!.content.replace(/\s+/g, '');
+    let other = false;
+    for (let j = boxList.length - 2; j >= 0 && !restated; j--) {
+      const k = boxList[j]!.content.replace(/\s+/g, '');
+      if (k !== lastKey) other = true;
+      else if (other) restated = true;
+    }
+  }
   const done = (answer: string | undefined, from: Source): Extracted | undefined =>
     answer !== undefined && answer.trim() !== ''
-      ? { answer: answer.trim(), from, distinctBoxed, boxes }
+      ? { answer: answer.trim(), from, distinctBoxed, boxes, restated }
       : undefined;
 
   if (sources.includes('answer_tag')) {
@@ -535,7 +598,9 @@ export function extractDetailed(
     if (r) return r;
   }
   if (sources.includes('whole')) {
-    const t = text.trim();
+    // a response that is only a bold value (`**5**`) is that value
+    const trimmed = text.trim();
+    const t = /^\*\*[^*\n]{1,120}\*\*$/.test(trimmed) ? trimmed.slice(2, -2).trim() : trimmed;
     if (t.length <= BARE_ANSWER && isBareAnswer(t)) return done(t, 'whole');
     // "Option B", "Choice (C)": a response whose last line only names an option
     const option = /^(?:option|choice)\s*:?\s*(\(?[A-J]\)?)\.?$/i.exec(
@@ -547,6 +612,15 @@ export function extractDetailed(
   }
   const claim = lastClaim(text, sources);
   if (claim) return done(claim.answer, claim.from);
+  if (sources.includes('word')) {
+    // "Option B is correct.", "(B) is the correct answer.": a choice named correct at the very end
+    const named = NAMED_CORRECT.exec(text.trimEnd().slice(-120));
+    if (named) return done(named[1], 'word');
+    // "The function is even.": a response ending on one word after a copula states that word (a word
+    // answer); "is neither even nor odd" or "is not even" end on more than one word and state nothing
+    const w = WORD_CLAIM.exec(text.trimEnd().slice(-120));
+    if (w && !/^(?:correct|incorrect|right|wrong)$/i.test(w[1]!)) return done(w[1], 'word');
+  }
   return undefined;
 }
 
@@ -564,7 +638,11 @@ export function referenceAnswer(raw: string): string {
   if (raw.length > RESPONSE_TAIL) return raw;
   if (!raw.includes('\\boxed') && !raw.includes('\\fbox') && !raw.includes('####')) {
     // a sentence ("The answer is 17.") or a formula in $…$: its stated value; a bare answer stays as it is
-    const sentenceLike = raw.includes('$') || proseWords(raw) >= 2;
+    // several formulas listed (`$(2,3)$, $(3,2)$`, `$1$ and $-2$`) are the parts of one answer
+    const listed = formulaList(raw);
+    if (listed) return listed;
+    // `\$32,\!348` is a price, not a formula: only an unescaped `$` makes it a sentence
+    const sentenceLike = hasMathDollar(raw) || proseWords(raw) >= 2;
     // a short sentence may state its value without a marker; in a long text without one, a guess would
     // pick some number of the working, so only explicit markers count there
     const sources = raw.length <= 300 ? SOURCES : (['answer_tag', 'phrase'] as const);
@@ -576,6 +654,32 @@ export function referenceAnswer(raw: string): string {
     return distinct.length === 1 ? distinct[0]! : distinct.join(', ');
   }
   return gsm8k(raw)?.answer ?? raw;
+}
+
+/** True when `s` holds a `$` that is not escaped as `\$`. */
+function hasMathDollar(s: string): boolean {
+  for (let i = s.indexOf('$'); i >= 0; i = s.indexOf('$', i + 1))
+    if (i === 0 || s[i - 1] !== '\\') return true;
+  return false;
+}
+
+/**
+ * A reference that is only inline formulas joined by commas, semicolons, "and" or "or" (`$(2,3)$, $(3,2)$`):
+ * their contents as one list, else undefined. One split, linear.
+ */
+function formulaList(raw: string): string | undefined {
+  if (raw.includes('\\$')) return undefined;
+  const parts = raw.split('$');
+  if (parts.length < 5 || parts.length % 2 === 0) return undefined;
+  const formulas: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 1) {
+      if (!part.trim()) return undefined;
+      formulas.push(part.trim());
+    } else if (!/^[\s,;]*(?:(?:and|or)[\s,;]*)?$/.test(part)) return undefined;
+  }
+  return formulas.join(', ');
 }
 
 /**

@@ -114,7 +114,7 @@ export function unquoteList(s: string): string {
 
 export function cleanAnswer(raw: string): Cleaned {
   let s = unquoteList(stripDelimiters(raw));
-  s = s.replace(/\.$/, '').trim(); // sentence full stop after the answer
+  s = s.replace(/(?:\\text\s*\{\s*\.\s*\}|\.)$/, '').trim(); // sentence full stop after the answer (also `\text{.}`)
   s = s.replace(LEAD_IN, ''); // \text{The answer is } 5
   s = s.replace(INVISIBLE, '').replace(GROUP_SEPARATOR, '$1,');
   s = s.replace(SPACING, (m) => (m === '\\\\' ? m : ' '));
@@ -136,13 +136,17 @@ export function cleanAnswer(raw: string): Cleaned {
 }
 
 /** `12 cm`, `5 \text{ dollars}`, `3 apples`: a number followed by a unit word keeps only the number. */
-function stripTrailingUnit(s: string): string {
-  if (s.length > 200) return s; // the lazy prefix below is quadratic in the worst case: keep it tiny
+function stripTrailingUnit(original: string): string {
+  if (original.length > 200) return original; // the lazy prefix below is quadratic in the worst case: keep it tiny
+  // `\text{5 cm}` is `5 \text{cm}`; `\text{km}/\text{h}` is one unit `\text{km/h}`
+  const s = original
+    .replace(/^\\(?:text|mbox|textrm|mathrm)\s*\{\s*(-?\d[\d.,]*)\s+([a-zA-Z][^{}]*)\}$/, '$1 \\text{$2}')
+    .replace(/\}\s*\/\s*\\(?:text|mathrm)\s*\{/g, '/');
   const m =
     /^(.*?\d)\s*(?:\\(?:text|mbox|textrm|mathrm)\s*\{\s*([a-zA-Z /.^0-9]+?)\s*\}|([a-zA-Z]+(?:\/[a-zA-Z]+)?))(\^\{?[23]\}?|²|³)?$/.exec(
       s,
     );
-  if (!m) return s;
+  if (!m) return original;
   const word = (m[2] ?? m[3])!;
   // a unit in \text{} is up to four words or a compound with a slash (`km/h`), never a negation or a
   // connective (`\text{ or } 4` is a second answer, `\text{ is not}` a denial)
@@ -155,7 +159,7 @@ function stripTrailingUnit(s: string): string {
   // a one-letter unit (`5 m`, `3 h`) only after a space and without a power: `5m` and `2s^2` are products
   const oneLetterOk = m[3] === undefined || m[3].length > 1 || (m[4] === undefined && /\s[a-zA-Z]$/.test(s));
   if (textUnit || (plainUnit && oneLetterOk)) return m[1]!;
-  return s;
+  return original;
 }
 
 const REPEATING = /^(-?)(\d*)\.(\d*)\\overline\s*\{(\d{1,30})\}$/;

@@ -124,6 +124,7 @@ export const math: CpuReward<Args> = {
           found.from === 'boxed' &&
           k > 1 &&
           found.boxes.length >= k &&
+          !found.restated &&
           (pred.items?.length ?? 1) === 1
         ) {
           // several answers boxed one by one (`\\boxed{2}` and `\\boxed{3}` for "2, 3"): the last k boxes together

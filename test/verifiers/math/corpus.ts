@@ -33,7 +33,8 @@ export const answers: Record<string, Case[]> = {
     ['0.5', '\\frac{1}{2}', true],
     ['1.25', '\\frac54', true],
     ['3.75', '3.7500', true],
-    ['0.1', '0.10000001', true],
+    // another number written out in full, not a rounding of 0.1 (issue 16 audit: exact values compare exactly)
+    ['0.1', '0.10000001', false],
     ['0.1', '0.11', false],
     ['2.5', '2.6', false],
     ['1/3', '0.333333', true],
@@ -349,7 +350,8 @@ export const answers: Record<string, Case[]> = {
     ['2^{2^{20}}', '2^{2^{20}+1}', false],
     ['100000!', '100000!', true],
     ['100000!', '100001!', false],
-    ['1', '0.9999999999', true],
+    // 1 rounded to 10 places is 1.0000000000: a float artifact is no rounding (issue 16 audit)
+    ['1', '0.9999999999', false],
     ['1', '0.99', false],
     ['1', '1.0', true],
     ['0', '10^{-20}', false],
