@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { uiRoutes } from '../ui/routes.js';
 import { HttpError } from './http-error.js';
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
@@ -81,6 +82,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(nativeRoutes, { service });
   await app.register(openrlhfRoutes, { service });
   await app.register(sandboxFusionRoutes, { service });
+  // The dashboard (/ui) and its signal gauges, over the run store being written.
+  if (service.store && service.store.path !== ':memory:')
+    await app.register(uiRoutes, {
+      store: service.store.path,
+      currentRun: service.run,
+      registry: service.metrics.registry,
+    });
 
   app.addHook('preClose', async () => {
     draining = true;
