@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up Assay on a fresh Debian/Ubuntu machine: the sandbox's system package (bubblewrap), python3 for
-# the Python client, then the npm packages (`npm ci` also builds dist/ through the `prepare` script).
+# the Python client, chromium for the dashboard's browser test, then the npm packages (`npm ci` also builds
+# dist/ through the `prepare` script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/python3 ] || need+=(python3)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq

@@ -85,7 +85,7 @@
 
   const dataOf = (def, steps) => [steps.map((s) => s.step), ...def.series.map(([, pick]) => steps.map(pick))];
 
-  function makeChart(el, def, steps, height, hooks) {
+  function makeChart(el, def, steps, height, hooks, brush = false) {
     const width = Math.max(300, el.clientWidth - 10);
     const opts = {
       width,
@@ -101,7 +101,8 @@
         })),
       ],
       axes: [{ label: 'step' }, {}],
-      cursor: { sync: { key: 'steps' } },
+      // The overview is a brush: a drag there selects a range (and leaves its own scale alone).
+      cursor: brush ? { drag: { x: true, y: false, setScale: false } } : { sync: { key: 'steps' } },
       hooks,
     };
     return new uPlot(opts, dataOf(def, steps), el);
@@ -132,22 +133,30 @@
       const overview = document.getElementById('overview');
       overview.replaceChildren();
       const overviewDef = { id: 'overview', title: 'overview', series: [['mean reward', (s) => s.mean]] };
-      state.charts.overview = makeChart(overview, overviewDef, steps, 110, {
-        setSelect: [
-          (u) => {
-            if (u.select.width < 2) return;
-            const from = Math.ceil(u.posToVal(u.select.left, 'x'));
-            const to = Math.floor(u.posToVal(u.select.left + u.select.width, 'x'));
-            state.range = [from, Math.max(from, to)];
-            u.setSelect(
-              { left: u.select.left, width: u.select.width, top: 0, height: u.select.height },
-              false,
-            );
-            applyRange();
-            browse(true);
-          },
-        ],
-      });
+      state.charts.overview = makeChart(
+        overview,
+        overviewDef,
+        steps,
+        110,
+        {
+          setSelect: [
+            (u) => {
+              if (u.select.width < 2) return;
+              // Steps are integers: the selection snaps to the nearest ones.
+              const from = Math.round(u.posToVal(u.select.left, 'x'));
+              const to = Math.round(u.posToVal(u.select.left + u.select.width, 'x'));
+              state.range = [from, Math.max(from, to)];
+              u.setSelect(
+                { left: u.select.left, width: u.select.width, top: 0, height: u.select.height },
+                false,
+              );
+              applyRange();
+              browse(true);
+            },
+          ],
+        },
+        true,
+      );
       state.charts.overview.def = overviewDef;
       for (const def of defs) {
         if (def.series.length === 0) continue;
