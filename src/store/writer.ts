@@ -24,6 +24,16 @@ const prune = retention(db, data.retention ?? {});
 /** Retention runs at most this often (ms): its size query is cheap, but not free. */
 const PRUNE_EVERY_MS = 1000;
 let prunedAt = 0;
+function pruneNow(): void {
+  prunedAt = Date.now();
+  try {
+    const pruned = prune();
+    if (pruned > 0) parentPort!.postMessage({ type: 'pruned', pruned });
+  } catch (err) {
+    parentPort!.postMessage({ type: 'failed', n: 0, error: `retention: ${(err as Error).message}` });
+  }
+}
+
 const insert = db.prepare(
   'INSERT INTO batches (ts, run, step, spec, route, latency_ms, n, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 );
@@ -43,12 +53,7 @@ parentPort!.on('message', (msg: WriterMessage) => {
       parentPort!.postMessage({ type: 'failed', n: msg.n, error: (err as Error).message });
       return;
     }
-    const now = Date.now();
-    if (now - prunedAt >= PRUNE_EVERY_MS) {
-      prunedAt = now;
-      const pruned = prune();
-      if (pruned > 0) parentPort!.postMessage({ type: 'pruned', pruned });
-    }
+    if (Date.now() - prunedAt >= PRUNE_EVERY_MS) pruneNow();
   } else if (msg.type === 'audits') {
     try {
       db.transaction(() => agg.addAudits(msg.rows))();
@@ -58,6 +63,8 @@ parentPort!.on('message', (msg: WriterMessage) => {
   } else if (msg.type === 'run') {
     insertRun.run(msg.run, msg.startedAt, msg.info);
   } else {
+    // The last writes may have come within PRUNE_EVERY_MS of a prune: leave the store within its bounds.
+    pruneNow();
     db.close();
     parentPort!.postMessage({ type: 'closed' });
   }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sampleRecord } from '../../src/core/encoded.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { StoreReader } from '../../src/ui/queries.js';
 import { tempDir } from '../server/helpers.js';
-import { AUDITS, GUARDED, HACK, RUN, seedRun } from './synthetic.js';
+import { AUDITS, GUARDED, gate, HACK, RUN, seedRun } from './synthetic.js';
 
 /** Pearson's r written out the textbook way (deviations from the means), to check the streaming sums. */
 function pearson(x: number[], y: number[]): number {
@@ -128,5 +129,32 @@ describe('per-step aggregates kept by the writer thread', () => {
     expect(ids).toHaveLength(7);
     expect(ids).not.toContain('a');
     expect(reader.steps(RUN).map((s) => s.n)).toEqual([7, 7]);
+  });
+
+  it('retention by size deletes the oldest batches until live pages fit, and keeps every step aggregate', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const store = new RunStore(file, { retention: { maxBytes: 256 * 1024 }, flushMs: 60_000 });
+    const text = 'y'.repeat(400);
+    for (let b = 0; b < 200; b++) {
+      const rows = Array.from({ length: 10 }, (_, i) =>
+        JSON.stringify(sampleRecord({ id: `${b}-${i}`, response: text }, gate(1, 1, 1))),
+      );
+      store.recordBatch([RUN, b % 5, 'gate', 'score', 3], rows);
+    }
+    await store.close();
+    expect(store.pruned).toBeGreaterThan(0);
+    const reader = new StoreReader(file);
+    open.push(reader);
+    const left = reader.samples(RUN, { limit: 500 });
+    expect(left.length).toBeLessThan(2000 - store.pruned + 1);
+    // The newest samples are the ones kept.
+    expect(left[0]!.sample_id).toBe('199-9');
+    const bytes =
+      (reader.db.pragma('page_count', { simple: true }) as number) -
+      (reader.db.pragma('freelist_count', { simple: true }) as number);
+    expect(bytes * (reader.db.pragma('page_size', { simple: true }) as number)).toBeLessThanOrEqual(
+      256 * 1024,
+    );
+    expect(reader.steps(RUN).map((s) => s.n)).toEqual([400, 400, 400, 400, 400]);
   });
 });
