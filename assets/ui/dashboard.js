@@ -176,7 +176,25 @@
     }
     applyRange();
     const last = steps[steps.length - 1];
-    if (last) document.getElementById('last-step').textContent = String(last.step);
+    if (last) {
+      document.getElementById('last-step').textContent = String(last.step);
+      // The cards follow the last step too (their first values were rendered by the server).
+      for (const card of document.querySelectorAll('[data-signal]')) {
+        const x = last[card.dataset.signal];
+        const asShare =
+          card.dataset.signal.endsWith('_rate') ||
+          card.dataset.signal.endsWith('_share') ||
+          card.dataset.signal === 'audit_agreement';
+        card.querySelector('.value').textContent =
+          x === null || x === undefined
+            ? '–'
+            : asShare
+              ? `${(x * 100).toFixed(1)}%`
+              : Number.isInteger(x)
+                ? String(x)
+                : x.toFixed(3);
+      }
+    }
     window.assayDashboard = { steps, charts: state.charts, range: state.range };
   }
 

@@ -51,6 +51,10 @@ export function register(program: Command): void {
       positive('--store-max-gb'),
     )
     .option(
+      '--no-store-aggregates',
+      'keep no per-step aggregates (the dashboard then has no curves; for measuring their cost)',
+    )
+    .option(
       '--store-max-samples <n>',
       'samples kept per run in the store (oldest pruned beyond it, aggregates kept)',
       int('--store-max-samples'),
@@ -87,6 +91,7 @@ export function register(program: Command): void {
         ...(o.run !== undefined && { run: o.run }),
         ...(o.audit !== undefined && { audit: o.audit, auditRate: o.auditRate }),
         ...(o.storeMaxGb !== undefined && { storeMaxBytes: o.storeMaxGb * 1024 ** 3 }),
+        ...(o.storeAggregates === false && { storeAggregates: false }),
         ...(o.storeMaxSamples !== undefined && { storeMaxSamplesPerRun: o.storeMaxSamples }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });
