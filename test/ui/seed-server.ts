@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { RunningServer } from '../../src/server/start.js';
-import { fixture, post, serve, tempDir } from '../server/helpers.js';
+import { post, serve, tempDir } from '../server/helpers.js';
+
+const example = (name: string) => new URL(`../../examples/audit/${name}`, import.meta.url).pathname;
 
 /** A prompt that would run script if any page put it in as HTML. */
 export const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
@@ -12,8 +14,8 @@ export const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="w
 export async function seededServer(extraSteps = 0): Promise<{ server: RunningServer; file: string }> {
   const file = join(tempDir(), 'runs.sqlite');
   const server = await serve({
-    specs: [fixture('ui-gate.yaml')],
-    audit: fixture('ui-audit.yaml'),
+    specs: [example('gate.yaml')],
+    audit: example('strict.yaml'),
     auditRate: 1,
     store: file,
     run: 'r1',
