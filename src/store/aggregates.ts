@@ -11,9 +11,11 @@ import type { BatchMessage } from './writer.js';
  * `step_stats` has one row per (run, step, component, source): `component` '' is the overall reward,
  * otherwise a component key as in `SampleRecord.components` (`parent.child`); `source` '' when the sample
  * named none; `step` -1 when the request named none. Every column is a sum, so rows of several sources add
- * up. The length, correlation, signal and audit columns are filled on component '' rows only.
+ * up. The length, correlation, signal and audit columns are filled on component '' rows only; `groups` and
+ * `zero_groups` (rollout groups of 2+ samples, and those whose ok scores are all equal) on the (component
+ * '', source '') row, kept current as a group's samples arrive, even across requests.
  * `step_latency` counts samples per latency bucket (`LATENCY_BUCKETS_MS`); `step_groups` keeps each rollout
- * group's score range, for the share of zero-variance groups.
+ * group's size and score range, which the counts are updated from.
  */
 export const AGGREGATES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS step_stats (
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS step_stats (
   master_key INTEGER NOT NULL DEFAULT 0, shotgun INTEGER NOT NULL DEFAULT 0, exit_trick INTEGER NOT NULL DEFAULT 0,
   format_only INTEGER NOT NULL DEFAULT 0,
   audit_n INTEGER NOT NULL DEFAULT 0, audit_rewarded INTEGER NOT NULL DEFAULT 0, audit_rejected INTEGER NOT NULL DEFAULT 0,
+  groups INTEGER NOT NULL DEFAULT 0, zero_groups INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (run, step, component, source)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS step_latency (
@@ -72,6 +75,8 @@ interface Acc {
   lensq: number;
   lenScore: number;
   hits: number[];
+  groups: number;
+  zeroGroups: number;
   auditN: number;
   auditRewarded: number;
   auditRejected: number;
@@ -88,10 +93,28 @@ const blank = (): Acc => ({
   lensq: 0,
   lenScore: 0,
   hits: [0, 0, 0, 0],
+  groups: 0,
+  zeroGroups: 0,
   auditN: 0,
   auditRewarded: 0,
   auditRejected: 0,
 });
+
+/** A rollout group's size and the range of its ok scores (null while it has none). */
+interface GroupRange {
+  n: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+const mergeGroups = (a: GroupRange, b: GroupRange): GroupRange => ({
+  n: a.n + b.n,
+  lo: a.lo === null ? b.lo : b.lo === null ? a.lo : Math.min(a.lo, b.lo),
+  hi: a.hi === null ? b.hi : b.hi === null ? a.hi : Math.max(a.hi, b.hi),
+});
+/** Groups of one sample have no variance to speak of: they are not counted. */
+const counted = (g: GroupRange): number => (g.n >= 2 ? 1 : 0);
+const zeroVariance = (g: GroupRange): number => (g.n >= 2 && (g.lo === null || g.lo === g.hi) ? 1 : 0);
 
 const STATUS_INDEX = new Map(STATUSES.map((s, i) => [s, i]));
 const SEP = '\u0000';
@@ -115,8 +138,8 @@ export function aggregator(db: Database.Database): {
   const upStats =
     db.prepare(`INSERT INTO step_stats (run, step, component, source, n, ok, error, timeout, skipped,
       sum, sumsq, pass, rewarded, len_sum, len_sumsq, len_score, master_key, shotgun, exit_trick, format_only,
-      audit_n, audit_rewarded, audit_rejected)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      audit_n, audit_rewarded, audit_rejected, groups, zero_groups)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (run, step, component, source) DO UPDATE SET n = n + excluded.n, ok = ok + excluded.ok,
       error = error + excluded.error, timeout = timeout + excluded.timeout, skipped = skipped + excluded.skipped,
       sum = sum + excluded.sum, sumsq = sumsq + excluded.sumsq, pass = pass + excluded.pass,
@@ -125,13 +148,14 @@ export function aggregator(db: Database.Database): {
       master_key = master_key + excluded.master_key, shotgun = shotgun + excluded.shotgun,
       exit_trick = exit_trick + excluded.exit_trick, format_only = format_only + excluded.format_only,
       audit_n = audit_n + excluded.audit_n, audit_rewarded = audit_rewarded + excluded.audit_rewarded,
-      audit_rejected = audit_rejected + excluded.audit_rejected`);
+      audit_rejected = audit_rejected + excluded.audit_rejected, groups = groups + excluded.groups,
+      zero_groups = zero_groups + excluded.zero_groups`);
   const upLatency = db.prepare(`INSERT INTO step_latency (run, step, bucket, n) VALUES (?, ?, ?, ?)
     ON CONFLICT (run, step, bucket) DO UPDATE SET n = n + excluded.n`);
-  const upGroup = db.prepare(`INSERT INTO step_groups (run, step, grp, n, lo, hi) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (run, step, grp) DO UPDATE SET n = n + excluded.n,
-      lo = CASE WHEN excluded.lo IS NULL THEN lo WHEN lo IS NULL THEN excluded.lo ELSE min(lo, excluded.lo) END,
-      hi = CASE WHEN excluded.hi IS NULL THEN hi WHEN hi IS NULL THEN excluded.hi ELSE max(hi, excluded.hi) END`);
+  const getGroup = db.prepare('SELECT n, lo, hi FROM step_groups WHERE run = ? AND step = ? AND grp = ?');
+  const putGroup = db.prepare(
+    'INSERT OR REPLACE INTO step_groups (run, step, grp, n, lo, hi) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const insAudit = db.prepare(
     `INSERT INTO audits (run, step, sample_id, source, score, audit_status, audit_score, audit_reason)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -164,6 +188,8 @@ export function aggregator(db: Database.Database): {
         a.auditN,
         a.auditRewarded,
         a.auditRejected,
+        a.groups,
+        a.zeroGroups,
       );
     }
   };
@@ -192,7 +218,7 @@ export function aggregator(db: Database.Database): {
     add(batches) {
       const stats = new Map<string, Acc>();
       const latency = new Map<string, number>();
-      const groups = new Map<string, { n: number; lo: number | null; hi: number | null }>();
+      const groups = new Map<string, GroupRange>();
       for (const [run, stepOrNull, , , latencyMs, n, text] of batches) {
         const step = stepOrNull ?? -1;
         const records = JSON.parse(text) as SampleRecord[];
@@ -231,14 +257,20 @@ export function aggregator(db: Database.Database): {
           }
         }
       }
+      for (const [key, g] of groups) {
+        const [run, step, grp] = key.split(SEP) as [string, string, string];
+        const old = getGroup.get(run, Number(step), grp) as GroupRange | undefined;
+        const merged = old ? mergeGroups(old, g) : g;
+        putGroup.run(run, Number(step), grp, merged.n, merged.lo, merged.hi);
+        // The step's counts move by what this group counted before and counts now.
+        const a = accOf(stats, `${run}${SEP}${step}${SEP}${SEP}`);
+        a.groups += counted(merged) - (old ? counted(old) : 0);
+        a.zeroGroups += zeroVariance(merged) - (old ? zeroVariance(old) : 0);
+      }
       writeStats(stats);
       for (const [key, n] of latency) {
         const [run, step, bucket] = key.split(SEP);
         upLatency.run(run, Number(step), Number(bucket), n);
-      }
-      for (const [key, g] of groups) {
-        const [run, step, grp] = key.split(SEP);
-        upGroup.run(run, Number(step), grp, g.n, g.lo, g.hi);
       }
     },
     addAudits(rows) {

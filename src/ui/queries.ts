@@ -191,19 +191,14 @@ export class StoreReader {
     const rows = this.db
       .prepare(
         `SELECT step, component, source, n, ok, error, timeout, skipped, sum, pass, rewarded, len_sum, len_sumsq,
-           len_score, sumsq, master_key, shotgun, exit_trick, format_only, audit_n, audit_rewarded, audit_rejected
+           len_score, sumsq, master_key, shotgun, exit_trick, format_only, audit_n, audit_rewarded, audit_rejected,
+           groups, zero_groups
          FROM step_stats WHERE run = ? AND step BETWEEN ? AND ? ORDER BY step`,
       )
       .all(run, from, to) as Record<string, number | string>[];
     const latency = this.db
       .prepare('SELECT step, bucket, n FROM step_latency WHERE run = ? AND step BETWEEN ? AND ?')
       .all(run, from, to) as { step: number; bucket: number; n: number }[];
-    const groups = this.db
-      .prepare(
-        `SELECT step, count(*) AS g, sum(CASE WHEN lo IS NULL OR lo = hi THEN 1 ELSE 0 END) AS zero
-         FROM step_groups WHERE run = ? AND step BETWEEN ? AND ? AND n >= 2 GROUP BY step`,
-      )
-      .all(run, from, to) as { step: number; g: number; zero: number }[];
     type Sum = Record<string, number>;
     const overall = new Map<number, Sum>();
     const bySource = new Map<number, Map<string, Sum>>();
@@ -249,9 +244,11 @@ export class StoreReader {
     const lat = new Map<number, number[]>();
     for (const l of latency)
       at(lat, l.step, () => new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0))[l.bucket]! += l.n;
-    const zero = new Map(groups.map((g) => [g.step, div(g.zero, g.g)]));
+    // Rows that only carry group counts (no samples of their own) are no source.
     const means = (m: Map<string, Sum> | undefined): Record<string, number | null> =>
-      Object.fromEntries([...(m ?? [])].map(([k, s]) => [k, div(s.sum ?? 0, s.ok ?? 0)]));
+      Object.fromEntries(
+        [...(m ?? [])].filter(([, s]) => (s.n ?? 0) > 0).map(([k, s]) => [k, div(s.sum ?? 0, s.ok ?? 0)]),
+      );
     return [...overall].map(([step, s]) => {
       const g = (k: string): number => s[k] ?? 0;
       const buckets = lat.get(step) ?? [];
@@ -281,7 +278,7 @@ export class StoreReader {
         shotgun: g('shotgun'),
         exit_trick: g('exit_trick'),
         format_only_share: div(g('format_only'), g('rewarded')),
-        zero_variance_share: zero.get(step) ?? null,
+        zero_variance_share: div(g('zero_groups'), g('groups')),
         latency_p50: percentile(buckets, 0.5),
         latency_p90: percentile(buckets, 0.9),
         latency_p99: percentile(buckets, 0.99),

@@ -157,4 +157,27 @@ describe('per-step aggregates kept by the writer thread', () => {
     );
     expect(reader.steps(RUN).map((s) => s.n)).toEqual([400, 400, 400, 400, 400]);
   });
+
+  it('counts a rollout group that arrives over several requests once, with its variance as it stands', async () => {
+    const file = join(tempDir(), 'runs.sqlite');
+    const store = new RunStore(file);
+    const rec = (id: string, score: number) =>
+      JSON.stringify(sampleRecord({ id, group: 'g' }, gate(score, score, 1)));
+    const steps = async () => {
+      await store.drain();
+      const reader = new StoreReader(file);
+      try {
+        return reader.steps(RUN)[0]!.zero_variance_share;
+      } finally {
+        reader.close();
+      }
+    };
+    store.recordBatch([RUN, 3, 'gate', 'score', 1], [rec('a', 1)]);
+    expect(await steps()).toBeNull(); // one sample is no group yet
+    store.recordBatch([RUN, 3, 'gate', 'score', 1], [rec('b', 1)]);
+    expect(await steps()).toBe(1); // two equal scores
+    store.recordBatch([RUN, 3, 'gate', 'score', 1], [rec('c', 0)]);
+    expect(await steps()).toBe(0); // now it varies
+    await store.close();
+  });
 });
