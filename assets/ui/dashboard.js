@@ -200,9 +200,12 @@
 
   async function poll() {
     try {
-      const res = await fetch(`${api}/steps`);
+      // After the first load only the last known step onwards is fetched (it may still be growing).
+      const last = state.steps[state.steps.length - 1];
+      const res = await fetch(last ? `${api}/steps?from=${last.step}` : `${api}/steps`);
       if (res.ok) {
-        state.steps = await res.json();
+        const fresh = await res.json();
+        state.steps = last ? [...state.steps.filter((s) => s.step < last.step), ...fresh] : fresh;
         render();
       }
     } catch {

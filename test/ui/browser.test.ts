@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start.js';
+import { post } from '../server/helpers.js';
 import { HOSTILE, seededServer } from './seed-server.js';
 
 /** Debian's chromium (scripts/setup.sh installs it); CHROMIUM_PATH points elsewhere. */
@@ -55,6 +56,21 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in headless Chromium', () => {
     expect(signals[2]!.slice(0, 2)).toEqual([1, 0.25]); // audit agreement
     expect(signals[3]!.slice(0, 2)).toEqual([0, 0.75]); // format-only share
     expect(await page.locator('.uplot').count()).toBeGreaterThanOrEqual(9);
+
+    // Live: a new step scored while the page is open shows up at the next poll.
+    const res = await post(server.url, '/v1/score', {
+      step: 13,
+      samples: [
+        { id: 'live', response: '<think>a</think><answer>42</answer>', reference: '42', source: 'math' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    await page.waitForFunction(() => (globalThis as PageGlobal).assayDashboard.steps.length === 13, null, {
+      timeout: 15_000,
+    });
+    expect(
+      await page.evaluate(() => (globalThis as PageGlobal).assayDashboard.charts.reward.data[1][12]),
+    ).toBe(2);
 
     // The brush: drag over the left part of the overview picks a step range, and the browser follows it.
     const over = (await page.locator('#overview .u-over').boundingBox())!;
