@@ -7,6 +7,7 @@
  *   npm run bench:server -- --soak 300        # then a 5-minute soak: memory sampled every 30 s
  *   npm run bench:server -- --rounds 1 --store-variants 3   # then the run store's cost per sample: no store,
  *                                             # store without per-step aggregates, store with them
+ *   ... --store-variants 3 --before-root /tmp/assay-base     # and a checkout of an earlier commit, store on
  *
  * Load generator: autocannon (HTTP/1.1 keep-alive), POST /v1/score, batches alternating exact-match and
  * math samples. The server runs as a child process (`assay serve`, cache off so every sample is really
@@ -59,7 +60,15 @@ const SOAK = argv.includes('--soak') ? arg('soak', 300) : 0;
 const STORE = !argv.includes('--no-store');
 /** Rounds comparing servers without a store, with a store but no aggregates, and with both (0: skip). */
 const STORE_VARIANTS = argv.includes('--store-variants') ? arg('store-variants', 3) : 0;
-type StoreMode = 'off' | 'raw' | 'aggregates';
+/**
+ * A checkout of an earlier commit (with node_modules) to add to the store variants as `before`, its server
+ * with its own store: what this commit's records and aggregates cost against it, in the same run.
+ */
+const BEFORE_ROOT = (() => {
+  const i = argv.indexOf('--before-root');
+  return i < 0 ? undefined : resolve(argv[i + 1]!);
+})();
+type StoreMode = 'off' | 'raw' | 'aggregates' | 'before';
 /** Extra node flags for the server process (e.g. --cpu-prof), for finding where its time goes. */
 const NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -201,7 +210,8 @@ async function startServer(
   const store = mode === 'off' ? ['--no-store'] : ['--store', join(dir, `runs-${mode}-${port}.sqlite`)];
   if (mode === 'raw') store.push('--no-store-aggregates');
   args.push(...store, '--max-pending', '1000000');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+  const cwd = mode === 'before' ? BEFORE_ROOT! : ROOT;
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'inherit', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => {
     err += d;
@@ -313,7 +323,7 @@ if (STORE_VARIANTS > 0) {
   // The run store's cost on the scoring path, same machine, same run: three servers, one at a time, in
   // alternating rounds; server CPU (all its threads, the store's writer included) per 1000 samples.
   console.log(`\nstore variants: ${STORE_VARIANTS} rounds of ${DURATION} s each`);
-  const modes: StoreMode[] = ['off', 'raw', 'aggregates'];
+  const modes: StoreMode[] = ['off', 'raw', 'aggregates', ...(BEFORE_ROOT ? (['before'] as const) : [])];
   const results = new Map<StoreMode, { rate: number; cpu: number; main: number }[]>(
     modes.map((m) => [m, []]),
   );
@@ -345,7 +355,16 @@ if (STORE_VARIANTS > 0) {
     cpu: med(results.get(mode)!.map((x) => x.cpu)),
     main: med(results.get(mode)!.map((x) => x.main)),
   });
-  const [off, raw, agg] = modes.map(m) as [ReturnType<typeof m>, ReturnType<typeof m>, ReturnType<typeof m>];
+  const [off, raw, agg, before] = modes.map(m) as ReturnType<typeof m>[] as [
+    ReturnType<typeof m>,
+    ReturnType<typeof m>,
+    ReturnType<typeof m>,
+    ReturnType<typeof m> | undefined,
+  ];
+  if (before)
+    console.log(
+      `against ${BEFORE_ROOT} (store on): ${fmt(agg.cpu - before.cpu, 1)} µs CPU per sample (main thread ${fmt(agg.main - before.main, 1)} µs); throughput ${fmt(before.rate)} → ${fmt(agg.rate)} samples/s`,
+    );
   console.log(
     `store cost per sample (medians): batches ${fmt(raw.cpu - off.cpu, 1)} µs CPU (main thread ${fmt(raw.main - off.main, 1)} µs); aggregates on top ${fmt(agg.cpu - raw.cpu, 1)} µs CPU (main thread ${fmt(agg.main - raw.main, 1)} µs); throughput ${fmt(off.rate)} / ${fmt(raw.rate)} / ${fmt(agg.rate)} samples/s (off / raw / aggregates)`,
   );
