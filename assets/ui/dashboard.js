@@ -231,7 +231,7 @@
     }
     if (!fresh && state.after !== null) params.set('after', String(state.after));
     const res = await fetch(`${api}/samples?${params}`);
-    const rows = res.ok ? await res.json() : [];
+    const { rows, next } = res.ok ? await res.json() : { rows: [], next: null };
     const body = document.querySelector('#samples tbody');
     if (fresh) body.replaceChildren();
     for (const r of rows) {
@@ -250,8 +250,8 @@
       cell(tr, r.response, 'text');
       body.append(tr);
     }
-    state.after = rows.length > 0 ? rows[rows.length - 1].id : state.after;
-    document.getElementById('more').hidden = rows.length === 0;
+    state.after = next;
+    document.getElementById('more').hidden = next === null;
   }
 
   document.getElementById('filter').addEventListener('submit', (e) => {

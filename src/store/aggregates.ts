@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS audits (
   score REAL, audit_status TEXT NOT NULL, audit_score REAL, audit_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS audits_run_step ON audits (run, step);
+-- The sample browser pages a run newest first: one entry per batch (not per sample) keeps that a range scan.
+CREATE INDEX IF NOT EXISTS batches_run_id ON batches (run, id);
 `;
 
 /** Upper bounds (ms) of the latency buckets; the last bucket is everything slower. */

@@ -94,6 +94,10 @@ export interface SampleView extends SampleRow {
   neighbours: SampleRow[];
 }
 
+/** Batches a sample page expands at a time, and windows it looks through before it answers. */
+const BATCH_WINDOW = 256;
+const MAX_WINDOWS = 64;
+
 const div = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 function pearson(n: number, sx: number, sy: number, sxy: number, sxx: number, syy: number): number | null {
@@ -300,25 +304,34 @@ export class StoreReader {
 
   /** One page of samples matching the filter, newest first (by id). */
   samples(run: string, f: SampleFilter = {}): SampleRow[] {
-    const where = ['b.run = ?'];
-    const args: unknown[] = [run];
+    return this.samplesPage(run, f).rows;
+  }
+
+  /**
+   * One page of samples matching the filter, newest first, and the cursor to pass as `after` for the next
+   * page (null at the end). Batches are taken newest first in windows of `BATCH_WINDOW` through the
+   * (run, step) index or the primary key, and only a window's samples are expanded and filtered: a page
+   * never sorts or expands the whole run. A rare filter stops after `MAX_WINDOWS` windows with what it
+   * found and a cursor to go on from.
+   */
+  samplesPage(run: string, f: SampleFilter = {}): { rows: SampleRow[]; next: number | null } {
+    const batchWhere = ['run = ?'];
+    const batchArgs: unknown[] = [run];
     if (f.step !== undefined) {
-      where.push('b.step = ?');
-      args.push(f.step);
+      batchWhere.push('step = ?');
+      batchArgs.push(f.step);
     } else {
       if (f.stepFrom !== undefined) {
-        where.push('b.step >= ?');
-        args.push(f.stepFrom);
+        batchWhere.push('step >= ?');
+        batchArgs.push(f.stepFrom);
       }
       if (f.stepTo !== undefined) {
-        where.push('b.step <= ?');
-        args.push(f.stepTo);
+        batchWhere.push('step <= ?');
+        batchArgs.push(f.stepTo);
       }
     }
-    if (f.after !== undefined) {
-      where.push('b.id <= ?', '((b.id << 32) + s.key) < ?');
-      args.push(Math.floor(f.after / 2 ** 32), f.after);
-    }
+    const where: string[] = [];
+    const args: unknown[] = [];
     if (f.source) {
       where.push('s.value ->> 1 = ?');
       args.push(f.source);
@@ -349,13 +362,30 @@ export class StoreReader {
       args.push(f.q, f.q, f.q);
     }
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-    const rows = this.db
-      .prepare(
-        `SELECT ${ROW} FROM batches b, json_each(b.samples) s WHERE ${where.join(' AND ')}
-         ORDER BY b.id DESC, s.key DESC LIMIT ${limit}`,
-      )
-      .all(...args) as RawRow[];
-    return rows.map(toRow);
+    const windowOf = this.db.prepare(
+      `SELECT id FROM batches WHERE ${batchWhere.join(' AND ')} AND id <= ? ORDER BY id DESC LIMIT ${BATCH_WINDOW}`,
+    );
+    const expand = this.db.prepare(
+      `SELECT ${ROW} FROM batches b, json_each(b.samples) s
+       WHERE b.id IN (SELECT value FROM json_each(?)) AND ((b.id << 32) + s.key) < ?
+       ${where.length ? `AND ${where.join(' AND ')}` : ''}
+       ORDER BY b.id DESC, s.key DESC LIMIT ?`,
+    );
+    const rows: SampleRow[] = [];
+    let before = f.after ?? Number.MAX_SAFE_INTEGER;
+    for (let w = 0; w < MAX_WINDOWS; w++) {
+      const ids = (windowOf.all(...batchArgs, Math.floor(before / 2 ** 32)) as { id: number }[]).map(
+        (r) => r.id,
+      );
+      if (ids.length === 0) return { rows, next: null };
+      const found = expand.all(JSON.stringify(ids), before, ...args, limit - rows.length) as RawRow[];
+      for (const r of found) rows.push(toRow(r));
+      if (rows.length >= limit) return { rows, next: rows.at(-1)!.id };
+      // Everything of this window was looked at: go on below its oldest batch.
+      before = ids.at(-1)! * 2 ** 32;
+      if (ids.length < BATCH_WINDOW) return { rows, next: null };
+    }
+    return { rows, next: before };
   }
 
   /** One sample in full, or undefined when it does not exist (or was pruned). */

@@ -163,7 +163,7 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
   );
   app.get<{ Params: { run: string }; Querystring: Record<string, string> }>(
     '/ui/api/runs/:run/samples',
-    async (req) => read().samples(req.params.run, filterOf(req.query)),
+    async (req) => read().samplesPage(req.params.run, filterOf(req.query)),
   );
   app.get<{ Params: { id: string } }>('/ui/api/samples/:id', async (req, reply) => {
     const id = Number(req.params.id);

@@ -107,6 +107,14 @@ describe('per-step aggregates kept by the writer thread', () => {
     const page1 = reader.samples(RUN, { limit: 3 });
     const page2 = reader.samples(RUN, { limit: 3, after: page1.at(-1)!.id });
     expect([...page1, ...page2].map((r) => r.sample_id)).toEqual(['ex', 'sg', 'm', 'h4', 'h3', 'h2']);
+    // A filter that matches few samples pages by cursor over batches, to the end.
+    const first = reader.samplesPage(RUN, { status: 'ok', source: 'code', limit: 1 });
+    expect(first.rows.map((r) => r.sample_id)).toEqual(['ex']);
+    const rest = reader.samplesPage(RUN, { status: 'ok', source: 'code', after: first.next! });
+    expect(rest).toEqual({
+      rows: [expect.objectContaining({ sample_id: 'f' }), expect.objectContaining({ sample_id: 'e' })],
+      next: null,
+    });
   });
 
   it('shows one sample with texts, components and its group neighbours', async () => {

@@ -39,9 +39,11 @@ describe('the dashboard of assay serve', () => {
     expect(await list.text()).toContain('href="/ui/run/r1"');
     const run = await fetch(`${server.url}/ui/run/r1`);
     expect(run.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const [row] = await getJson(
+    const page1 = await getJson(
       `${server.url}/ui/api/runs/r1/samples?q=${encodeURIComponent('onerror')}&source=gsm`,
     );
+    expect(page1.next).toBeNull();
+    const [row] = page1.rows;
     expect(row.sample_id).toBe('h');
     const page = await (await fetch(`${server.url}/ui/sample/${row.id}`)).text();
     expect(page).not.toContain(HOSTILE);
