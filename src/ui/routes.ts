@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
+import { HttpError } from '../server/http-error.js';
 import { notFoundPage, runPage, runsPage, samplePage } from './html.js';
 import { type SampleFilter, type StepPoint, StoreReader } from './queries.js';
 
@@ -36,27 +37,29 @@ const html = (reply: FastifyReply, body: string, code = 200) =>
     .header('x-content-type-options', 'nosniff')
     .send(body);
 
-const optNum = (v: unknown): number | undefined => {
+/** A number query parameter, or undefined when absent; a 400 naming the parameter when it is not a number. */
+function optNum(v: unknown, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-};
+  if (!Number.isFinite(n)) throw new HttpError(400, `${name}: expected a number, got "${String(v)}"`);
+  return n;
+}
 const optStr = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Sample browser filters from a query string; values that are not numbers where numbers go are ignored. */
 function filterOf(q: Record<string, unknown>): SampleFilter {
   return {
-    step: optNum(q.step),
-    stepFrom: optNum(q.from),
-    stepTo: optNum(q.to),
+    step: optNum(q.step, 'step'),
+    stepFrom: optNum(q.from, 'from'),
+    stepTo: optNum(q.to, 'to'),
     source: optStr(q.source),
     status: optStr(q.status),
     component: optStr(q.component),
-    minScore: optNum(q.min),
-    maxScore: optNum(q.max),
+    minScore: optNum(q.min, 'min'),
+    maxScore: optNum(q.max, 'max'),
     q: optStr(q.q),
-    after: optNum(q.after),
-    limit: optNum(q.limit),
+    after: optNum(q.after, 'after'),
+    limit: optNum(q.limit, 'limit'),
   };
 }
 
@@ -157,8 +160,8 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
     async (req) =>
       read().steps(
         req.params.run,
-        optNum(req.query.from) ?? -1,
-        optNum(req.query.to) ?? Number.MAX_SAFE_INTEGER,
+        optNum(req.query.from, 'from') ?? -1,
+        optNum(req.query.to, 'to') ?? Number.MAX_SAFE_INTEGER,
       ),
   );
   app.get<{ Params: { run: string }; Querystring: Record<string, string> }>(

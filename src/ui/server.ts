@@ -8,6 +8,10 @@ export async function startUi(opts: {
   host?: string;
 }): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ logger: false });
+  // The same error body as `assay serve`: {error} naming what was wrong.
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) =>
+    reply.code(err.statusCode ?? 500).send({ error: err.message }),
+  );
   app.get('/', async (_req, reply) => reply.redirect('/ui'));
   await app.register(uiRoutes, { store: opts.store });
   const url = await app.listen({ port: opts.port ?? 8788, host: opts.host ?? '127.0.0.1' });

@@ -50,6 +50,8 @@ describe('the dashboard of assay serve', () => {
     expect(page).not.toMatch(/<script>window|<img /);
     expect(page).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
     expect(page).toContain('exact_match');
+    const bad = await fetch(`${server.url}/ui/api/runs/r1/samples?step=two`);
+    expect([bad.status, await bad.json()]).toEqual([400, { error: 'step: expected a number, got "two"' }]);
     const missing = await fetch(`${server.url}/ui/sample/99999999999`);
     expect(missing.status).toBe(404);
   });
