@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { HttpError } from '../server/http-error.js';
+import { AsyncStoreReader } from './async-reader.js';
 import { notFoundPage, runPage, runsPage, samplePage } from './html.js';
-import { type SampleFilter, type StepPoint, StoreReader } from './queries.js';
+import type { SampleFilter, StepPoint } from './queries.js';
 
 export interface UiOptions {
   /** The run store's SQLite file (read-only here; the writer thread owns writes). */
@@ -111,12 +112,13 @@ const GAUGES: [name: string, help: string, read: (s: StepPoint) => number | null
 /**
  * The dashboard at `/ui` (runs list, run page with live per-step curves and a sample browser, sample page)
  * and its JSON endpoints under `/ui/api`; with a registry, the signal gauges on `/metrics`. Reads the store
- * through its own read-only connection: SQLite's WAL lets it read while the writer thread writes.
+ * on a reader thread with its own read-only connection (SQLite's WAL lets it read while the writer thread
+ * writes), so no query runs on the event loop that serves scoring.
  */
 export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
-  let reader: StoreReader | undefined;
-  const read = (): StoreReader => {
-    reader ??= new StoreReader(opts.store);
+  let reader: AsyncStoreReader | undefined;
+  const read = (): AsyncStoreReader => {
+    reader ??= new AsyncStoreReader(opts.store);
     return reader;
   };
   app.addHook('onClose', async () => reader?.close());
@@ -124,9 +126,10 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
   if (opts.registry && opts.currentRun !== undefined) {
     const run = opts.currentRun;
     // One query per scrape, shared by every gauge.
-    let cached: { at: number; step: StepPoint | undefined } | undefined;
-    const last = (): StepPoint | undefined => {
-      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), step: read().lastStep(run) };
+    let cached: { at: number; step: Promise<StepPoint | undefined> } | undefined;
+    const last = (): Promise<StepPoint | undefined> => {
+      if (!cached || Date.now() - cached.at > 1000)
+        cached = { at: Date.now(), step: read().call('lastStep', run) };
       return cached.step;
     };
     for (const [name, help, pick] of GAUGES) {
@@ -134,8 +137,8 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
         name,
         help,
         registers: [opts.registry],
-        collect() {
-          const s = last();
+        async collect() {
+          const s = await last().catch(() => undefined);
           const v = s ? pick(s) : null;
           this.set(v ?? Number.NaN);
         },
@@ -143,22 +146,23 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
     }
   }
 
-  app.get('/ui', async (_req, reply) => html(reply, runsPage(read().runs())));
+  app.get('/ui', async (_req, reply) => html(reply, runsPage(await read().call('runs'))));
   app.get<{ Params: { run: string } }>('/ui/run/:run', async (req, reply) =>
-    html(reply, runPage(req.params.run, read().lastStep(req.params.run))),
+    html(reply, runPage(req.params.run, await read().call('lastStep', req.params.run))),
   );
   app.get<{ Params: { id: string } }>('/ui/sample/:id', async (req, reply) => {
     const id = Number(req.params.id);
-    const s = Number.isSafeInteger(id) ? read().sample(id) : undefined;
+    const s = Number.isSafeInteger(id) ? await read().call('sample', id) : undefined;
     return s
       ? html(reply, samplePage(s))
       : html(reply, notFoundPage(`no sample ${req.params.id} (pruned, or never recorded)`), 404);
   });
-  app.get('/ui/api/runs', async () => read().runs());
+  app.get('/ui/api/runs', async () => read().call('runs'));
   app.get<{ Params: { run: string }; Querystring: Record<string, string> }>(
     '/ui/api/runs/:run/steps',
     async (req) =>
-      read().steps(
+      read().call(
+        'steps',
         req.params.run,
         optNum(req.query.from, 'from') ?? -1,
         optNum(req.query.to, 'to') ?? Number.MAX_SAFE_INTEGER,
@@ -166,11 +170,11 @@ export const uiRoutes: FastifyPluginAsync<UiOptions> = async (app, opts) => {
   );
   app.get<{ Params: { run: string }; Querystring: Record<string, string> }>(
     '/ui/api/runs/:run/samples',
-    async (req) => read().samplesPage(req.params.run, filterOf(req.query)),
+    async (req) => read().call('samplesPage', req.params.run, filterOf(req.query)),
   );
   app.get<{ Params: { id: string } }>('/ui/api/samples/:id', async (req, reply) => {
     const id = Number(req.params.id);
-    const s = Number.isSafeInteger(id) ? read().sample(id) : undefined;
+    const s = Number.isSafeInteger(id) ? await read().call('sample', id) : undefined;
     return s ?? reply.code(404).send({ error: `sample: no sample ${req.params.id}` });
   });
   app.get<{ Params: { file: string } }>('/ui/assets/:file', async (req, reply) => {
