@@ -95,8 +95,8 @@ export interface SampleView extends SampleRow {
 }
 
 /** Batches a sample page expands at a time, and windows it looks through before it answers. */
-const BATCH_WINDOW = 256;
-const MAX_WINDOWS = 64;
+const BATCH_WINDOW = 64;
+const MAX_WINDOWS = 16;
 
 const div = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
@@ -189,105 +189,88 @@ export class StoreReader {
     });
   }
 
-  /** Steps of a run in order, optionally within [from, to]. */
+  /** Steps of a run in order, optionally within [from, to]. Sums over sources are made by SQLite. */
   steps(run: string, from = -1, to = Number.MAX_SAFE_INTEGER): StepPoint[] {
     if (!this.has('step_stats')) return [];
-    const rows = this.db
+    const overall = this.db
       .prepare(
-        `SELECT step, component, source, n, ok, error, timeout, skipped, sum, pass, rewarded, len_sum, len_sumsq,
-           len_score, sumsq, master_key, shotgun, exit_trick, format_only, audit_n, audit_rewarded, audit_rejected,
-           groups, zero_groups
-         FROM step_stats WHERE run = ? AND step BETWEEN ? AND ? ORDER BY step`,
+        `SELECT step, sum(n) AS n, sum(ok) AS ok, sum(error) AS error, sum(timeout) AS timeout,
+           sum(skipped) AS skipped, sum(sum) AS sum, sum(sumsq) AS sumsq, sum(pass) AS pass,
+           sum(rewarded) AS rewarded, sum(len_sum) AS len_sum, sum(len_sumsq) AS len_sumsq,
+           sum(len_score) AS len_score, sum(master_key) AS master_key, sum(shotgun) AS shotgun,
+           sum(exit_trick) AS exit_trick, sum(format_only) AS format_only, sum(audit_n) AS audit_n,
+           sum(audit_rewarded) AS audit_rewarded, sum(audit_rejected) AS audit_rejected,
+           sum(groups) AS groups, sum(zero_groups) AS zero_groups
+         FROM step_stats WHERE run = ? AND step BETWEEN ? AND ? AND component = '' GROUP BY step ORDER BY step`,
       )
-      .all(run, from, to) as Record<string, number | string>[];
+      .all(run, from, to) as ({ step: number } & Record<string, number>)[];
+    // Per source (component '') and per component (all sources): mean of ok scores; rows that only carry
+    // group counts (no samples of their own) are no source.
+    const parts = this.db
+      .prepare(
+        `SELECT step, 's' AS kind, source AS key, sum(sum) AS sum, sum(ok) AS ok FROM step_stats
+           WHERE run = ? AND step BETWEEN ? AND ? AND component = '' AND n > 0 GROUP BY step, source
+         UNION ALL
+         SELECT step, 'c', component, sum(sum), sum(ok) FROM step_stats
+           WHERE run = ? AND step BETWEEN ? AND ? AND component != '' GROUP BY step, component`,
+      )
+      .all(run, from, to, run, from, to) as {
+      step: number;
+      kind: string;
+      key: string;
+      sum: number;
+      ok: number;
+    }[];
     const latency = this.db
       .prepare('SELECT step, bucket, n FROM step_latency WHERE run = ? AND step BETWEEN ? AND ?')
       .all(run, from, to) as { step: number; bucket: number; n: number }[];
-    type Sum = Record<string, number>;
-    const overall = new Map<number, Sum>();
-    const bySource = new Map<number, Map<string, Sum>>();
-    const byComponent = new Map<number, Map<string, Sum>>();
-    const add = (into: Sum, r: Record<string, number | string>): void => {
-      for (const [k, v] of Object.entries(r))
-        if (typeof v === 'number' && k !== 'step') into[k] = (into[k] ?? 0) + v;
-    };
-    const at = <K, T>(m: Map<K, T>, step: K, make: () => T): T => {
-      let v = m.get(step);
-      if (v === undefined) {
-        v = make();
-        m.set(step, v);
+    const bySource = new Map<number, Record<string, number | null>>();
+    const byComponent = new Map<number, Record<string, number | null>>();
+    for (const p of parts) {
+      const m = p.kind === 's' ? bySource : byComponent;
+      let into = m.get(p.step);
+      if (!into) {
+        into = {};
+        m.set(p.step, into);
       }
-      return v;
-    };
-    for (const r of rows) {
-      const step = r.step as number;
-      if (r.component === '') {
-        add(
-          at(overall, step, () => ({})),
-          r,
-        );
-        add(
-          at(
-            at(bySource, step, () => new Map<string, Sum>()),
-            r.source as string,
-            () => ({}),
-          ),
-          r,
-        );
-      } else {
-        add(
-          at(
-            at(byComponent, step, () => new Map<string, Sum>()),
-            r.component as string,
-            () => ({}),
-          ),
-          r,
-        );
-      }
+      into[p.key] = div(p.sum, p.ok);
     }
     const lat = new Map<number, number[]>();
-    for (const l of latency)
-      at(lat, l.step, () => new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0))[l.bucket]! += l.n;
-    // Rows that only carry group counts (no samples of their own) are no source.
-    const means = (m: Map<string, Sum> | undefined): Record<string, number | null> =>
-      Object.fromEntries(
-        [...(m ?? [])].filter(([, s]) => (s.n ?? 0) > 0).map(([k, s]) => [k, div(s.sum ?? 0, s.ok ?? 0)]),
-      );
-    return [...overall].map(([step, s]) => {
-      const g = (k: string): number => s[k] ?? 0;
-      const buckets = lat.get(step) ?? [];
+    for (const l of latency) {
+      let buckets = lat.get(l.step);
+      if (!buckets) {
+        buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+        lat.set(l.step, buckets);
+      }
+      buckets[l.bucket]! += l.n;
+    }
+    return overall.map((g) => {
+      const buckets = lat.get(g.step) ?? [];
       return {
-        step,
-        n: g('n'),
-        ok: g('ok'),
-        error: g('error'),
-        timeout: g('timeout'),
-        skipped: g('skipped'),
-        mean: div(g('sum'), g('ok')),
-        error_rate: div(g('error'), g('n')),
-        timeout_rate: div(g('timeout'), g('n')),
-        pass_rate: div(g('pass'), g('ok')),
-        length: div(g('len_sum'), g('ok')),
-        length_correlation: pearson(
-          g('ok'),
-          g('len_sum'),
-          g('sum'),
-          g('len_score'),
-          g('len_sumsq'),
-          g('sumsq'),
-        ),
-        audit_n: g('audit_n'),
-        audit_agreement: g('audit_rewarded') > 0 ? 1 - g('audit_rejected') / g('audit_rewarded') : null,
-        master_key: g('master_key'),
-        shotgun: g('shotgun'),
-        exit_trick: g('exit_trick'),
-        format_only_share: div(g('format_only'), g('rewarded')),
-        zero_variance_share: div(g('zero_groups'), g('groups')),
+        step: g.step,
+        n: g.n!,
+        ok: g.ok!,
+        error: g.error!,
+        timeout: g.timeout!,
+        skipped: g.skipped!,
+        mean: div(g.sum!, g.ok!),
+        error_rate: div(g.error!, g.n!),
+        timeout_rate: div(g.timeout!, g.n!),
+        pass_rate: div(g.pass!, g.ok!),
+        length: div(g.len_sum!, g.ok!),
+        length_correlation: pearson(g.ok!, g.len_sum!, g.sum!, g.len_score!, g.len_sumsq!, g.sumsq!),
+        audit_n: g.audit_n!,
+        audit_agreement: g.audit_rewarded! > 0 ? 1 - g.audit_rejected! / g.audit_rewarded! : null,
+        master_key: g.master_key!,
+        shotgun: g.shotgun!,
+        exit_trick: g.exit_trick!,
+        format_only_share: div(g.format_only!, g.rewarded!),
+        zero_variance_share: div(g.zero_groups!, g.groups!),
         latency_p50: percentile(buckets, 0.5),
         latency_p90: percentile(buckets, 0.9),
         latency_p99: percentile(buckets, 0.99),
-        by_source: means(bySource.get(step)),
-        by_component: means(byComponent.get(step)),
+        by_source: bySource.get(g.step) ?? {},
+        by_component: byComponent.get(g.step) ?? {},
       };
     });
   }
