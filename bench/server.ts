@@ -5,6 +5,9 @@
  *   npm run bench:server                      # 7 rounds of 6 s per side, batches of 64, 8 connections
  *   npm run bench:server -- --duration 30 --batch 128 --connections 16 --threads 2
  *   npm run bench:server -- --soak 300        # then a 5-minute soak: memory sampled every 30 s
+ *   npm run bench:server -- --rounds 1 --store-variants 3   # then the run store's cost per sample: no store,
+ *                                             # store without per-step aggregates, store with them
+ *   ... --store-variants 3 --before-root /tmp/assay-base     # and a checkout of an earlier commit, store on
  *
  * Load generator: autocannon (HTTP/1.1 keep-alive), POST /v1/score, batches alternating exact-match and
  * math samples. The server runs as a child process (`assay serve`, cache off so every sample is really
@@ -55,6 +58,17 @@ const CONNECTIONS = arg('connections', 8);
 const THREADS = arg('threads', availableParallelism());
 const SOAK = argv.includes('--soak') ? arg('soak', 300) : 0;
 const STORE = !argv.includes('--no-store');
+/** Rounds comparing servers without a store, with a store but no aggregates, and with both (0: skip). */
+const STORE_VARIANTS = argv.includes('--store-variants') ? arg('store-variants', 3) : 0;
+/**
+ * A checkout of an earlier commit (with node_modules) to add to the store variants as `before`, its server
+ * with its own store: what this commit's records and aggregates cost against it, in the same run.
+ */
+const BEFORE_ROOT = (() => {
+  const i = argv.indexOf('--before-root');
+  return i < 0 ? undefined : resolve(argv[i + 1]!);
+})();
+type StoreMode = 'off' | 'raw' | 'aggregates' | 'before';
 /** Extra node flags for the server process (e.g. --cpu-prof), for finding where its time goes. */
 const NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -172,7 +186,10 @@ const ownCpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-async function startServer(port: number): Promise<ChildProcess> {
+async function startServer(
+  port: number,
+  mode: StoreMode = STORE ? 'aggregates' : 'off',
+): Promise<ChildProcess> {
   const args = [
     ...NODE_FLAGS,
     '--import',
@@ -182,8 +199,11 @@ async function startServer(port: number): Promise<ChildProcess> {
     ...specFiles.flatMap((f) => ['--spec', f]),
   ];
   args.push('--port', String(port), '--threads', String(THREADS), '--cache-size', '0', '--log-level', 'warn');
-  args.push(...(STORE ? ['--store', join(dir, 'runs.sqlite')] : ['--no-store']), '--max-pending', '1000000');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+  const store = mode === 'off' ? ['--no-store'] : ['--store', join(dir, `runs-${mode}-${port}.sqlite`)];
+  if (mode === 'raw') store.push('--no-store-aggregates');
+  args.push(...store, '--max-pending', '1000000');
+  const cwd = mode === 'before' ? BEFORE_ROOT! : ROOT;
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'inherit', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => {
     err += d;
@@ -289,4 +309,55 @@ try {
 } finally {
   server.kill('SIGTERM');
   await once(server, 'exit');
+}
+
+if (STORE_VARIANTS > 0) {
+  // The run store's cost on the scoring path, same machine, same run: three servers, one at a time, in
+  // alternating rounds; server CPU (all its threads, the store's writer included) per 1000 samples.
+  console.log(`\nstore variants: ${STORE_VARIANTS} rounds of ${DURATION} s each`);
+  const modes: StoreMode[] = ['off', 'raw', 'aggregates', ...(BEFORE_ROOT ? (['before'] as const) : [])];
+  const results = new Map<StoreMode, { rate: number; cpu: number; main: number }[]>(
+    modes.map((m) => [m, []]),
+  );
+  for (let round = 1; round <= STORE_VARIANTS; round++) {
+    for (const mode of modes) {
+      const p = await freePort();
+      const child = await startServer(p, mode);
+      try {
+        const u = `http://127.0.0.1:${p}`;
+        await load(u, 1);
+        const [cpu0, main0] = [cpuSeconds(child.pid!), cpuSeconds(child.pid!, true)];
+        const r = await load(u, DURATION);
+        const samples = r['2xx'] * BATCH;
+        const cpu = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / samples;
+        const main = ((cpuSeconds(child.pid!, true) - main0) * 1e6) / samples;
+        results.get(mode)!.push({ rate: samples / r.duration, cpu, main });
+        console.log(
+          `round ${round} store ${mode.padEnd(10)} ${fmt(samples / r.duration).padStart(7)} samples/s   server CPU ${fmt(cpu, 0)} ms per 1000 samples (main thread ${fmt(main, 0)})`,
+        );
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const m = (mode: StoreMode) => ({
+    rate: med(results.get(mode)!.map((x) => x.rate)),
+    cpu: med(results.get(mode)!.map((x) => x.cpu)),
+    main: med(results.get(mode)!.map((x) => x.main)),
+  });
+  const [off, raw, agg, before] = modes.map(m) as ReturnType<typeof m>[] as [
+    ReturnType<typeof m>,
+    ReturnType<typeof m>,
+    ReturnType<typeof m>,
+    ReturnType<typeof m> | undefined,
+  ];
+  if (before)
+    console.log(
+      `against ${BEFORE_ROOT} (store on): ${fmt(agg.cpu - before.cpu, 1)} µs CPU per sample (main thread ${fmt(agg.main - before.main, 1)} µs); throughput ${fmt(before.rate)} → ${fmt(agg.rate)} samples/s`,
+    );
+  console.log(
+    `store cost per sample (medians): batches ${fmt(raw.cpu - off.cpu, 1)} µs CPU (main thread ${fmt(raw.main - off.main, 1)} µs); aggregates on top ${fmt(agg.cpu - raw.cpu, 1)} µs CPU (main thread ${fmt(agg.main - raw.main, 1)} µs); throughput ${fmt(off.rate)} / ${fmt(raw.rate)} / ${fmt(agg.rate)} samples/s (off / raw / aggregates)`,
+  );
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up Assay on a fresh Debian/Ubuntu machine: the sandbox's system packages (bubblewrap, the compilers of
 # its languages), python3 for the Python client, python3-numpy (the code datasets' tests import it; the
-# trainer tests reproduce what verl and OpenRLHF do with rewards), then the npm packages (`npm ci` also
-# builds dist/ through the `prepare` script) unless they are already installed from the current lockfile.
+# trainer tests reproduce what verl and OpenRLHF do with rewards), chromium for the dashboard's browser
+# test, then the npm packages (`npm ci` also builds dist/ through the `prepare` script) unless they are
+# already installed from the current lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/rustc ] || need+=(rustc)
 # numpy: HumanEval+/MBPP+ tests import it (read-only in the sandbox under /usr); the trainer tests use it.
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+# chromium: the dashboard's browser test drives it through playwright-core.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq

@@ -11,13 +11,15 @@ import * as score from './commands/score.js';
 import * as select from './commands/select.js';
 import * as serve from './commands/serve.js';
 import * as stats from './commands/stats.js';
+import * as ui from './commands/ui.js';
 
 const program = new Command('assay')
   .description('Assay: rewards for RL post-training, computed fast and safely')
   .showHelpAfterError()
   .version('0.1.0');
 
-for (const command of [score, serve, rewards, advantages, select, stats, evaluate]) command.register(program);
+for (const command of [score, serve, ui, rewards, advantages, select, stats, evaluate])
+  command.register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`assay: ${err instanceof Error ? err.message : String(err)}\n`);

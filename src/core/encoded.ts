@@ -1,3 +1,4 @@
+import { type RecordExtra, recordExtra } from './record-extra.js';
 import { type RewardResult, type Sample, STATUSES, type Status } from './types.js';
 import { wellFormed } from './unicode.js';
 
@@ -23,7 +24,8 @@ export interface EncodedResults {
 
 /**
  * A scored sample as the run store's `samples` view reads it (src/store/schema.ts): sample id, source,
- * group, reward name, status, score, reason, and the component scores as `{name: score}`.
+ * group, reward name, status, score, reason, and the component scores as `{name: score}`; then what the
+ * dashboard reads (src/core/record-extra.ts): response length, signal bits, texts, component details.
  */
 export type SampleRecord = [
   sampleId: string | null,
@@ -34,6 +36,7 @@ export type SampleRecord = [
   score: number | null,
   reason: string | null,
   components: Record<string, number | null> | null,
+  ...extra: RecordExtra,
 ];
 
 const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]));
@@ -45,6 +48,9 @@ export interface SampleKeys {
   id?: string | undefined;
   source?: string | undefined;
   group?: string | undefined;
+  prompt?: Sample['prompt'];
+  response?: Sample['response'];
+  reference?: unknown;
 }
 
 const text = (value: string | undefined): string | null => (value === undefined ? null : wellFormed(value));
@@ -64,6 +70,7 @@ export function sampleRecord(sample: SampleKeys | undefined, result: RewardResul
     result.score,
     text(result.reason),
     result.components ? componentScores(result.components) : null,
+    ...recordExtra(sample, result),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { uiRoutes } from '../ui/routes.js';
 import {
   type ConnectionLimits,
   capConnections,
@@ -106,6 +107,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(openrlhfRoutes, { service, specialTokens: opts.specialTokens });
   await app.register(sandboxFusionRoutes, { service, ...(opts.runCode && { limits: opts.runCode }) });
   await app.register(evalRoutes, { service });
+  // The dashboard (/ui) and its signal gauges, over the run store being written.
+  if (service.store && service.store.path !== ':memory:')
+    await app.register(uiRoutes, {
+      store: service.store.path,
+      currentRun: service.run,
+      registry: service.metrics.registry,
+    });
 
   app.addHook('preClose', async () => {
     draining = true;

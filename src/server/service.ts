@@ -16,6 +16,7 @@ import type { OnErrorPolicy, RewardResult, Sample } from '../core/types.js';
 import type { RunStore } from '../store/run-store.js';
 import type { BatchHead } from '../store/schema.js';
 import { Admission } from './admission.js';
+import { Auditor } from './audit.js';
 import { isDeterministic, ResultCache } from './cache.js';
 import { HttpError } from './http-error.js';
 import { failedCount, ServerMetrics } from './metrics.js';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   store?: RunStore;
   /** Run id recorded in the store for requests that do not name one. */
   run?: string;
+  /** A stricter spec re-scoring a seeded share (`rate`, default 2%) of samples, recorded in the store. */
+  audit?: { scorer: Scorer; rate?: number | undefined } | undefined;
 }
 
 export interface ScoreRequest {
@@ -68,6 +71,8 @@ export class ScoringService {
   readonly metrics: ServerMetrics;
   readonly store: RunStore | undefined;
   readonly run: string;
+  /** Re-scores a share of samples with the audit spec; needs the store. */
+  readonly auditor: Auditor | undefined;
   /**
    * Specs a worker may score straight from a request body: CPU work throughout, and not served from the
    * cache (whose keys are made here, from parsed samples). Undefined when there is none.
@@ -99,6 +104,10 @@ export class ScoringService {
     this.admission = new Admission(opts.maxPendingSamples ?? 20_000);
     this.cache = new ResultCache(opts.cacheEntries ?? 100_000);
     this.store = opts.store;
+    this.auditor =
+      opts.audit && opts.store
+        ? new Auditor(opts.audit.scorer, opts.store, opts.audit.rate, opts.audit.scorer.spec.seed)
+        : undefined;
     const bodySpecs = [...this.specs.values()].filter(
       ({ scorer, cacheKey }) => scorer.root.cpu && (cacheKey === undefined || this.cache.maxEntries <= 0),
     );
@@ -188,6 +197,7 @@ export class ScoringService {
     try {
       const results = await this.scoreNestedApart(scorer, cacheKey, req);
       this.record(scorer.spec.name, results, req, performance.now() - started);
+      this.auditor?.audit(req.run ?? this.run, req.step, req.samples, (i) => JSON.parse(results.json[i]!));
       return results;
     } finally {
       release();
@@ -207,7 +217,8 @@ export class ScoringService {
     warn: (message: string) => void,
   ): Promise<string | undefined> {
     const pool = this.runtime.pool;
-    if (!pool || !this.bodySpecs) return undefined;
+    // Audits need the samples as objects on this thread: with an audit spec, bodies take the ordinary path.
+    if (!pool || !this.bodySpecs || this.auditor) return undefined;
     const scan = scanBody(text);
     if (!scan || scan.count === 0) return undefined;
     // A spec the workers do not take must not wait in their queue only to be given back.
@@ -364,6 +375,7 @@ export class ScoringService {
   }
 
   async close(): Promise<void> {
+    await this.auditor?.drain();
     await this.store?.close();
     await this.runtime.close();
   }

@@ -30,6 +30,15 @@ export interface ServeOptions {
   run?: string;
   /** Special tokens `/get_reward` strips from both ends of a response. */
   specialTokens?: readonly string[];
+  /** A stricter spec file re-scoring a seeded share of samples (`auditRate`, default 2%) for the dashboard. */
+  audit?: string | undefined;
+  auditRate?: number | undefined;
+  /** Store size bound in bytes: the oldest raw samples are pruned beyond it, per-step aggregates kept. */
+  storeMaxBytes?: number | undefined;
+  /** Samples kept per run in the store (oldest pruned beyond it, aggregates kept). */
+  storeMaxSamplesPerRun?: number | undefined;
+  /** Keep the per-step aggregates (default true; false only to measure what they cost). */
+  storeAggregates?: boolean | undefined;
   logger?: FastifyServerOptions['logger'];
   /** Open connections at once (503 beyond); see src/server/connections.ts. */
   maxConnections?: number;
@@ -62,17 +71,23 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const files = opts.specs?.length ? opts.specs : [DEFAULT_SPEC];
   const specs = [];
   for (const file of files) specs.push(await loadSpecFile(file));
-  const plugins = [...new Set(specs.flatMap((s) => s.plugins))];
+  const auditSpec = opts.audit === undefined ? undefined : await loadSpecFile(opts.audit);
+  const plugins = [...new Set([...specs, ...(auditSpec ? [auditSpec] : [])].flatMap((s) => s.plugins))];
   const runtime = new Runtime({ plugins, ...(opts.threads !== undefined && { threads: opts.threads }) });
   let store: RunStore | undefined;
   try {
     const scorers = specs.map((s) => new Scorer(s, runtime));
-    if (opts.store !== false) store = new RunStore(opts.store ?? DEFAULT_STORE);
+    if (opts.store !== false)
+      store = new RunStore(opts.store ?? DEFAULT_STORE, {
+        retention: { maxBytes: opts.storeMaxBytes, maxSamplesPerRun: opts.storeMaxSamplesPerRun },
+        ...(opts.storeAggregates !== undefined && { aggregates: opts.storeAggregates }),
+      });
     const service = new ScoringService(runtime, scorers, {
       ...(store && { store }),
       ...(opts.maxPendingSamples !== undefined && { maxPendingSamples: opts.maxPendingSamples }),
       ...(opts.cacheEntries !== undefined && { cacheEntries: opts.cacheEntries }),
       ...(opts.run !== undefined && { run: opts.run }),
+      ...(auditSpec && { audit: { scorer: new Scorer(auditSpec, runtime), rate: opts.auditRate } }),
     });
     const app = await buildApp({
       service,

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sampleRecord } from '../core/encoded.js';
 import type { RewardResult } from '../core/types.js';
+import type { AuditRow } from './aggregates.js';
+import type { RetentionOptions } from './retention.js';
 import { type BatchHead, openDatabase } from './schema.js';
 import type { BatchMessage, WriterMessage } from './writer.js';
 
@@ -25,6 +27,10 @@ export interface RunStoreOptions {
   flushMs?: number;
   /** Rows held (buffered or being written) at most when the disk falls behind; beyond it rows are dropped and counted. */
   maxBuffered?: number;
+  /** Size bounds: the oldest raw samples are pruned beyond them, per-step aggregates kept. */
+  retention?: RetentionOptions;
+  /** Keep the per-step aggregates the dashboard reads (default true; false only to measure their cost). */
+  aggregates?: boolean;
 }
 
 /** What a failed write reports: the database's message and the rows lost with it. */
@@ -59,6 +65,8 @@ export class RunStore {
   dropped = 0;
   /** Rows that could not be written (the write failed, or the writer thread died). */
   failed = 0;
+  /** Samples deleted by retention since start. */
+  pruned = 0;
   lastError: string | undefined;
   /** False from a failed write until the next one succeeds (and for good once the writer died). */
   healthy = true;
@@ -72,9 +80,10 @@ export class RunStore {
     // Open once here so that a bad path or a corrupt file fails at startup, with its message.
     openDatabase(path).close();
     this.worker = new Worker(new URL(fromSource ? './writer-dev.mjs' : './writer.js', here), {
-      workerData: { path },
+      workerData: { path, retention: opts.retention ?? {}, aggregates: opts.aggregates ?? true },
     });
-    this.worker.on('message', (msg: { type: string; n?: number; error?: string }) => {
+    this.worker.on('message', (msg: { type: string; n?: number; error?: string; pruned?: number }) => {
+      if (msg.type === 'pruned') this.pruned += msg.pruned!;
       if (msg.type === 'written') {
         this.written += msg.n!;
         this.healthy = true;
@@ -116,6 +125,12 @@ export class RunStore {
 
   startRun(run: string, info: Record<string, unknown> = {}): void {
     this.post({ type: 'run', run, startedAt: new Date().toISOString(), info: JSON.stringify(info) });
+  }
+
+  /** Send sampled audit verdicts to the writer thread (few: a seeded share of each step). */
+  recordAudits(rows: AuditRow[]): void {
+    if (this.closing || this.dead || rows.length === 0) return;
+    this.post({ type: 'audits', rows });
   }
 
   /** Queue rows for the writer thread; never touches the disk. */

@@ -57,6 +57,14 @@ describe('encoded results', () => {
       0.75,
       null,
       { math: 1, format: 0.5 },
+      // for the dashboard (src/core/record-extra.ts): response length, signal bits, texts, components
+      1,
+      0,
+      [null, 'x', null],
+      [
+        ['math', 'ok', 1, null, null],
+        ['format', 'ok', 0.5, null, null],
+      ],
     ]);
     // a failed component makes the whole result uncacheable, like a failed result
     expect([...enc.clean]).toEqual([1, 0, 0]);

@@ -76,7 +76,7 @@ describe('text batches in the CPU pool', () => {
       else expect([r.status, r.score], `entry ${i}`).toEqual(['ok', Number(items[i])]);
     });
     // the failures' store records name their samples too
-    expect(JSON.parse(resultsOf(done).records[2]!)).toEqual([
+    expect(JSON.parse(resultsOf(done).records[2]!).slice(0, 8)).toEqual([
       'e2',
       null,
       null,

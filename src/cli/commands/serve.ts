@@ -10,6 +10,19 @@ const int = (what: string) => (value: string) => {
   return n;
 };
 
+const positive = (what: string) => (value: string) => {
+  const x = Number(value);
+  if (!(x > 0)) throw new InvalidArgumentError(`${what}: expected a positive number, got "${value}"`);
+  return x;
+};
+
+const rate = (value: string) => {
+  const x = Number(value);
+  if (!(x >= 0 && x <= 1))
+    throw new InvalidArgumentError(`--audit-rate: expected a share in 0..1, got "${value}"`);
+  return x;
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function register(program: Command): void {
@@ -32,6 +45,25 @@ export function register(program: Command): void {
     .option('--store <file>', 'SQLite run store', DEFAULT_STORE)
     .option('--no-store', 'do not record scored samples')
     .option('--run <id>', 'run id recorded in the store (default: generated)')
+    .option(
+      '--audit <file>',
+      'a stricter spec re-scoring a seeded share of each step (dashboard: audit agreement)',
+    )
+    .option('--audit-rate <x>', 'share of samples the audit spec re-scores, 0..1', rate, 0.02)
+    .option(
+      '--store-max-gb <x>',
+      'store size bound: the oldest raw samples are pruned beyond it, aggregates kept',
+      positive('--store-max-gb'),
+    )
+    .option(
+      '--no-store-aggregates',
+      'keep no per-step aggregates (the dashboard then has no curves; for measuring their cost)',
+    )
+    .option(
+      '--store-max-samples <n>',
+      'samples kept per run in the store (oldest pruned beyond it, aggregates kept)',
+      int('--store-max-samples'),
+    )
     .option('--threads <n>', 'CPU worker threads (default: all cores)', int('--threads'))
     .option(
       '--max-pending <n>',
@@ -100,6 +132,10 @@ export function register(program: Command): void {
         requestTimeoutMs: o.requestTimeoutS * 1000,
         runCode: { maxRunTimeoutS: o.maxRunTimeoutS, maxMemoryMb: o.maxMemoryMb },
         ...(o.run !== undefined && { run: o.run }),
+        ...(o.audit !== undefined && { audit: o.audit, auditRate: o.auditRate }),
+        ...(o.storeMaxGb !== undefined && { storeMaxBytes: o.storeMaxGb * 1024 ** 3 }),
+        ...(o.storeAggregates === false && { storeAggregates: false }),
+        ...(o.storeMaxSamples !== undefined && { storeMaxSamplesPerRun: o.storeMaxSamples }),
         ...(o.specialTokens !== undefined && { specialTokens: o.specialTokens }),
         ...(o.threads !== undefined && { threads: o.threads }),
       });
@@ -120,7 +156,7 @@ export function register(program: Command): void {
       process.on('SIGINT', () => stop('SIGINT'));
       launcherGone = () => stop('npm, which started this server, exited');
       process.stderr.write(
-        `assay serve: listening on ${url} (specs: ${[...service.specs.keys()].join(', ')}; store: ${service.store?.path ?? 'off'}; run: ${service.run})\n`,
+        `assay serve: listening on ${url} (dashboard: ${service.store ? `${url}/ui` : 'off, no store'}; specs: ${[...service.specs.keys()].join(', ')}; store: ${service.store?.path ?? 'off'}; run: ${service.run})\n`,
       );
       process.stderr.write(`assay serve: ${describeEnforcement()}\n`);
     });
