@@ -36,6 +36,19 @@ export const DETAIL_CAP = 4_000;
 
 const cap = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…[cut ${s.length - n}]` : s);
 
+/**
+ * JSON text of a value for display, capped. A value that cannot be written (nested deeper than the stack
+ * allows: such a sample is already an `error` of its own, issue 14 item 8) is shown as a note, so recording
+ * it can never fail the batch it came in.
+ */
+function displayJson(value: unknown, n: number): string {
+  try {
+    return cap(JSON.stringify(value) ?? String(value), n);
+  } catch (err) {
+    return `[not shown: ${(err as Error).message}]`;
+  }
+}
+
 function messagesText(m: string | Message[]): string {
   return typeof m === 'string' ? m : m.map((x) => `[${x.role}] ${x.content}`).join('\n\n');
 }
@@ -85,13 +98,7 @@ function partsOf(
     let key = prefix + c.name;
     for (let n = 2; seen.has(key); n++) key = `${prefix}${c.name}#${n}`;
     seen.add(key);
-    out.push([
-      key,
-      c.status,
-      c.score,
-      c.reason ?? null,
-      c.detail ? cap(JSON.stringify(c.detail), DETAIL_CAP) : null,
-    ]);
+    out.push([key, c.status, c.score, c.reason ?? null, c.detail ? displayJson(c.detail, DETAIL_CAP) : null]);
     partsOf(c.components, `${key}.`, out);
   }
   return out;
@@ -109,7 +116,9 @@ export function recordExtra(sample: Partial<Sample> | undefined, r: RewardResult
       response === undefined ? '' : cap(messagesText(response), TEXT_CAP),
       reference === undefined
         ? null
-        : cap(typeof reference === 'string' ? reference : JSON.stringify(reference), TEXT_CAP),
+        : typeof reference === 'string'
+          ? cap(reference, TEXT_CAP)
+          : displayJson(reference, TEXT_CAP),
     ],
     partsOf(r.components, '', []),
   ];
