@@ -56,8 +56,12 @@ export interface SuiteOptions {
 
 registerWarmProgram(HARNESS_PY);
 
-/** Room left before the reward's deadline for bookkeeping after the last run. */
-const DEADLINE_MARGIN_MS = 150;
+/**
+ * Room left before the reward's deadline for stopping the last run (killing its cgroup, reaping the
+ * sandbox: hundreds of ms on a loaded machine) and bookkeeping, so that a program that idles until the
+ * deadline is stopped by its own limit and fails, instead of outliving the reward into a `timeout`.
+ */
+const DEADLINE_MARGIN_MS = 1000;
 
 const tail = (text: string, lines = 5): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
