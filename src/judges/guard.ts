@@ -161,6 +161,8 @@ const ARTICLE_NUMBERS = new Set(['un', 'une', 'uno', 'una', 'um', 'uma', 'ein', 
  */
 function readWords(text: string, reference: string): { numeric: boolean; contentWords: number } {
   const refWords = new Set(reference.split(/[^\p{L}\p{M}]+/u));
+  // Grading pieces of unspaced scripts that the reference itself holds (read once, not per position).
+  const refPieces = new Set([...GRADING_UNSPACED].filter((p) => reference.includes(p)));
   const chars = [...text];
   let content = 0;
   let numeric = false;
@@ -186,7 +188,7 @@ function readWords(text: string, reference: string): { numeric: boolean; content
     if (run.length === 0) return;
     runs++;
     if (CJK_NUMERALS.test(run.join(''))) numeric = true;
-    if (!segments(run, reference)) content++;
+    if (!segments(run, refPieces)) content++;
     run = [];
   };
   for (const c of chars) {
@@ -212,7 +214,7 @@ function readWords(text: string, reference: string): { numeric: boolean; content
 }
 
 /** Can `run` (code points) be cut entirely into pieces of `UNSPACED`? Dynamic programming, O(n·L²). */
-function segments(run: string[], reference: string): boolean {
+function segments(run: string[], inReference: ReadonlySet<string>): boolean {
   const reach = new Uint8Array(run.length + 1);
   reach[0] = 1;
   for (let i = 0; i < run.length; i++) {
@@ -220,8 +222,7 @@ function segments(run: string[], reference: string): boolean {
     let piece = '';
     for (let l = 1; l <= LONGEST_UNSPACED && i + l <= run.length; l++) {
       piece += run[i + l - 1];
-      if (UNSPACED.has(piece) || (GRADING_UNSPACED.has(piece) && !reference.includes(piece)))
-        reach[i + l] = 1;
+      if (UNSPACED.has(piece) || (GRADING_UNSPACED.has(piece) && !inReference.has(piece))) reach[i + l] = 1;
     }
   }
   return reach[run.length] === 1;
