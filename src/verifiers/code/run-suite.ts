@@ -308,9 +308,14 @@ async function runStdio(
     }
     if (outcome.status !== 'pass') failed = true;
   };
-  const width = opts.stopFirst ? Math.max(1, opts.parallel) : suite.tests.length;
+  // At most `parallel` runs of one sample wait for a sandbox slot at a time, in either mode: the slots
+  // are served in order, so a sample that queued all its tests at once (a slow program on 40 tests)
+  // would hold every slot until the other samples of its batch had spent their deadlines waiting.
+  const width = Math.max(1, opts.parallel);
   for (let start = 0; start < suite.tests.length; start += width) {
-    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline) break;
+    // No run is started that could not end before the deadline's margin: it would only wait for a slot
+    // it cannot use and turn the sample into an error; tests left unrun are not passed.
+    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) break;
     await Promise.all(suite.tests.slice(start, start + width).map((t, k) => runOne(t, start + k)));
     if (compile && compile.status !== 'ok') {
       for (const o of outcomes)

@@ -359,3 +359,24 @@ describe('a program that idles until the deadline', () => {
     }
   }, 30_000);
 });
+
+describe('a slow program on many tests (mode: fraction)', () => {
+  it('neither holds every sandbox slot until the rest of its batch misses its deadline, nor becomes an error itself', async () => {
+    // 60 tests of a program that spins to its CPU limit: queued all at once, they kept the quick correct
+    // program of the same batch waiting for a slot until both samples ended as errors.
+    const echo = (n: number) => ({
+      inputs: Array.from({ length: n }, (_, i) => `${i}\n`),
+      outputs: Array.from({ length: n }, (_, i) => `${i}\n`),
+    });
+    const slow = new Scorer(
+      parseSpec({ reward: { use: 'code', args: { cpu_ms: 500, mode: 'fraction' } }, timeout_ms: 8000 }),
+      runtime,
+    );
+    const [spin, right] = await slow.score([
+      { response: py('while True:\n    pass'), reference: echo(60) },
+      { response: py('print(input())'), reference: echo(10) },
+    ]);
+    expect(right, JSON.stringify(right)).toMatchObject({ status: 'ok', score: 1 });
+    expect(spin, JSON.stringify(spin)).toMatchObject({ status: 'ok', score: 0 });
+  }, 60_000);
+});
