@@ -77,6 +77,37 @@ export const PROCESS_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * The grader's vocabulary: words that point at the reference or claim correctness instead of stating an
+ * answer ("Same as the reference answer.", "This is correct.", "Die Antwort ist richtig.", "答案是正确的。").
+ * They count as process words, except those the sample's reference itself uses (a true/false question
+ * whose reference is "correct" is answered by "It is correct").
+ */
+export const GRADING_WORDS: ReadonlySet<string> = new Set(
+  [
+    // English
+    'reference references gold golden expected ground truth key official provided correct correctly',
+    'accurate right valid match matches matching matched same identical equal equals equivalent agrees',
+    'agree consistent whatever exactly indeed computed shown stated derived obtained left exercise value',
+    'mentioned earlier previously',
+    // Spanish, Portuguese, French, German, Italian, Russian
+    'referencia correcta correcto correctas misma mismo igual esperada esperado válida referência',
+    'correta certo certa mesma esperada référence correcte correct même attendue identique referenz',
+    'richtig korrekt korrekte richtige gleiche gleich erwartete riferimento corretta corretto stessa',
+    'uguale attesa правильный правильно правильная верно верный эталон эталонный такой же ожидаемый',
+  ]
+    .join(' ')
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/** Pieces of the grader's vocabulary in Chinese, Japanese and Korean (as `GRADING_WORDS`). */
+export const GRADING_UNSPACED: ReadonlySet<string> = new Set(
+  '正确 正確 对 對 参考 标准 见上 同上 一致 相同 正解 です 正しい 参照 정답입니다 입니다 맞습니다 맞아요 정확'.split(
+    ' ',
+  ),
+);
+
+/**
  * What a one-word response must be to state no answer: a label or a filler. Other process words alone
  * ("First", "Well", "Right") may well be the answer to a question.
  */
@@ -123,4 +154,4 @@ export const UNSPACED: ReadonlySet<string> = new Set(
 );
 
 /** The longest piece of `UNSPACED`, in code points (bounds the segmentation's work per position). */
-export const LONGEST_UNSPACED = Math.max(...[...UNSPACED].map((w) => [...w].length));
+export const LONGEST_UNSPACED = Math.max(...[...UNSPACED, ...GRADING_UNSPACED].map((w) => [...w].length));

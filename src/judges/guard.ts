@@ -1,4 +1,12 @@
-import { LABEL_WORDS, LONGEST_UNSPACED, PROCESS_WORDS, UNSPACED, YES_NO } from './guard-words.js';
+import {
+  GRADING_UNSPACED,
+  GRADING_WORDS,
+  LABEL_WORDS,
+  LONGEST_UNSPACED,
+  PROCESS_WORDS,
+  UNSPACED,
+  YES_NO,
+} from './guard-words.js';
 
 /**
  * The master-key guard: recognises responses with no substantive answer ("One Token to Fool
@@ -77,7 +85,9 @@ export interface GuardOptions {
  * 1. its answer (the last `<answer>` block, else the whole text) is empty once punctuation, markdown and
  *    LaTeX wrappers are gone;
  * 2. every word of it only announces, does or checks work (`PROCESS_WORDS`, `UNSPACED`: "Let me verify.",
- *    "我们先仔细分析这个问题", "Zuerst analysieren wir die Aufgabe"), whatever their order;
+ *    "我们先仔细分析这个问题", "Zuerst analysieren wir die Aufgabe"), or points at the reference or claims
+ *    correctness (`GRADING_WORDS`: "Same as the reference answer.", "This is correct."; words the
+ *    reference itself uses excepted), whatever their order;
  * 3. it is a short label ending with a colon, with nothing after it ("Final answer:", "Son cevap:");
  * 4. the reference is a number and the answer holds no digit, math symbol or number word, in any language.
  * A number, a number word, yes/no or any content word makes it an answer, so wrong answers still reach
@@ -103,7 +113,10 @@ const MAX_READ = 4000;
 /** Why `body` states no answer (rules 2–4 of `checkSubstance`), or undefined when it states one. A yes/no
  * word counts as naming something, like a number: it answers a yes/no question. */
 function statesNoAnswer(body: string, reference: unknown): string | undefined {
-  const words = readWords(body.replace(LATEX_WRAPPERS, ' ').normalize('NFKC').toLowerCase());
+  const words = readWords(
+    body.replace(LATEX_WRAPPERS, ' ').normalize('NFKC').toLowerCase(),
+    referenceText(reference),
+  );
   // A short label ending in a colon announces what never came ("Final answer:", "**Step 1:**").
   const trimmed = body.replace(/[\s*_`#>]+$/u, '');
   if (/[:：]$/.test(trimmed) && trimmed.split(/\s+/).length <= 6)
@@ -146,7 +159,10 @@ const ARTICLE_NUMBERS = new Set(['un', 'une', 'uno', 'una', 'um', 'uma', 'ein', 
  * Read text (lowercased) into what the guard needs: whether it names a number, and how many of its words
  * (spaced words, and runs of unspaced scripts that `UNSPACED` cannot segment) are content words.
  */
-function readWords(text: string): { numeric: boolean; contentWords: number } {
+function readWords(text: string, reference: string): { numeric: boolean; contentWords: number } {
+  const refWords = new Set(reference.split(/[^\p{L}\p{M}]+/u));
+  // Grading pieces of unspaced scripts that the reference itself holds (read once, not per position).
+  const refPieces = new Set([...GRADING_UNSPACED].filter((p) => reference.includes(p)));
   const chars = [...text];
   let content = 0;
   let numeric = false;
@@ -159,7 +175,12 @@ function readWords(text: string): { numeric: boolean; contentWords: number } {
     if (word === '') return;
     words++;
     if (NUMBER_WORDS.has(word) || YES_NO.has(word)) numeric = true;
-    else if (!PROCESS_WORDS.has(word) && !ARTICLE_NUMBERS.has(word)) content++;
+    else if (
+      !PROCESS_WORDS.has(word) &&
+      !ARTICLE_NUMBERS.has(word) &&
+      !(GRADING_WORDS.has(word) && !refWords.has(word))
+    )
+      content++;
     lastWord = word;
     word = '';
   };
@@ -167,7 +188,7 @@ function readWords(text: string): { numeric: boolean; contentWords: number } {
     if (run.length === 0) return;
     runs++;
     if (CJK_NUMERALS.test(run.join(''))) numeric = true;
-    if (!segments(run)) content++;
+    if (!segments(run, refPieces)) content++;
     run = [];
   };
   for (const c of chars) {
@@ -193,7 +214,7 @@ function readWords(text: string): { numeric: boolean; contentWords: number } {
 }
 
 /** Can `run` (code points) be cut entirely into pieces of `UNSPACED`? Dynamic programming, O(n·L²). */
-function segments(run: string[]): boolean {
+function segments(run: string[], inReference: ReadonlySet<string>): boolean {
   const reach = new Uint8Array(run.length + 1);
   reach[0] = 1;
   for (let i = 0; i < run.length; i++) {
@@ -201,10 +222,17 @@ function segments(run: string[]): boolean {
     let piece = '';
     for (let l = 1; l <= LONGEST_UNSPACED && i + l <= run.length; l++) {
       piece += run[i + l - 1];
-      if (UNSPACED.has(piece)) reach[i + l] = 1;
+      if (UNSPACED.has(piece) || (GRADING_UNSPACED.has(piece) && !inReference.has(piece))) reach[i + l] = 1;
     }
   }
   return reach[run.length] === 1;
+}
+
+/** The reference as the guard reads words in it (lowercased, width-folded); empty when it is not text. */
+function referenceText(reference: unknown): string {
+  if (typeof reference === 'number') return String(reference);
+  if (typeof reference !== 'string') return '';
+  return reference.slice(0, 10_000).normalize('NFKC').toLowerCase();
 }
 
 /** A reference that is a number (or a formula of numbers): digits, and no word outside LaTeX commands. */

@@ -176,8 +176,11 @@ export class BwrapSandbox implements Sandbox {
     });
     let result = toRunResult(raw, ran, useWarm ? 'warm' : 'cold');
     // Stopped at a limit that waiting for a slot had shortened: nothing is known about the program, so
-    // this is the sandbox's failure, never the program's zero.
-    if (result.status === 'timeout' && ran.wallMs < wanted - 50) {
+    // this is the sandbox's failure, never the program's zero. Unless it had already run for its whole
+    // CPU limit in wall-clock time: no machine could have given it more CPU than that, so only waiting
+    // (a `sleep`, a blocked read) or load kept it going, and a program that idles until the sample's
+    // deadline must not turn its failure into an error by being queued for a moment.
+    if (result.status === 'timeout' && ran.wallMs < wanted - 50 && ran.wallMs < limits.cpuMs) {
       result = {
         ...result,
         status: 'sandbox_error',

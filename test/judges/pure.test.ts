@@ -102,6 +102,44 @@ describe('guard', () => {
   });
 });
 
+describe('guard: responses that point at the reference or claim correctness instead of answering', () => {
+  const deferring = [
+    'Same as the reference answer.',
+    'My answer matches the reference.',
+    'The reference answer is correct.',
+    'The response is correct.',
+    'This is correct.',
+    'Equal to the gold answer.',
+    'Whatever the expected answer is.',
+    'The ground truth.',
+    'As computed above.',
+    'The answer is left as an exercise.',
+    'La respuesta es la misma que la referencia.',
+    'Die Antwort ist richtig.',
+    'Ответ правильный.',
+    '答案是正确的。',
+    '答案见上。',
+    '正解です。',
+    '정답입니다.',
+  ];
+  it('states no answer against a text reference, in any order and several languages', () => {
+    for (const text of deferring)
+      expect(checkSubstance(text, { reference: 'Paris' }).substantive, text).toBe(false);
+  });
+  it('words the reference itself uses are an answer, and real answers still reach the judge', () => {
+    expect(checkSubstance('It is correct.', { reference: 'Correct' }).substantive).toBe(true);
+    expect(checkSubstance('The same.', { reference: 'the same' }).substantive).toBe(true);
+    expect(checkSubstance('正确', { reference: '正确' }).substantive).toBe(true);
+    for (const text of [
+      'Paris is the correct answer.',
+      'The answer is Lyon.',
+      'Correct',
+      'Berlin, the same as before.',
+    ])
+      expect(checkSubstance(text, { reference: 'Paris' }).substantive, text).toBe(true);
+  });
+});
+
 describe('prompt assembly', () => {
   it('fills placeholders in one pass, so a response cannot pull in the reference', () => {
     expect(

@@ -61,6 +61,18 @@ describe('a program is timed from its start, not from its place in the queue', (
     expect(r.message).toMatch(/waiting for a sandbox slot/);
   });
 
+  it('a program that idles past its CPU limit fails, even when waiting in the queue shortened its wall limit', async () => {
+    // A model that learns to `sleep` until the sample's deadline must not earn an error (no penalty)
+    // whenever its program happened to wait for a slot.
+    for (const [language, code] of [
+      ['python', 'import time\ntime.sleep(100)'],
+      ['bash', 'sleep 100'],
+    ] as const) {
+      const { r } = await behindAHang(1500, { language, code, limits: { cpuMs: 1000, wallMs: 4000 } }, 4000);
+      expect(r.status, `${language}: ${r.message}`).toBe('timeout');
+    }
+  }, 30_000);
+
   it('a deadline spent in the queue is not the program’s failure: sandbox_error, never a zero', async () => {
     const { r } = await behindAHang(1000, { language: 'bash', code: 'echo hi' }, 300);
     expect(r.status).toBe('sandbox_error');

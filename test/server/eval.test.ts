@@ -66,6 +66,40 @@ describe('POST /v1/eval', () => {
     expect(format.body.error).toMatch(/^format/);
   });
 
+  it('bounds the bootstrap it computes on the HTTP thread: many cases and subsets lower the default, a larger ask is a 400', async () => {
+    // 2 000 one-row subsets: with 10 000 rounds this held the thread that answers /health for seconds
+    // (20 000 of them: over a minute).
+    const many = Array.from({ length: 2000 }, (_, i) => ({
+      question: 'q',
+      gold: '4',
+      response: '4',
+      label: true,
+      subset: `s${i}`,
+    }));
+    const asked = await post(server.url, '/v1/eval', {
+      spec: 'math',
+      rows: many,
+      bootstrap: 10_000,
+      masterKeys: 0,
+    });
+    expect(asked.status).toBe(400);
+    expect(asked.body.error).toMatch(
+      /^bootstrap: 10000 rounds over 2000 cases in 2000 subsets .* at most \d+/,
+    );
+    const lowered = await post(server.url, '/v1/eval', { spec: 'math', rows: many, masterKeys: 0 });
+    expect(lowered.status).toBe(200);
+    expect(lowered.body.bootstrap).toBeGreaterThan(0);
+    expect(lowered.body.bootstrap * (2000 + 16 * 2000)).toBeLessThanOrEqual(5_000_000);
+    expect(lowered.body.overall).toMatchObject({ n: 2000, accuracy: 1 });
+    // small evaluations keep the default
+    const small = await post(server.url, '/v1/eval', {
+      spec: 'math',
+      rows: many.slice(0, 10),
+      masterKeys: 0,
+    });
+    expect(small.body.bootstrap).toBe(1000);
+  }, 60_000);
+
   it('records its samples in the run store under an eval run of their own', async () => {
     const file = join(tempDir(), 'runs.sqlite');
     const withStore = await serve({ specs: [fixture('math.yaml')], store: file, run: 'training-run' });

@@ -18,6 +18,31 @@ import type { ScoringService } from '../service.js';
 /** Samples per call into the scoring service. */
 const EVAL_CHUNK = 1024;
 
+/**
+ * Bootstrap work the route may do, in case-resamples: the intervals are computed on the thread that
+ * serves HTTP (a few hundred ms at this size), so a body of 20 000 one-row subsets with 10 000 rounds
+ * cannot hold `/health` for a minute. Each subset costs as much as `SUBSET_COST` cases (sorting its
+ * resampled figures). Without `bootstrap` in the body the rounds are lowered to fit; asked for, a
+ * larger product is a 400 naming it.
+ */
+export const EVAL_BOOTSTRAP_BUDGET = 5_000_000;
+const SUBSET_COST = 16;
+
+/** The bootstrap rounds for `cases` cases in `subsets` subsets (see EVAL_BOOTSTRAP_BUDGET). */
+function boundedRounds(asked: number | undefined, cases: number, subsets: number): number {
+  const unit = cases + SUBSET_COST * subsets;
+  if (asked === undefined)
+    return Math.min(DEFAULT_EVAL_OPTIONS.rounds, Math.floor(EVAL_BOOTSTRAP_BUDGET / unit));
+  if (asked * unit > EVAL_BOOTSTRAP_BUDGET)
+    throw new HttpError(
+      400,
+      `bootstrap: ${asked} rounds over ${cases} cases in ${subsets} subsets is more than this route computes ` +
+        `(rounds × (cases + ${SUBSET_COST} × subsets) ≤ ${EVAL_BOOTSTRAP_BUDGET}); ask for at most ` +
+        `${Math.floor(EVAL_BOOTSTRAP_BUDGET / unit)}, or run \`assay eval\` on the file`,
+    );
+  return asked;
+}
+
 const evalBody = z
   .object({
     spec: z.string().min(1).optional(),
@@ -52,6 +77,8 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
     }
     if (loaded.cases.length === 0)
       throw new HttpError(400, `rows: no usable row (${loaded.problems[0]?.message ?? 'empty'})`);
+    const subsets = new Set(loaded.cases.map((c) => c.subset)).size;
+    const rounds = boundedRounds(body.bootstrap, loaded.cases.length, subsets);
     const pairwise = usesGroupReward(scorer.spec.rawReward);
     const opts: EvalOptions = {
       ...DEFAULT_EVAL_OPTIONS,
@@ -59,7 +86,7 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
       bothOrders: body.bothOrders ?? pairwise,
       ...(body.threshold !== undefined && { threshold: body.threshold }),
       ...(body.seed !== undefined && { seed: body.seed }),
-      ...(body.bootstrap !== undefined && { rounds: body.bootstrap }),
+      rounds,
       ...(body.masterKeys !== undefined && { masterKeyPrompts: body.masterKeys }),
     };
     const signal = abortOnDisconnect(reply);
@@ -84,6 +111,7 @@ export const evalRoutes: FastifyPluginAsync<{ service: ScoringService }> = async
     const kind = loaded.cases[0]!.kind;
     return {
       ...reportOf(loaded.format, kind, scorer.spec.name, run, opts),
+      bootstrap: rounds,
       rows: body.rows.length,
       problems: loaded.problems.map((p) => ({ row: p.row, message: p.message })),
     };

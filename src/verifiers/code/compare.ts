@@ -88,9 +88,49 @@ function numbersClose(a: string, b: string, tol: number): boolean {
   const ka = numberKind(a);
   const kb = numberKind(b);
   if (ka === undefined || kb === undefined) return false;
-  // Two integers are equal only as text (exact at any size); a float on either side compares as numbers.
+  // Two integers are equal only as text (exact at any size).
   if (ka === 'int' && kb === 'int') return false;
+  // An integer answer is exact too: a float written for it must be that integer exactly (`2.0`, `1e6`),
+  // or printing floats would buy a relative tolerance (`1000001.0` for 1000000, `1e19` for 10^19+1).
+  if (kb === 'int') return decimalEqualsInteger(a, b);
   const x = Number(a);
   const y = Number(b);
   return x === y || Math.abs(x - y) <= tol * Math.max(1, Math.abs(y));
+}
+
+/**
+ * Whether the decimal token `d` (a float as `numberKind` reads it) is exactly the integer `int`, compared
+ * as digit strings so that no size loses precision.
+ */
+function decimalEqualsInteger(d: string, int: string): boolean {
+  let sign = '';
+  let t = d;
+  if (t[0] === '-' || t[0] === '+') {
+    sign = t[0] === '-' ? '-' : '';
+    t = t.slice(1);
+  }
+  const e = t.search(/[eE]/);
+  const mantissa = e < 0 ? t : t.slice(0, e);
+  const exponent = e < 0 ? 0 : Number(t.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const whole = dot < 0 ? mantissa : mantissa.slice(0, dot);
+  const frac = dot < 0 ? '' : mantissa.slice(dot + 1);
+  // value = (whole frac) × 10^(exponent − |frac|)
+  let digits = (whole + frac).replace(/^0+/, '');
+  let shift = exponent - frac.length;
+  while (shift < 0 && digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    shift++;
+  }
+  if (digits === '') return normInt(int) === '0';
+  if (shift < 0) return false;
+  if (digits.length + shift > int.length + 1) return false; // longer than the integer: bounds the padding
+  return normInt(`${sign}${digits}${'0'.repeat(shift)}`) === normInt(int);
+}
+
+/** An integer token in one spelling: no `+`, no leading zeros, no `-0`. */
+function normInt(t: string): string {
+  const neg = t[0] === '-';
+  const body = (t[0] === '-' || t[0] === '+' ? t.slice(1) : t).replace(/^0+/, '');
+  return body === '' ? '0' : `${neg ? '-' : ''}${body}`;
 }

@@ -39,7 +39,7 @@ const common = {
   float_tolerance: z.number().min(0).default(0),
   /** Output comparison: `tokens` (whitespace-insensitive, as judges' default checkers) or `strict` (lines). */
   compare: z.enum(['tokens', 'strict']).default('tokens'),
-  /** Stdio tests of one sample run at once. */
+  /** Stdio tests of one sample run (or wait for a sandbox slot) at once, in either `mode`. */
   parallel: z.number().int().positive().default(2),
   /** Failed tests listed in `detail`. */
   max_failures_shown: z.number().int().min(0).default(5),

@@ -56,8 +56,12 @@ export interface SuiteOptions {
 
 registerWarmProgram(HARNESS_PY);
 
-/** Room left before the reward's deadline for bookkeeping after the last run. */
-const DEADLINE_MARGIN_MS = 150;
+/**
+ * Room left before the reward's deadline for stopping the last run (killing its cgroup, reaping the
+ * sandbox: hundreds of ms on a loaded machine) and bookkeeping, so that a program that idles until the
+ * deadline is stopped by its own limit and fails, instead of outliving the reward into a `timeout`.
+ */
+const DEADLINE_MARGIN_MS = 1000;
 
 const tail = (text: string, lines = 5): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
@@ -304,9 +308,14 @@ async function runStdio(
     }
     if (outcome.status !== 'pass') failed = true;
   };
-  const width = opts.stopFirst ? Math.max(1, opts.parallel) : suite.tests.length;
+  // At most `parallel` runs of one sample wait for a sandbox slot at a time, in either mode: the slots
+  // are served in order, so a sample that queued all its tests at once (a slow program on 40 tests)
+  // would hold every slot until the other samples of its batch had spent their deadlines waiting.
+  const width = Math.max(1, opts.parallel);
   for (let start = 0; start < suite.tests.length; start += width) {
-    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline) break;
+    // No run is started that could not end before the deadline's margin: it would only wait for a slot
+    // it cannot use and turn the sample into an error; tests left unrun are not passed.
+    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) break;
     await Promise.all(suite.tests.slice(start, start + width).map((t, k) => runOne(t, start + k)));
     if (compile && compile.status !== 'ok') {
       for (const o of outcomes)

@@ -215,6 +215,22 @@ describe('outputsMatch, tokens (the default of the reward)', () => {
     expect(outputsMatch('100000000000000000001', '100000000000000000000', 0, 'tokens')).toBe(false);
     expect(outputsMatch('1 2', '1 2 3', 0, 'tokens')).toBe(false);
     expect(outputsMatch('YES', 'yes', 0, 'tokens')).toBe(false);
+  });
+
+  it('an integer answer is exact even when the program prints a float (no relative tolerance to earn)', () => {
+    expect(outputsMatch('1000001.0', '1000000', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('1000000.5', '1000000', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('12345670000000.0', '12345678901234', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('1e19', '10000000000000000001', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('-3.0000001', '-3', 1e-6, 'strict')).toBe(false);
+    // the same integer written as a float still matches
+    expect(outputsMatch('1000000.0 2.000 1e6 -0.0 0.5e1 +7.', '1000000 2 1000000 0 5 7', 0, 'tokens')).toBe(
+      true,
+    );
+    expect(outputsMatch('1e19', '10000000000000000000', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('-12.00e-1', '-1', 0, 'tokens')).toBe(false);
+    expect(outputsMatch('-10.00e-1', '-1', 0, 'tokens')).toBe(true);
+    expect(outputsMatch('1e999999999', '1', 0, 'tokens')).toBe(false);
     expect(outputsMatch('', '\n', 0, 'tokens')).toBe(true);
   });
   it('reads numbers with a scanner: a megabyte token is linear', () => {

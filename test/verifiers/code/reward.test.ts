@@ -337,3 +337,46 @@ describe('code.weighted (VeRPO)', () => {
     expect(r[1]!.detail!.weights).toEqual([0.35, 0.6, 0.85]);
   });
 });
+
+describe('a program that idles until the deadline', () => {
+  it('fails its tests (ok, score 0): it never outlives the reward into a timeout or an error', async () => {
+    // The wall-clock backstop (3 × 1 s + 1 s) is the whole budget, so only the reward's deadline can stop
+    // the program: it must be stopped early enough to be the program's own failure.
+    const idle = new Scorer(
+      parseSpec({ reward: { use: 'code', args: { cpu_ms: 1000, mode: 'fraction' } }, timeout_ms: 4000 }),
+      runtime,
+    );
+    const results = await idle.score([
+      { response: py('import time\ndef add(a, b):\n    time.sleep(100)'), reference: humaneval },
+      {
+        response: py('import time\ntime.sleep(100)'),
+        reference: { inputs: ['1 2\n'], outputs: ['3\n'] },
+      },
+    ]);
+    for (const r of results) {
+      expect(r.status, JSON.stringify(r)).toBe('ok');
+      expect(r.score).toBe(0);
+    }
+  }, 30_000);
+});
+
+describe('a slow program on many tests (mode: fraction)', () => {
+  it('neither holds every sandbox slot until the rest of its batch misses its deadline, nor becomes an error itself', async () => {
+    // 60 tests of a program that spins to its CPU limit: queued all at once, they kept the quick correct
+    // program of the same batch waiting for a slot until both samples ended as errors.
+    const echo = (n: number) => ({
+      inputs: Array.from({ length: n }, (_, i) => `${i}\n`),
+      outputs: Array.from({ length: n }, (_, i) => `${i}\n`),
+    });
+    const slow = new Scorer(
+      parseSpec({ reward: { use: 'code', args: { cpu_ms: 500, mode: 'fraction' } }, timeout_ms: 8000 }),
+      runtime,
+    );
+    const [spin, right] = await slow.score([
+      { response: py('while True:\n    pass'), reference: echo(60) },
+      { response: py('print(input())'), reference: echo(10) },
+    ]);
+    expect(right, JSON.stringify(right)).toMatchObject({ status: 'ok', score: 1 });
+    expect(spin, JSON.stringify(spin)).toMatchObject({ status: 'ok', score: 0 });
+  }, 60_000);
+});
