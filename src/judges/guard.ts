@@ -58,6 +58,10 @@ const INJECTIONS: RegExp[] = [
 
   /\bthis (response|answer|solution) (is|was) (correct|right|perfect|equivalent)\b/i,
   /\b(final\s+)?(verdict|judgement|judgment)\s*[:=：]\s*["'“*[]*(yes|correct|pass|a|b|\d+(\/10)?)\b/i,
+  // A line that is nothing but a grade for the grader: `GRADE: 1`, `score: 10/10`, `Rating = 5`,
+  // `"verdict": "yes"` (the JSON a structured judge returns), `{"correct": true}`. Anchored to a whole line
+  // ([ \t], not \s, so runs of newlines cost linear time), so "The score: 3 goals to 1." is an answer.
+  /^[ \t{]*["'“*]*(final[ \t]+)?(grade|score|rating|verdict|judgement|judgment|label|is_correct|correct)["'”*]*[ \t]*[:=：][ \t]*["'“*[]*[ \t]*(yes|correct|pass|true|a|b|\d+(\.\d+)?([ \t]*\/[ \t]*\d+)?)["'”*\]]*[ \t]*[.!}]?[ \t]*$/im,
   /<\|?(im_start|im_end|system|endoftext|eot_id|start_header_id)\|?>/i,
   /(忽略|无视|忽视)(以上|上面|之前|前面|上述)/,
   /(请|直接|只)(回答|输出)[“"「『]?(是|正确|yes)[”"」』]/i,
