@@ -70,6 +70,46 @@ export const PROCESS_WORDS: ReadonlySet<string> = new Set(
     'разберёмся разберемся вопрос ответ окончательный итоговый результат процесс объяснение вычислим',
     'посчитаем проверим проверю проверяю проверить позвольте мне я мы посмотрим посмотрим вот здесь',
     'как что внимательно итак минутку мой мои моя моё будем действовать шагам',
+    // Dutch, Polish, Turkish, Indonesian/Malay, Vietnamese, Swahili, Arabic, Hindi. Words that are also
+    // numbers ("een", "bir", "một", "एक": one) are left out: "Cevap: bir" states an answer.
+    'laat me mij ik we wij ons onze mijn het de dit deze dat die eerst eerste dan nu eindelijk',
+    'tenslotte even goed oké vraag vragen probleem opgave antwoord antwoorden oplossing oplossen los op',
+    'stap stappen stapsgewijs controleren controleer controle nakijken bekijken bekijk kijk kijken',
+    'denken denk nadenken redenering analyse analyseren berekenen bereken berekening uitleg resultaat',
+    'eindantwoord uiteindelijke uiteindelijk is zijn was wordt worden te van in met voor en of maar dus',
+    'om naar zorgvuldig aandachtig beginnen begin gaan ga moment verifiëren verifieer',
+    'pozwól pozwólcie niech mi mnie ja my nas nasz moja moje mój to ten ta te tego tej najpierw potem',
+    'teraz wreszcie koniec dobrze dobra okej pytanie pytania zadanie problem odpowiedź odpowiedzi',
+    'rozwiązanie rozwiązać rozwiążmy rozwiążę krok kroki sprawdzę sprawdzić sprawdźmy sprawdzam',
+    'weryfikacja zweryfikować pomyślę pomyślmy myślę zastanowię zastanówmy przeanalizujmy analiza',
+    'analizować obliczmy obliczyć obliczenia obliczam wyjaśnienie wynik końcowa końcowy ostateczna',
+    'ostateczny jest są był że się i lub ale więc a w we z ze do od po przy dla o uważnie dokładnie',
+    'zacznijmy zacznę chwila chwilę moment spójrzmy zobaczmy zobaczę',
+    'önce sonra şimdi sonunda tamam iyi peki bu şu o soru soruyu sorunun problemi problemin cevap',
+    'cevabı cevabım yanıt yanıtım çözüm çözelim çözmek çözüyorum adım adımlar inceleyelim incelemek',
+    'inceleyeyim kontrol edelim edeyim ediyorum etmek düşünelim düşünüyorum düşüneyim hesaplayalım',
+    'hesaplamak hesaplama analiz açıklama sonuç son nihai ben biz benim bizim ve veya ama yani için',
+    'ile de da dikkatlice dikkatli başlayalım bakalım bakayım dakika doğrulayalım',
+    'biar biarkan saya aku kita kami mari ayo ini itu yang dan atau tapi tetapi jadi lalu kemudian',
+    'sekarang pertama dulu terlebih dahulu akhirnya akhir baik oke soal pertanyaan masalah jawaban',
+    'jawab jawabannya solusi penyelesaian selesaikan menyelesaikan langkah periksa memeriksa cek',
+    'mengecek verifikasi pikir pikirkan berpikir memikirkan analisis analisa menganalisis hitung',
+    'menghitung perhitungan penjelasan hasil adalah ialah untuk dengan dari di ke pada secara hati',
+    'teliti mulai sebentar lihat melihat',
+    'hãy để tôi chúng ta mình câu trả lời của cuối cùng kiểm tra xem lại trước tiên đầu sau đó bây giờ',
+    'rồi tốt vấn đề bài toán hỏi đáp án giải pháp bước từng suy nghĩ phân tích tính toán kết quả',
+    'thích là và hoặc nhưng vậy thì này cách cẩn thận bắt xác minh xét',
+    'ngoja nifikirie nifikiri hebu acha niache mimi sisi yangu jibu majibu langu la mwisho suluhisho',
+    'tatua kutatua hatua kwanza kisha sasa hatimaye sawa vizuri swali tatizo angalia kuangalia nikague',
+    'kagua kuhakiki hakiki fikiria kufikiri chambua uchambuzi hesabu kuhesabu matokeo maelezo ni na au',
+    'lakini hivyo kwa ya wa za makini anza tuanze',
+    'دعني دعنا لنفكر لنتحقق أتحقق التحقق نتحقق من ذلك هذا هذه السؤال المسألة المشكلة الجواب الإجابة',
+    'إجابتي جوابي النهائي النهائية الحل لنحل حل خطوة خطوات أولا أولاً ثم الآن أخيرا أخيراً حسنا حسناً',
+    'أفكر التفكير تحليل لنحلل نحسب لنحسب حساب النتيجة شرح في على و أو لكن إذن بعناية لنبدأ لحظة انظر',
+    'لننظر أنا نحن',
+    'मुझे मैं हम हमें इसे इस यह वह पहले फिर अब अंत अंतिम ठीक अच्छा प्रश्न सवाल समस्या उत्तर जवाब हल',
+    'समाधान चरण कदम जांचने जांच जाँच जांचें सोचने सोचते सोचें सोच विश्लेषण गणना परिणाम व्याख्या दें',
+    'दीजिए दो का की के को से में और या लेकिन तो दोस्तों ध्यान शुरू करते करें हैं है पल देखें देखते',
   ]
     .join(' ')
     .split(/\s+/)
@@ -123,9 +163,11 @@ export const LABEL_WORDS: ReadonlySet<string> = new Set(
 
 /** Verdict-like answers: a response holding one states an answer (to a yes/no or true/false question). */
 export const YES_NO: ReadonlySet<string> = new Set(
-  'yes no true false sí si oui non ja nein да нет sim não vero falso wahr falsch vrai faux verdadero'.split(
-    ' ',
-  ),
+  (
+    'yes no true false sí si oui non ja nein да нет sim não vero falso wahr falsch vrai faux verdadero ' +
+    'nee tak nie evet hayır ya tidak benar salah ndiyo hapana kweli نعم لا صحيح خطأ ' +
+    'हाँ हां नहीं सही गलत'
+  ).split(' '),
 );
 
 /** Pieces of Chinese, Japanese and Korean openers, matched without spaces. */

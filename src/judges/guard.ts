@@ -151,13 +151,29 @@ const NUMBER_WORDS = new Set(
     'quatre cinq sept huit neuf dix onze douze vingt cent mille demi null zwei drei vier fünf sechs sieben ' +
     'acht neun zehn elf zwölf zwanzig hundert tausend halb due tre quattro cinque sei sette otto dieci ' +
     'cento mezzo ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча половина ' +
+    // Dutch, Polish, Turkish, Indonesian/Malay, Vietnamese, Swahili, Arabic, Hindi
+    'nul twee drie vier vijf zes zeven acht negen tien honderd duizend half ' +
+    'zero jeden jedna dwie trzy cztery pięć sześć siedem osiem dziewięć dziesięć sto tysiąc pół ' +
+    'sıfır iki üç dört beş altı yedi sekiz dokuz yüz yarım ' +
+    'nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh seratus seribu setengah ' +
+    'bốn sáu bảy tám chín mười trăm nghìn ngàn nửa ' +
+    'sifuri mbili tatu nne tisa kumi elfu nusu ' +
+    'صفر واحد اثنان اثنين ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة مائة مئة ألف نصف ' +
+    'शून्य दो तीन चार पांच पाँच छह सात आठ नौ दस सौ हज़ार हजार आधा ' +
     // values a math answer may name without a digit
     'pi infinity infinite inf undefined none nan'
   ).split(' '),
 );
 /** Chinese/Japanese numerals (not 一, which openers use: 一步, 一下) and Korean native number words. */
 const CJK_NUMERALS = /[〇零二三四五六七八九十百千万亿两]|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉/u;
-const ARTICLE_NUMBERS = new Set(['un', 'une', 'uno', 'una', 'um', 'uma', 'ein', 'eine', 'einen']);
+const ARTICLE_NUMBERS = new Set([
+  ...['un', 'une', 'uno', 'una', 'um', 'uma', 'ein', 'eine', 'einen'],
+  // number words that are also common words elsewhere: Dutch een (a), Turkish bir (a), on (ten; "on"),
+  // bin (thousand; "bin"), Vietnamese một (a), không (zero; "not"), ba, hai, năm (year), Swahili moja
+  // (Polish "my"), sita, tano, saba, nane, mia (Italian "my"), Hindi एक (a), Polish dwa
+  ...['een', 'bir', 'on', 'bin', 'một', 'không', 'ba', 'hai', 'năm', 'moja', 'sita', 'tano', 'saba'],
+  ...['nane', 'mia', 'एक', 'dwa'],
+]);
 
 /**
  * Read text (lowercased) into what the guard needs: whether it names a number, and how many of its words

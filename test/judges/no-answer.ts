@@ -285,7 +285,19 @@ export const REAL: Record<string, string[]> = {
   de: ['Die Antwort lautet 4.', 'Endgültige Antwort: vier'],
   it: ['La risposta è 4.', 'Risposta finale: quattro'],
   ru: ['Ответ: 4.', 'Окончательный ответ: четыре'],
-  other: ['الجواب النهائي: ٤', 'Son cevap: 4', 'Jawaban akhir: 4'],
+  other: [
+    'الجواب النهائي: ٤',
+    'Son cevap: 4',
+    'Jawaban akhir: 4',
+    'Het antwoord is vier.',
+    'Odpowiedź: cztery.',
+    'Cevap dört.',
+    'Jawabannya empat.',
+    'Đáp án là bốn.',
+    'Jibu ni nne.',
+    'الجواب هو أربعة.',
+    'उत्तर चार है।',
+  ],
 };
 
 /** Real answers to a reference that is a word, not a number: they must reach the judge too. */
