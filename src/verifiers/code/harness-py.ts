@@ -81,6 +81,35 @@ def read_frame(fd):
         raise ValueError('message too large')
     return read_exact(fd, n)
 
+class Channel:
+    """Frames from a socket, read a buffer at a time: a short frame is one system call, where reading
+    its header a byte at a time took four. Only for the judge-worker channel: stdin is read a byte at a
+    time on purpose, so that the judge never holds the second frame before the first worker is forked."""
+    def __init__(self, fd):
+        self.fd, self.buf = fd, bytearray()
+
+    def read_frame(self):
+        buf = self.buf
+        while True:
+            i = buf.find(b'\n', 0, 33)
+            if i >= 0:
+                break
+            if len(buf) > 32:
+                raise ValueError('bad frame header')
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise EOFError('channel closed')
+            buf += chunk
+        n = int(buf[:i])
+        if n < 0 or n > MAX_MESSAGE:
+            raise ValueError('message too large')
+        end = i + 1 + n
+        if len(buf) < end:
+            buf += read_exact(self.fd, end - len(buf))
+        msg = buf[i + 1:end]
+        del buf[:end]
+        return msg
+
 def write_all(fd, data):
     view = memoryview(data)
     while len(view):
@@ -303,6 +332,7 @@ def raised(kind, message, name):
 # ---- worker: the candidate's process ----
 def worker(conn, wait=False):
     fd = conn.fileno()
+    chan = Channel(fd)
     g = {'__name__': '__candidate__', '__builtins__': builtins}
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
@@ -316,7 +346,7 @@ def worker(conn, wait=False):
     if wait:
         # The first worker holds off until the judge has reported how many tests there are: a program
         # that kills the judge can then only fail its tests, never make the run look unloadable.
-        read_frame(fd)
+        chan.read_frame()
     objs = []
     def new_handle(x):
         if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
@@ -362,7 +392,7 @@ def worker(conn, wait=False):
         os._exit(0)
     while True:
         try:
-            req = decode(read_frame(fd).decode('utf-8', 'surrogatepass'), resolve)
+            req = decode(chan.read_frame().decode('utf-8', 'surrogatepass'), resolve)
         except EOFError:
             os._exit(0)
         op = req[0]
@@ -462,6 +492,7 @@ class Worker:
     def __init__(self, first=None):
         self.pid, self.sock = first if first is not None else exec_worker()
         self.fd = self.sock.fileno()
+        self.chan = Channel(self.fd)
         self.alive = True
 
     def ask(self, text):
@@ -473,7 +504,7 @@ class Worker:
 
     def read(self):
         try:
-            raw = read_frame(self.fd)
+            raw = self.chan.read_frame()
         except (OSError, EOFError, ValueError):
             self.end()
             raise ProgramFailed(*self.ended())
@@ -812,6 +843,12 @@ def main():
         if k != 'setup':
             report('pass', index)
             index += 1
+    w = SESSION.worker
+    if w is not None and w.alive:
+        try:
+            os.kill(w.pid, signal.SIGKILL)  # its exit overlaps ours: the sandbox waits for both
+        except OSError:
+            pass
     report('done', index)
     # The worker is not waited for: the sandbox ends every process of this execution with the judge.
     os._exit(0)
