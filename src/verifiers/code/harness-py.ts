@@ -209,6 +209,12 @@ def decode(text, handle=None):
         return tuple(decode(p, handle) for p in text[1:].split(SEP))
     if text[:1] == 'J':
         return json.loads(text[1:])  # only dict, list, str, int, float, bool and None come out
+    if handle is not None and text[-1:] == ')':
+        # The common references without a syntax tree: H(<digits>) and N('<identifier>').
+        if text[:2] == 'H(' and text[2:-1].isdigit() and text[2:-1].isascii():
+            return handle('H', int(text[2:-1]))
+        if text[:3] == "N('" and text[-2:] == "')" and text[3:-2].isidentifier() and text[3:-2].isascii():
+            return handle('N', text[3:-2])
     def lit(n):
         t = type(n)
         if t is ast.Constant:
