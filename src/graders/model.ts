@@ -11,8 +11,7 @@ import { failed } from '../core/result.js';
 import type { AsyncReward, RewardEnv } from '../core/reward.js';
 import type { Outcome, RewardContext, Sample } from '../core/types.js';
 import { endpointArgs, endpointOptions } from '../judges/args.js';
-import { type CallOptions, type Endpoint, endpointFor, JudgeCallError } from '../judges/endpoint.js';
-import { describeError } from '../judges/retry.js';
+import { type CallOptions, type Endpoint, endpointFailure, endpointFor } from '../judges/endpoint.js';
 import { cosine, readEmbeddings } from '../verifiers/similarity/embedding.js';
 import {
   type LabelModel,
@@ -91,10 +90,7 @@ async function modelGuarded(
   } catch (err) {
     if (err instanceof TemplateError) return failed(`grader template: ${err.message}`);
     if (err instanceof OutputError) return { status: 'ok', score: 0, reason: err.message };
-    if (err instanceof JudgeCallError)
-      return failed(`the grader model could not answer: ${err.message}`, { attempts: err.attempts });
-    if (ctx.signal.aborted) throw err;
-    return failed(`the grader model could not answer: ${describeError(err)}`);
+    return endpointFailure(err, ctx.signal, 'the grader model');
   }
 }
 

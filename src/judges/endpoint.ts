@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { failed } from '../core/result.js';
 import type { RewardEnv } from '../core/reward.js';
-import type { TokenLogprob } from '../core/types.js';
+import type { Outcome, TokenLogprob } from '../core/types.js';
 import { ResponseCache } from './cache.js';
 import { cappedFetch, tooLargeIn } from './capped-fetch.js';
 import { RateGate, sleep } from './rate.js';
@@ -65,6 +66,23 @@ export class JudgeCallError extends Error {
     super(message);
     this.name = 'JudgeCallError';
   }
+}
+
+/**
+ * The `error` outcome of a call to `who` (an endpoint, a judge) that failed: its retries spent (with
+ * their count), or any other error described briefly. An abort (the sample's deadline) is rethrown, so
+ * the caller reports `timeout`, never an error.
+ */
+export function endpointFailure(
+  err: unknown,
+  signal: AbortSignal,
+  who: string,
+  detail?: Record<string, unknown>,
+): Outcome {
+  if (err instanceof JudgeCallError)
+    return failed(`${who} could not answer: ${err.message}`, { ...detail, attempts: err.attempts });
+  if (signal.aborted) throw err;
+  return failed(`${who} could not answer: ${describeError(err)}`, detail);
 }
 
 /**

@@ -25,8 +25,7 @@ import { SPLIT_RULES, type SplitRule, splitSteps } from '../credit/shaping/split
 import { STEP_AGGREGATES, stepAggregates } from '../credit/steps.js';
 import { endpointOf, judgeArgsShape } from './args.js';
 import { ask, judgeFailure, prepareText, type Question, systemMessage, Tally, unreadable } from './ask.js';
-import { type Endpoint, JudgeCallError } from './endpoint.js';
-import { describeError } from './retry.js';
+import { type Endpoint, endpointFailure } from './endpoint.js';
 import { delimit, fillTemplate } from './text.js';
 import { verdictNumber } from './verdict.js';
 
@@ -324,10 +323,7 @@ async function pooling(endpoint: Endpoint, a: PrmArgs, sample: Sample, steps: st
     if (typeof scores === 'string') return failed(`the PRM's reply could not be read: ${scores}`, { calls });
     return { scores, detail: { calls, cached: reply.cached ? 1 : 0 } };
   } catch (err) {
-    if (err instanceof JudgeCallError)
-      return failed(`the PRM could not answer: ${err.message}`, { calls, attempts: err.attempts });
-    if (ctx.signal.aborted) throw err;
-    return failed(`the PRM could not answer: ${describeError(err)}`, { calls });
+    return endpointFailure(err, ctx.signal, 'the PRM', { calls });
   }
 }
 

@@ -5,8 +5,7 @@ import { promptText } from '../core/sample.js';
 import type { Outcome, Sample } from '../core/types.js';
 import { endpointArgs, endpointOptions, robustnessArgs } from './args.js';
 import { guardedOutcome, prepareResponse } from './ask.js';
-import { endpointFor, JudgeCallError } from './endpoint.js';
-import { describeError } from './retry.js';
+import { endpointFailure, endpointFor } from './endpoint.js';
 import { fillTemplate, referenceText } from './text.js';
 
 const rmArgs = z
@@ -148,10 +147,7 @@ export const rewardModel: AsyncReward<RmArgs> = {
         const score = a.normalize === 'sigmoid' ? 1 / (1 + Math.exp(-raw)) : raw;
         return ok(score, undefined, { raw, cached, attempts });
       } catch (err) {
-        if (err instanceof JudgeCallError)
-          return failed(`the reward model could not answer: ${err.message}`, { attempts: err.attempts });
-        if (ctx.signal.aborted) throw err;
-        return failed(`the reward model could not answer: ${describeError(err)}`);
+        return endpointFailure(err, ctx.signal, 'the reward model');
       }
     };
   },

@@ -10,8 +10,7 @@ import type { AsyncReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { Outcome } from '../../core/types.js';
 import { endpointArgs, endpointOptions } from '../../judges/args.js';
-import { endpointFor, JudgeCallError } from '../../judges/endpoint.js';
-import { describeError } from '../../judges/retry.js';
+import { endpointFailure, endpointFor } from '../../judges/endpoint.js';
 import { answerAfterThink } from '../ifeval/reward.js';
 import { referenceStrings } from '../text/exact-match.js';
 
@@ -95,12 +94,7 @@ export const embedding: AsyncReward<Args> = {
         const score = a.negative === 'clip' ? Math.max(0, best) : (1 + best) / 2;
         return ok(Math.min(1, score), undefined, { cosine: best, cosines, cached, attempts });
       } catch (err) {
-        if (err instanceof JudgeCallError)
-          return failed(`the embeddings endpoint could not answer: ${err.message}`, {
-            attempts: err.attempts,
-          });
-        if (ctx.signal.aborted) throw err;
-        return failed(`the embeddings endpoint could not answer: ${describeError(err)}`);
+        return endpointFailure(err, ctx.signal, 'the embeddings endpoint');
       }
     };
   },
