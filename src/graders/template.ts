@@ -10,7 +10,7 @@
  */
 import { responseText } from '../core/sample.js';
 import type { Sample } from '../core/types.js';
-import { answerAfterThink } from '../verifiers/ifeval/reward.js';
+import { answerAfterThink } from '../verifiers/text/blocks.js';
 
 export class TemplateError extends Error {}
 export class OutputError extends Error {}

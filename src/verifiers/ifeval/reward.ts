@@ -3,6 +3,7 @@ import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { RewardResult } from '../../core/types.js';
+import { answerAfterThink } from '../text/blocks.js';
 import { instructionsOf } from './data.js';
 import { IFEVALG_INSTRUCTIONS } from './extras.js';
 import { TULU_FUNCTIONS } from './funcs.js';
@@ -29,13 +30,6 @@ export const INSTRUCTIONS: Record<string, InstructionType> = {
   ...IFEVALG_INSTRUCTIONS,
   ...IFBENCH_INSTRUCTIONS,
 };
-
-/** The text after reasoning: after the last `</think>`; nothing when a `<think>` is left open. */
-export function answerAfterThink(text: string): string {
-  const close = text.lastIndexOf('</think>');
-  if (close >= 0) return text.slice(close + '</think>'.length);
-  return text.includes('<think>') ? '' : text;
-}
 
 /**
  * The variants IFEval's loose evaluation tries, in its order: the response; without `*`; without its

@@ -11,7 +11,7 @@ import { responseText } from '../../core/sample.js';
 import type { Outcome } from '../../core/types.js';
 import { endpointArgs, endpointOptions } from '../../judges/args.js';
 import { endpointFailure, endpointFor } from '../../judges/endpoint.js';
-import { answerAfterThink } from '../ifeval/reward.js';
+import { answerAfterThink } from '../text/blocks.js';
 import { referenceStrings } from '../text/exact-match.js';
 
 const args = z

@@ -7,7 +7,7 @@ import { failed, ok } from '../../core/result.js';
 import type { CpuReward } from '../../core/reward.js';
 import { responseText } from '../../core/sample.js';
 import type { Outcome, Sample } from '../../core/types.js';
-import { answerAfterThink } from '../ifeval/reward.js';
+import { answerAfterThink } from '../text/blocks.js';
 import { referenceStrings } from '../text/exact-match.js';
 import { sentenceBleu } from './bleu.js';
 import { sentenceChrf } from './chrf.js';

@@ -77,3 +77,14 @@ export function blockContents(text: string, open: string, close: string, ignoreC
   const h = haystack(text, open, close, ignoreCase);
   return scanBlocks(h).map((b) => text.slice(b.inner, b.close));
 }
+
+/**
+ * The text after reasoning, as the instruction and similarity rewards read a response: after the last
+ * `</think>`; nothing when a `<think>` is left open. (Judges use `stripThink`, which also keeps text
+ * around closed blocks.)
+ */
+export function answerAfterThink(text: string): string {
+  const close = text.lastIndexOf('</think>');
+  if (close >= 0) return text.slice(close + '</think>'.length);
+  return text.includes('<think>') ? '' : text;
+}
