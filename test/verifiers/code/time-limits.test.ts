@@ -29,6 +29,14 @@ const burn = (seconds: number, indent = '') => [
   `${indent}while time.process_time() - _t < ${seconds}: pass`,
 ];
 
+/** The reward is ok with this score, under this per-test limit from this source. */
+const verdict = (r: RewardResult, score: number, timeLimitMs: number, source: string) =>
+  expect(r, JSON.stringify(r)).toMatchObject({
+    status: 'ok',
+    score,
+    detail: { time_limit_ms: timeLimitMs, time_limit_source: source },
+  });
+
 const firstFailure = (r: RewardResult) => (r.detail?.failed as { status: string }[] | undefined)?.[0]?.status;
 
 describe.concurrent('per-test time limits follow the dataset (time_limits: dataset)', () => {
@@ -40,18 +48,10 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
       score(row, program(0.2), { time_limit_scale: 0.25 }),
       score(row, program(1.5), { time_limit_scale: 0.25, time_limits: 'fixed', cpu_ms: 10_000 }),
     ]);
-    expect(slow, JSON.stringify(slow)).toMatchObject({
-      status: 'ok',
-      score: 0,
-      detail: { time_limit_ms: 1000, time_limit_source: 'convention' },
-    });
+    verdict(slow, 0, 1000, 'convention');
     expect(firstFailure(slow)).toBe('timeout');
     expect(quick, JSON.stringify(quick)).toMatchObject({ status: 'ok', score: 1 });
-    expect(fixed, JSON.stringify(fixed)).toMatchObject({
-      status: 'ok',
-      score: 1,
-      detail: { time_limit_ms: 10_000, time_limit_source: 'args' },
-    });
+    verdict(fixed, 1, 10_000, 'args');
   });
 
   it('APPS call-based: the 1 s per-test limit (4 s × 0.25) reaches the harness; `fixed` uses test_timeout_ms', async () => {
@@ -61,17 +61,9 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
       score(row, program, { time_limit_scale: 0.25, test_timeout_ms: 10_000 }),
       score(row, program, { time_limit_scale: 0.25, test_timeout_ms: 10_000, time_limits: 'fixed' }),
     ]);
-    expect(dataset, JSON.stringify(dataset)).toMatchObject({
-      status: 'ok',
-      score: 0,
-      detail: { time_limit_ms: 1000, time_limit_source: 'convention' },
-    });
+    verdict(dataset, 0, 1000, 'convention');
     expect(firstFailure(dataset)).toBe('timeout');
-    expect(fixed, JSON.stringify(fixed)).toMatchObject({
-      status: 'ok',
-      score: 1,
-      detail: { time_limit_ms: 10_000, time_limit_source: 'args' },
-    });
+    verdict(fixed, 1, 10_000, 'args');
   });
 
   it('LiveCodeBench functional: 6 s × 1/6 = 1 s per test reaches the harness; `fixed` uses test_timeout_ms', async () => {
@@ -93,11 +85,7 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
       score(row, program, { time_limit_scale: 1 / 6, test_timeout_ms: 10_000 }),
       score(row, program, { time_limit_scale: 1 / 6, test_timeout_ms: 10_000, time_limits: 'fixed' }),
     ]);
-    expect(dataset, JSON.stringify(dataset)).toMatchObject({
-      status: 'ok',
-      score: 0,
-      detail: { time_limit_ms: 1000, time_limit_source: 'convention' },
-    });
+    verdict(dataset, 0, 1000, 'convention');
     expect(firstFailure(dataset)).toBe('timeout');
     expect(fixed, JSON.stringify(fixed)).toMatchObject({ status: 'ok', score: 1 });
   });
@@ -111,11 +99,7 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
       metadata: '{}',
     };
     const r = await score(row, py(['print(int(input()) * 2)']), { time_limit_scale: 0.5 });
-    expect(r, JSON.stringify(r)).toMatchObject({
-      status: 'ok',
-      score: 1,
-      detail: { time_limit_ms: 3000, time_limit_source: 'convention' },
-    });
+    verdict(r, 1, 3000, 'convention');
   });
 
   it('TACO: a row’s "1 second" gives way to the 4 s its harness allows; 1.5 s of CPU passes', async () => {
@@ -127,11 +111,7 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
     };
     const program = py([...burn(1.5), 'print(int(input()) * 2)']);
     const r = await score(row, program);
-    expect(r, JSON.stringify(r)).toMatchObject({
-      status: 'ok',
-      score: 1,
-      detail: { time_limit_ms: 4000, time_limit_source: 'convention' },
-    });
+    verdict(r, 1, 4000, 'convention');
   });
 
   it('CodeContests keeps the row’s own limit (scaled); `fixed` shows cpu_ms', async () => {
@@ -146,11 +126,7 @@ describe.concurrent('per-test time limits follow the dataset (time_limits: datas
       score(row, program, { time_limit_scale: 2 }),
       score(row, program, { time_limit_scale: 2, time_limits: 'fixed', cpu_ms: 5000 }),
     ]);
-    expect(dataset, JSON.stringify(dataset)).toMatchObject({
-      status: 'ok',
-      score: 1,
-      detail: { time_limit_ms: 3000, time_limit_source: 'row' },
-    });
+    verdict(dataset, 1, 3000, 'row');
     expect(fixed.detail).toMatchObject({ time_limit_ms: 5000, time_limit_source: 'args' });
   });
 
