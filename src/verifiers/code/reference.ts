@@ -25,7 +25,7 @@ export type Suite =
       /** A special judge: gets input.txt, output.txt (the program's) and expected.txt; exit 0 accepts. */
       checker?: { language: string; code: string };
       tol: number;
-      /** The problem's own limits, when the dataset gives them (CodeContests, TACO). */
+      /** Per-test limits from the row or its dataset's convention (see limitsOf). */
       limits?: ProblemLimits;
     }
   | { kind: 'humaneval'; test: string; entryPoint: string; prompt?: string; weights?: number[]; tol: number }
@@ -39,7 +39,16 @@ export type Suite =
       weights: number[];
       tol: number;
     }
-  | { kind: 'calls'; calls: CallTests; weights: number[]; tol: number };
+  | {
+      kind: 'calls';
+      calls: CallTests;
+      /** Number of call tests: a per-test limit times this is what the dataset allows the whole run. */
+      count: number;
+      weights: number[];
+      tol: number;
+      /** Per-test limits from the row or its dataset's convention (see limitsOf). */
+      limits?: ProblemLimits;
+    };
 
 /**
  * Call tests as the dataset wrote them, parsed by the Python harness (never as JavaScript numbers, so
@@ -51,11 +60,27 @@ export type CallTests =
   | { form: 'lines'; fn: string; cases: [string, string][] }
   | { form: 'values'; tests: string };
 
-/** Per-problem limits from a dataset row: CPU time per test and memory. */
+/** Where a per-test time limit comes from: the row's own `time_limit`, or its dataset's harness. */
+export type LimitSource = 'row' | 'convention';
+
+/** Per-problem limits from a dataset row or its dataset's convention. */
 export interface ProblemLimits {
+  /** Time of one test in ms (the reward applies it as CPU time, times `time_limit_scale`). */
   timeMs?: number;
+  /** Where timeMs comes from; set whenever timeMs is. */
+  source?: LimitSource;
   memoryMb?: number;
 }
+
+/**
+ * Per-test time limits of the datasets' own evaluation harnesses, in ms, for rows in their shipped
+ * shape: APPS (hendrycks/apps eval/testing_util.py) and TACO (FlagOpen/TACO metrics/testing_util.py)
+ * give every test 4 s, stdin and call-based alike; LiveCodeBench (lcb_runner/evaluation,
+ * compute_code_generation_metrics.py) gives every test 6 s, stdin and functional alike. Their limits
+ * are wall clock; ours are CPU time (deterministic under load), which never refuses a program those
+ * harnesses accept on an idle machine.
+ */
+export const DATASET_TIME_LIMIT_MS = { apps: 4000, liveCodeBench: 6000 } as const;
 
 export type SuiteParse = { ok: true; suite: Suite } | { ok: false; error: string };
 
@@ -106,10 +131,13 @@ export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   const io = maybeJson(ref.input_output);
   if (isObj(io)) {
     const raw = typeof ref.input_output === 'string' ? ref.input_output : JSON.stringify(io);
-    return apps({ ...ref, ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) }, raw, tol);
+    const row = { ...ref, ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) };
+    return apps(row, raw, tol, DATASET_TIME_LIMIT_MS.apps);
   }
+  // The bare form names no dataset (a converted CodeContests row has a real limit, a hand-made one
+  // none): only a time_limit it states applies.
   if (Array.isArray(ref.inputs) && Array.isArray(ref.outputs))
-    return apps(ref, JSON.stringify({ inputs: ref.inputs, outputs: ref.outputs }), tol);
+    return apps(ref, JSON.stringify({ inputs: ref.inputs, outputs: ref.outputs }), tol, undefined);
   if ('public_test_cases' in ref || 'private_test_cases' in ref || 'test_cases' in ref)
     return liveCodeBench(ref, tol);
   if (isTestGroup(ref.public_tests) || isTestGroup(ref.private_tests) || isTestGroup(ref.generated_tests))
@@ -140,7 +168,13 @@ function mbpp(ref: Obj, tol: number): SuiteParse {
   };
 }
 
-function apps(io: Obj, raw: string, tol: number): SuiteParse {
+/**
+ * APPS / TACO rows (`input_output`, conventionMs 4 s) and the bare `{inputs, outputs}` form (none).
+ * TACO rows also carry a `time_limit` (the contest's, usually set for C++) that TACO's own harness
+ * never applies: it gives every test 4 s. The larger of the two applies, so a program that dataset's
+ * harness accepts is never refused here.
+ */
+function apps(io: Obj, raw: string, tol: number, conventionMs: number | undefined): SuiteParse {
   const inputs = io.inputs;
   const outputs = io.outputs;
   if (
@@ -152,10 +186,8 @@ function apps(io: Obj, raw: string, tol: number): SuiteParse {
     return bad('inputs and outputs must be non-empty lists of the same length');
   }
   if (typeof io.fn_name === 'string' && io.fn_name) {
-    return {
-      ok: true,
-      suite: { kind: 'calls', calls: { form: 'apps', fn: io.fn_name, io: raw }, weights: [], tol },
-    };
+    const calls: CallTests = { form: 'apps', fn: io.fn_name, io: raw };
+    return callsSuite(calls, inputs.length, [], tol, limitsOf(io, conventionMs));
   }
   const tests: StdioTest[] = [];
   for (let i = 0; i < inputs.length; i++) {
@@ -165,7 +197,7 @@ function apps(io: Obj, raw: string, tol: number): SuiteParse {
       return bad(`inputs[${i}] and outputs[${i}] must be strings`);
     tests.push({ input, output, weight: 1 });
   }
-  return stdio(tests, io, tol);
+  return stdio(tests, io, tol, conventionMs);
 }
 
 const decoded = new Map<string, unknown[]>();
@@ -228,10 +260,8 @@ function liveCodeBench(ref: Obj, tol: number): SuiteParse {
         return bad(`test_cases[${i}]: functional input and output must be JSON text, one argument per line`);
       pairs.push([c.input, c.output]);
     }
-    return {
-      ok: true,
-      suite: { kind: 'calls', calls: { form: 'lines', fn, cases: pairs }, weights: [], tol },
-    };
+    const limits = limitsOf(ref, DATASET_TIME_LIMIT_MS.liveCodeBench);
+    return callsSuite({ form: 'lines', fn, cases: pairs }, pairs.length, [], tol, limits);
   }
   const tests: StdioTest[] = [];
   for (const [i, c] of (cases as Obj[]).entries()) {
@@ -239,7 +269,7 @@ function liveCodeBench(ref: Obj, tol: number): SuiteParse {
       return bad(`test_cases[${i}]: input and output must be strings`);
     tests.push({ input: c.input, output: c.output, weight: 1 });
   }
-  return stdio(tests, ref, tol);
+  return stdio(tests, ref, tol, DATASET_TIME_LIMIT_MS.liveCodeBench);
 }
 
 /**
@@ -263,7 +293,8 @@ function codeContests(ref: Obj, tol: number): SuiteParse {
     }
   }
   if (tests.length === 0) return bad('public_tests, private_tests and generated_tests hold no test');
-  return stdio(tests, ref, tol);
+  // The row's time_limit is the problem's real limit (CodeContests has no Python harness of its own).
+  return stdio(tests, ref, tol, undefined);
 }
 
 const isTestGroup = (v: unknown): boolean => isObj(v) && Array.isArray(v.input) && Array.isArray(v.output);
@@ -303,24 +334,41 @@ function memoryLimitMb(ref: Obj): number | undefined {
   return undefined;
 }
 
-function stdio(tests: StdioTest[], ref: Obj, tol: number): SuiteParse {
+/**
+ * A row's limits: its own `time_limit` and memory limit, and the per-test time of its dataset's
+ * harness (conventionMs, see DATASET_TIME_LIMIT_MS) where it has one. The larger time wins: a
+ * dataset's harness that ignores the row's limit must not be stricter than this reward.
+ */
+function limitsOf(ref: Obj, conventionMs: number | undefined): ProblemLimits | undefined {
+  const rowMs = timeLimitMs(ref.time_limit);
+  const memoryMb = memoryLimitMb(ref);
+  const time =
+    rowMs !== undefined && (conventionMs === undefined || rowMs > conventionMs)
+      ? { timeMs: rowMs, source: 'row' as const }
+      : conventionMs !== undefined
+        ? { timeMs: conventionMs, source: 'convention' as const }
+        : undefined;
+  if (!time && memoryMb === undefined) return undefined;
+  return { ...time, ...(memoryMb !== undefined && { memoryMb }) };
+}
+
+function callsSuite(
+  calls: CallTests,
+  count: number,
+  weights: number[],
+  tol: number,
+  limits: ProblemLimits | undefined,
+): SuiteParse {
+  return { ok: true, suite: { kind: 'calls', calls, count, weights, tol, ...(limits && { limits }) } };
+}
+
+function stdio(tests: StdioTest[], ref: Obj, tol: number, conventionMs?: number): SuiteParse {
   const checker = checkerOf(ref);
   if (typeof checker === 'string') return bad(checker);
-  const timeMs = timeLimitMs(ref.time_limit);
-  const memoryMb = memoryLimitMb(ref);
-  const limits: ProblemLimits = {
-    ...(timeMs !== undefined && { timeMs }),
-    ...(memoryMb !== undefined && { memoryMb }),
-  };
+  const limits = limitsOf(ref, conventionMs);
   return {
     ok: true,
-    suite: {
-      kind: 'stdio',
-      tests,
-      tol,
-      ...(checker && { checker }),
-      ...(Object.keys(limits).length > 0 && { limits }),
-    },
+    suite: { kind: 'stdio', tests, tol, ...(checker && { checker }), ...(limits && { limits }) },
   };
 }
 
@@ -376,10 +424,8 @@ function explicit(ref: Obj, tol: number): SuiteParse {
         return bad(`tests[${i}]: call tests need fn, args (a list) and expected`);
       calls.push({ fn: t.fn, args: t.args, expected: t.expected });
     }
-    return {
-      ok: true,
-      suite: { kind: 'calls', calls: { form: 'values', tests: JSON.stringify(calls) }, weights, tol },
-    };
+    const values: CallTests = { form: 'values', tests: JSON.stringify(calls) };
+    return callsSuite(values, calls.length, weights, tol, limitsOf(ref, undefined));
   }
   return bad(`tests[0].type must be stdio, assert or call (got ${JSON.stringify(type)})`);
 }

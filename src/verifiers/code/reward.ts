@@ -6,6 +6,7 @@ import type { Outcome, RewardContext, Sample } from '../../core/types.js';
 import { getSandbox } from '../../sandbox/index.js';
 import { findProfile, languageNames } from '../../sandbox/profiles.js';
 import { extractProgram } from './extract.js';
+import { appliedLimits } from './limits.js';
 import { parseReference } from './reference.js';
 import { runSuite, type SuiteRun, type TestOutcome } from './run-suite.js';
 import { verpoWeights, weightedScore } from './verpo.js';
@@ -22,14 +23,27 @@ const common = {
   /**
    * CPU time of one stdin/stdout test (one program run), the limit that decides `timeout`: CPU time
    * does not depend on what else runs on the machine, so the reward stays deterministic under load.
-   * A problem's own limit (CodeContests/TACO `time_limit`) times `time_limit_scale` replaces it.
+   * Under `time_limits: dataset` a row's limit times `time_limit_scale` replaces it; it is also the
+   * least CPU time the whole harness run of a function-style suite gets.
    */
   cpu_ms: z.number().int().positive().default(10_000),
   /** Wall-clock backstop of one run; by default 3 × the CPU limit + 1 s (a waiting program uses no CPU). */
   wall_ms: z.number().int().positive().optional(),
   memory_mb: z.number().int().positive().default(512),
-  /** Multiplies a dataset's per-problem time limit (set for C++; Python solutions need more). */
+  /**
+   * Multiplies a dataset's per-test time limit (`time_limits: dataset`); not `cpu_ms` or
+   * `test_timeout_ms`. Contest limits are set for C++: Python solutions may need more.
+   */
   time_limit_scale: z.number().positive().default(1),
+  /**
+   * Per-test time limit. `dataset`: the row's own (CodeContests `time_limit`), else its dataset
+   * harness's (APPS and TACO 4 s, the larger of that and a TACO row's own; LiveCodeBench 6 s), times
+   * `time_limit_scale`, as CPU time; rows of no dataset (HumanEval, MBPP, {tests} without time_limit,
+   * bare {inputs, outputs}) keep `cpu_ms` / `test_timeout_ms`. `fixed`: always `cpu_ms` for a stdio
+   * test and `test_timeout_ms` for a function-style one. `detail.time_limit_ms` and
+   * `detail.time_limit_source` (row | convention | args) say which applied.
+   */
+  time_limits: z.enum(['dataset', 'fixed']).default('dataset'),
   /** CPU time of one function-style test: a hung test fails and the others still run. */
   test_timeout_ms: z.number().int().positive().default(3000),
   /**
@@ -91,24 +105,30 @@ async function grade(
       kind: 'final',
       outcome: ok(0, `no ${lang} program found in the response`, { program_found: false }),
     };
-  const own = suite.kind === 'stdio' ? suite.limits : undefined;
-  const cpuMs = own?.timeMs ? Math.ceil(own.timeMs * a.time_limit_scale) : a.cpu_ms;
+  const time = appliedLimits(suite, a);
+  const ownMemoryMb = suite.kind === 'stdio' || suite.kind === 'calls' ? suite.limits?.memoryMb : undefined;
   const run: SuiteRun = await runSuite(getSandbox(env), suite, program.code, {
     language: lang,
     stopFirst,
     compare: a.compare,
     limits: {
-      cpuMs,
-      wallMs: a.wall_ms ?? cpuMs * 3 + 1000,
-      memoryMb: Math.max(a.memory_mb, own?.memoryMb ?? 0),
+      cpuMs: time.cpuMs,
+      wallMs: a.wall_ms ?? time.cpuMs * 3 + 1000,
+      memoryMb: Math.max(a.memory_mb, ownMemoryMb ?? 0),
     },
-    testTimeoutMs: a.test_timeout_ms,
+    testTimeoutMs: time.testTimeoutMs,
     parallel: a.parallel,
     deadline: ctx.deadline,
     signal: ctx.signal,
   });
   if (!run.ok) return { kind: 'final', outcome: run.timeout ? timedOut(run.error) : failed(run.error) };
-  const base: Record<string, unknown> = { language: lang, format: suite.kind, extracted_from: program.from };
+  const base: Record<string, unknown> = {
+    language: lang,
+    format: suite.kind,
+    extracted_from: program.from,
+    time_limit_ms: time.perTestMs,
+    time_limit_source: time.source,
+  };
   if (run.compile)
     base.compile = { status: run.compile.status, cached: run.compile.cached, ms: run.compile.wallMs };
   return { kind: 'graded', outcomes: run.outcomes, base };

@@ -4,6 +4,7 @@ import { sandboxFailure } from '../../../src/sandbox/job.js';
 import { DEFAULT_LIMITS } from '../../../src/sandbox/types.js';
 import { numberKind, outputsMatch } from '../../../src/verifiers/code/compare.js';
 import { extractProgram } from '../../../src/verifiers/code/extract.js';
+import { appliedLimits } from '../../../src/verifiers/code/limits.js';
 import { readPlainPickle } from '../../../src/verifiers/code/pickle.js';
 import { decodeTestCases, parseReference } from '../../../src/verifiers/code/reference.js';
 import { parseReports } from '../../../src/verifiers/code/run-suite.js';
@@ -254,5 +255,116 @@ describe('hasTopLevelReturn (APPS wraps stdin programs in a function)', () => {
     expect(wrapTopLevelReturn('if 1:\n    return')).toBe(
       'def __solution_main__():\n    if 1:\n        return\n    pass\n__solution_main__()\n',
     );
+  });
+});
+
+describe('per-test time limits by dataset convention (issue 17 item 10)', () => {
+  const limitsOf = (reference: unknown) => {
+    const r = parseReference(reference);
+    if (!r.ok) throw new Error(r.error);
+    return 'limits' in r.suite ? r.suite.limits : undefined;
+  };
+  const stdinIo = JSON.stringify({ inputs: ['1\n'], outputs: ['1\n'] });
+  const callIo = JSON.stringify({ fn_name: 'f', inputs: [[1], [2], [3]], outputs: [1, 2, 3] });
+
+  it('APPS rows (input_output, no limit of their own): 4 s per test, stdin and call-based', () => {
+    expect(limitsOf({ input_output: stdinIo })).toEqual({ timeMs: 4000, source: 'convention' });
+    expect(limitsOf({ input_output: callIo })).toEqual({ timeMs: 4000, source: 'convention' });
+    expect(parseReference({ input_output: callIo })).toMatchObject({ ok: true, suite: { count: 3 } });
+  });
+
+  it('TACO rows: the larger of their own time_limit and the 4 s their harness gives every test', () => {
+    const taco = (time_limit: unknown) => ({
+      input_output: callIo,
+      time_limit,
+      memory_limit: '64 megabytes',
+    });
+    expect(limitsOf(taco('1 second'))).toEqual({ timeMs: 4000, source: 'convention', memoryMb: 64 });
+    expect(limitsOf(taco('6 seconds'))).toEqual({ timeMs: 6000, source: 'row', memoryMb: 64 });
+    expect(limitsOf(taco(null))).toEqual({ timeMs: 4000, source: 'convention', memoryMb: 64 });
+  });
+
+  it('LiveCodeBench: 6 s per test, stdin and functional', () => {
+    const stdin = { public_test_cases: [{ input: '1', output: '1', testtype: 'stdin' }] };
+    expect(limitsOf(stdin)).toEqual({ timeMs: 6000, source: 'convention' });
+    const fn = {
+      public_test_cases: [
+        { input: '1', output: '1', testtype: 'functional' },
+        { input: '2', output: '2', testtype: 'functional' },
+      ],
+      metadata: '{"func_name": "g"}',
+    };
+    expect(limitsOf(fn)).toEqual({ timeMs: 6000, source: 'convention' });
+    expect(parseReference(fn)).toMatchObject({ ok: true, suite: { kind: 'calls', count: 2 } });
+  });
+
+  it('CodeContests: the row’s own limit, even below any convention', () => {
+    const row = {
+      public_tests: { input: ['1'], output: ['1'] },
+      time_limit: { seconds: 0, nanos: 250_000_000 },
+      memory_limit_bytes: 64 << 20,
+    };
+    expect(limitsOf(row)).toEqual({ timeMs: 250, source: 'row', memoryMb: 64 });
+    expect(limitsOf({ public_tests: { input: ['1'], output: ['1'] } })).toBeUndefined();
+  });
+
+  it('HumanEval, MBPP, {tests} and bare {inputs, outputs} carry none unless they state a time_limit', () => {
+    expect(limitsOf({ test: 'def check(c): pass', entry_point: 'f' })).toBeUndefined();
+    expect(limitsOf({ test_list: ['assert f()'] })).toBeUndefined();
+    expect(limitsOf({ inputs: ['1'], outputs: ['1'] })).toBeUndefined();
+    expect(limitsOf({ tests: [{ input: '1', output: '1' }] })).toBeUndefined();
+    expect(limitsOf({ tests: [{ type: 'call', fn: 'f', args: [], expected: 1 }] })).toBeUndefined();
+    expect(limitsOf({ tests: [{ input: '1', output: '1' }], time_limit: 2 })).toEqual({
+      timeMs: 2000,
+      source: 'row',
+    });
+    expect(limitsOf({ inputs: ['1'], outputs: ['1'], time_limit: '500 ms' })).toEqual({
+      timeMs: 500,
+      source: 'row',
+    });
+  });
+
+  it('the limits applied: scaled per test under `dataset`, the args under `fixed`, a whole-run budget for calls', () => {
+    const args = {
+      cpu_ms: 10_000,
+      test_timeout_ms: 3000,
+      time_limit_scale: 0.5,
+      time_limits: 'dataset' as const,
+    };
+    const parse = (reference: unknown) => {
+      const r = parseReference(reference);
+      if (!r.ok) throw new Error(r.error);
+      return r.suite;
+    };
+    // stdin: 4 s × 0.5 is the CPU limit of each run.
+    expect(appliedLimits(parse({ input_output: stdinIo }), args)).toMatchObject({
+      cpuMs: 2000,
+      perTestMs: 2000,
+      source: 'convention',
+    });
+    // calls: 2 s per test; the whole run max(cpu_ms, 2 s × 3 + 1 s) = 10 s.
+    expect(appliedLimits(parse({ input_output: callIo }), args)).toEqual({
+      cpuMs: 10_000,
+      testTimeoutMs: 2000,
+      perTestMs: 2000,
+      source: 'convention',
+    });
+    // 10 tests at 2 s: the whole run gets 21 s, more than cpu_ms.
+    const many = JSON.stringify({ fn_name: 'f', inputs: Array(10).fill([1]), outputs: Array(10).fill(1) });
+    expect(appliedLimits(parse({ input_output: many }), args)).toMatchObject({
+      cpuMs: 21_000,
+      testTimeoutMs: 2000,
+    });
+    expect(appliedLimits(parse({ input_output: many }), { ...args, time_limits: 'fixed' })).toEqual({
+      cpuMs: 10_000,
+      testTimeoutMs: 3000,
+      perTestMs: 3000,
+      source: 'args',
+    });
+    expect(appliedLimits(parse({ test_list: ['assert f()'] }), args)).toMatchObject({
+      cpuMs: 10_000,
+      testTimeoutMs: 3000,
+      source: 'args',
+    });
   });
 });
