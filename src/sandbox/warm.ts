@@ -14,12 +14,21 @@ const warmPrograms = new Map<string, string>();
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** Warm programs with a worker mode (see registerWarmProgram). */
+const workerPrograms = new Set<string>();
+
 /**
  * Declare a Python program that will run often (a test harness): warm servers started afterwards
- * compile it once, and runs whose code is exactly this source skip the compile.
+ * compile it once, and runs whose code is exactly this source skip the compile. `workerMode`: the
+ * program also runs as `main.py --worker` with a channel on fd 3 (a harness's worker), and takes a
+ * worker started ahead of its job from its global `__assay_worker__` (pid, channel fd) when there is
+ * one: after a run of it, a server starts the next execution with such a worker while it waits for
+ * the next job (see spare_worker in runner-py.ts).
  */
-export function registerWarmProgram(source: string): void {
-  warmPrograms.set(sha256(source), source);
+export function registerWarmProgram(source: string, opts: { workerMode?: boolean } = {}): void {
+  const sha = sha256(source);
+  warmPrograms.set(sha, source);
+  if (opts.workerMode) workerPrograms.add(sha);
 }
 
 export const isWarmProgram = (sha: string): boolean => warmPrograms.has(sha);
@@ -56,7 +65,11 @@ class ForkServer {
     });
     let init: Buffer;
     try {
-      init = frame({ programs: Object.fromEntries(warmPrograms), seccomp: seccompBase64() });
+      init = frame({
+        programs: Object.fromEntries(warmPrograms),
+        workers: [...workerPrograms],
+        seccomp: seccompBase64(),
+      });
       this.cg = newCgroup();
     } catch (err) {
       return Promise.reject(err);
@@ -194,7 +207,9 @@ class ForkServer {
     const { stdin, ...rest } = job;
     const body = Buffer.from(JSON.stringify(rest));
     const input = Buffer.from(stdin);
-    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes}\n`;
+    // The last field: the program to start a worker of for the next execution (likely the same again).
+    const next = job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${next}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();

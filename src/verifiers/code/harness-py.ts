@@ -452,6 +452,12 @@ def fork_worker():
     b.close()
     return pid, a
 
+def adopt_worker(pid, fd):
+    """(pid, the judge's end of the channel) of a worker the sandbox started ahead of the job."""
+    sock = socket.socket(fileno=fd)
+    send_msg(fd, json.dumps(dict(PROGRAM, cwd=os.getcwd(), wait=True)))
+    return pid, sock
+
 def exec_worker():
     """A later worker (after one died or hung): the judge now holds the secrets, so the child it forks
     replaces itself at once with a fresh interpreter running this file in worker mode, and gets the
@@ -468,7 +474,7 @@ def exec_worker():
         finally:
             os._exit(127)
     b.close()
-    send_msg(a.fileno(), PROGRAM_TEXT)
+    send_msg(a.fileno(), json.dumps(dict(PROGRAM, cwd=os.getcwd())))
     return pid, a
 
 HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
@@ -476,15 +482,19 @@ HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
 if sys.argv[1:2] == ['--worker']:
     PROGRAM = json.loads(read_frame(3))
     try:
-        worker(socket.socket(fileno=3))
+        os.chdir(PROGRAM.get('cwd') or '/')
+        worker(socket.socket(fileno=3), wait=bool(PROGRAM.get('wait')))
     finally:
         os._exit(0)
 
 # ---- the judge ----
 PROGRAM_TEXT = bytes(read_frame(0)).decode('utf-8', 'surrogatepass')
 PROGRAM = json.loads(PROGRAM_TEXT)
-# The first worker is forked now, before the judge reads the tests: it loads the program meanwhile.
-_first = fork_worker()
+# The first worker starts now, before the judge reads the tests: it loads the program meanwhile. Where
+# the sandbox started one before this execution's job existed (a warm server's spare, which runs this
+# file in worker mode), it gets the program over its channel; else it is forked from here.
+_spare = globals().pop('__assay_worker__', None)
+_first = adopt_worker(*_spare) if _spare else fork_worker()
 # Read only now: no process that runs the candidate ever had what follows in its memory.
 payload = json.loads(read_frame(0))
 os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
