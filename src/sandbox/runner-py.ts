@@ -351,9 +351,15 @@ PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'iterto
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
            'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'socket']
 
-def run_python_inprocess(job, spare=None):
-    """In the program process: become a fresh 'python3 main.py'. A spare worker started for it is
-    handed over as the global __assay_worker__: (its pid, the descriptor of its channel)."""
+def main_module():
+    mod = types.ModuleType('__main__')
+    mod.__file__ = '/work/main.py'
+    mod.__builtins__ = builtins
+    return mod
+
+def run_python_inprocess(job, prepared=None):
+    """In the program process: become a fresh 'python3 main.py', or run the entry point of a program
+    prepared before the job (prepare_program: its module and a spare worker)."""
     os.chdir('/work')
     main = job['main']
     sys.argv = [main] + job.get('args', [])
@@ -361,19 +367,20 @@ def run_python_inprocess(job, spare=None):
     # sys.stdin/stdout/stderr already wrap fds 0-2, now the program's pipes; the server never used
     # their buffers (it speaks to the host with os.read/os.write), so they start empty. The environment
     # is the server's, set once (ENV); the random module reseeds itself after every fork.
-    mod = types.ModuleType('__main__')
-    mod.__file__ = '/work/' + main
-    mod.__builtins__ = builtins
-    if spare is not None:
-        mod.__assay_worker__ = (spare[0], spare[1].detach())
-    sys.modules['__main__'] = mod
     code = 0
     try:
-        compiled = PRECOMPILED.get(job.get('sha'))
-        if compiled is None:
-            with open(main, 'rb') as f:
-                compiled = compile(f.read(), '/work/' + main, 'exec')
-        exec(compiled, mod.__dict__)
+        if prepared is not None:
+            mod, (pid, chan) = prepared
+            sys.modules['__main__'] = mod
+            mod.assay_main((pid, chan.detach()))
+        else:
+            mod = main_module()
+            sys.modules['__main__'] = mod
+            compiled = PRECOMPILED.get(job.get('sha'))
+            if compiled is None:
+                with open(main, 'rb') as f:
+                    compiled = compile(f.read(), '/work/' + main, 'exec')
+            exec(compiled, mod.__dict__)
     except SystemExit as e:
         c = e.code
         if c is None:
@@ -461,28 +468,31 @@ def mount_scratch(disk_bytes):
         if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
             raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
 
-def fork_spare(sha):
-    """A worker of the warm program sha, started before the job exists (see spare_worker): (pid, our end
-    of its channel)."""
+def prepare_program(sha):
+    """A program with a worker mode (a test harness; see registerWarmProgram in warm.ts), made ready
+    while the server waits for the next job, so that none of this is paid while the job waits: its
+    module is run with __assay_prepare__ set, which only defines things, and its first worker is forked
+    (see spare_worker). Returns (module, (worker pid, our end of its channel))."""
     import socket
+    mod = main_module()
+    mod.__assay_prepare__ = True
+    exec(PRECOMPILED[sha], mod.__dict__)
     a, b = socket.socketpair()
     pid = os.fork()
     if pid == 0:
         try:
             a.close()
-            spare_worker(b, sha)
+            spare_worker(b, mod)
         finally:
             os._exit(127)
     b.close()
-    return pid, a
+    return mod, (pid, a)
 
-def spare_worker(chan, sha):
-    """A program with a worker mode (a test harness: 'main.py --worker' with its channel on fd 3) has one
-    worker started while the server waits for its next job, so starting it is not paid while the job
-    waits. It holds nothing of any job (it is forked before the job is read), runs with the program's
-    restrictions (its own session, no capability, the syscall filter; the execution's limits are set on
-    it by prlimit once the job says them), and runs the program's code only once its execution hands
-    it over: until then it waits on its channel. If the job is another program it is killed unused."""
+def spare_worker(chan, mod):
+    """The first worker of a prepared program, forked before the job is read, so it never holds any of
+    it. It runs with the program's restrictions (its own session, no capability, the syscall filter;
+    the execution's limits are set on it by prlimit once the job says them) and waits on its channel
+    (fd 3) for what its execution hands it; if the job is another program it is killed unused."""
     die_with_parent()
     fd = chan.fileno()
     if fd != 3:
@@ -498,12 +508,9 @@ def spare_worker(chan, sha):
     drop_caps()
     enter_seccomp()
     sys.argv = ['main.py', '--worker']
-    mod = types.ModuleType('__main__')
-    mod.__file__ = '/work/main.py'
-    mod.__builtins__ = builtins
     sys.modules['__main__'] = mod
     try:
-        exec(PRECOMPILED[sha], mod.__dict__)
+        mod.assay_worker(3)
     finally:
         os._exit(0)
 
@@ -516,12 +523,15 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
     the kernel kills whatever it left behind. The one visible difference from a plain process: signals
     it sends itself with a default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a handler)
     are ignored. Failures before the program starts go to status_w, as sandbox errors."""
-    spare = None
+    prepared = None
     try:
         die_with_parent()
         enter_namespaces(ids[0], ids[1])
         if spare_sha in PRECOMPILED:
-            spare = fork_spare(spare_sha)
+            try:
+                prepared = prepare_program(spare_sha)
+            except BaseException:
+                prepared = None  # the job runs the program from the start
         n, n_stdin = (int(x) for x in read_line(job_r).split())
         buf = read_exact(job_r, n)
         stdin = read_exact(job_r, n_stdin)
@@ -532,15 +542,16 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
         zero(stdin, n_stdin)
         job = json.loads(buf)
         zero(buf, n)
-        if spare is not None:
-            if job.get('sha') == spare_sha and os.waitpid(spare[0], os.WNOHANG)[0] == 0:
+        if prepared is not None:
+            pid = prepared[1][0]
+            if job.get('sha') == spare_sha and os.waitpid(pid, os.WNOHANG)[0] == 0:
                 # As a worker forked by the program would inherit them (the program is PID 1).
-                set_limits(job['limits'], pid1=True, pid=spare[0])
+                set_limits(job['limits'], pid1=True, pid=pid)
             else:
-                os.kill(spare[0], signal.SIGKILL)
-                os.waitpid(spare[0], 0)
-                spare[1].close()
-                spare = None
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                prepared[1][1].close()
+                prepared = None
         mount_scratch(job['limits']['diskBytes'])
         # Own session and process group: kill(0) from the program must not reach the fork server.
         os.setsid()
@@ -549,7 +560,7 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
         os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
         os._exit(127)
     try:
-        child_stdio(inr, out_w, err_w, keep=(status_w,) + ((spare[1].fileno(),) if spare else ()))
+        child_stdio(inr, out_w, err_w, keep=(status_w,) + ((prepared[1][1].fileno(),) if prepared else ()))
         doomed_first()
         drop_caps()
         set_limits(job['limits'], pid1=True)
@@ -559,7 +570,7 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
         os.write(status_w, ('cannot start the program: %s' % e).encode()[:4000])
         os._exit(127)
     os.close(status_w)
-    run_python_inprocess(job, spare)
+    run_python_inprocess(job, prepared)
 
 def zero(buf, n):
     if n:
@@ -581,9 +592,10 @@ def clone_next(ids, spare_sha=None):
     os.close(fds[0][0]); os.close(fds[1][1]); os.close(fds[2][1]); os.close(fds[3][1])
     return pid, fds[0][1], fds[1][0], fds[2][0], fds[3][0]
 
-def execute(job_id, buf, stdin, lim, nxt, out, err):
+def execute(job_id, key, buf, stdin, lim, nxt, out, err):
     """One execution by the process nxt (clone_next); writes 'D <id> <header length> <stdout length>
-    <stderr length>' and the header JSON, then the raw stdout and stderr. The job, its stdin and its
+    <stderr length>' and the header JSON, then the raw stdout and stderr, then an HMAC-SHA256 of all of
+    it under the job's key (given in its header, after the execution was cloned). The job, its stdin and its
     output exist in this process only in buffers that are zeroed before the next execution is cloned,
     so no later execution, which starts as a copy of this process, finds an earlier one's code, input
     or output in memory it inherited."""
@@ -614,8 +626,11 @@ def execute(job_id, buf, stdin, lim, nxt, out, err):
     zero(stdin, len(stdin))
     head = json.dumps(rep).encode()
     frame = b'D %s %d %d %d\n' % (job_id, len(head), n_out, n_err)
+    mac = hmac.new(key, digestmod='sha256')
     for part in (frame + head, memoryview(out)[:n_out], memoryview(err)[:n_err]):
+        mac.update(part)
         write_all(1, part)
+    write_all(1, mac.digest())
     zero(out, n_out + 1)
     zero(err, n_err + 1)
 
@@ -672,19 +687,21 @@ def serve():
                 nxt = clone_next(ids, spare_sha)
             except BaseException as e:
                 nxt = e  # said as the next job's sandbox error
-        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->,
-        # then the job JSON, then stdin.
+        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
+        # <report key, hex>, then the job JSON, then stdin.
         line = read_line(0).split()
         job_id = line[1].encode()
         n, n_stdin, wall_ms, cap = (int(x) for x in line[2:6])
-        spare_sha = line[6] if len(line) > 6 and line[6] in SPARE else None
+        spare_sha = line[6] if line[6] in SPARE else None
+        key = bytearray.fromhex(line[7])
         buf = read_exact(0, n)
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
         if len(out) < cap + 1:
             out, err = bytearray(cap + 1), bytearray(cap + 1)  # the old ones are all zeros
-        execute(job_id, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, nxt, out, err)
+        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, nxt, out, err)
+        zero(key, len(key))  # before the next execution is cloned
         nxt = None
-        del buf, stdin
+        del buf, stdin, key
 
 if __name__ == '__main__':
     try:

@@ -39,8 +39,9 @@
 export const HARNESS_PY = String.raw`
 import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes
 
-# Not dumpable: a worker (same uid) may not ptrace this process nor read its memory or descriptors.
-ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+def not_dumpable():
+    # No process of the same uid may ptrace this one nor read its memory or descriptors.
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
 # The judge imports only from the system's libraries, never from the working directory the program
 # can write to; the standard scientific packages (numpy) are in Debian's dist-packages.
 sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd())]
@@ -479,27 +480,33 @@ def exec_worker():
 
 HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
 
-if sys.argv[1:2] == ['--worker']:
-    PROGRAM = json.loads(read_frame(3))
+def assay_worker(fd=3):
+    """Worker mode: the program arrives on the channel at fd (with the directory to work in and whether
+    to wait for the judge's go), then calls are served on it."""
+    global PROGRAM
+    not_dumpable()
+    PROGRAM = json.loads(read_frame(fd))
     try:
         os.chdir(PROGRAM.get('cwd') or '/')
-        worker(socket.socket(fileno=3), wait=bool(PROGRAM.get('wait')))
+        worker(socket.socket(fileno=fd), wait=bool(PROGRAM.get('wait')))
     finally:
         os._exit(0)
 
-# ---- the judge ----
-PROGRAM_TEXT = bytes(read_frame(0)).decode('utf-8', 'surrogatepass')
-PROGRAM = json.loads(PROGRAM_TEXT)
-# The first worker starts now, before the judge reads the tests: it loads the program meanwhile. Where
-# the sandbox started one before this execution's job existed (a warm server's spare, which runs this
-# file in worker mode), it gets the program over its channel; else it is forked from here.
-_spare = globals().pop('__assay_worker__', None)
-_first = adopt_worker(*_spare) if _spare else fork_worker()
-# Read only now: no process that runs the candidate ever had what follows in its memory.
-payload = json.loads(read_frame(0))
-os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-NONCE = payload.pop('nonce')
-OUT = os.dup(1)
+def assay_main(spare=None):
+    """The judge. spare: (pid, channel fd) of a worker the sandbox started ahead of the job (a warm
+    server's, running assay_worker), which gets the program over its channel; else the first worker is
+    forked from here. Either way it starts before the judge reads the tests, and loads the program
+    meanwhile."""
+    global PROGRAM, _first, payload, NONCE, OUT
+    not_dumpable()
+    PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
+    _first = adopt_worker(*spare) if spare else fork_worker()
+    # Read only now: no process that runs the candidate ever had what follows in its memory.
+    payload = json.loads(read_frame(0))
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    NONCE = payload.pop('nonce')
+    OUT = os.dup(1)
+    main()
 
 def report(*parts):
     write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
@@ -869,5 +876,11 @@ def main():
     # The worker is not waited for: the sandbox ends every process of this execution with the judge.
     os._exit(0)
 
-main()
+# A warm server runs this file once per execution before the job exists (with __assay_prepare__ set,
+# defining only), then calls assay_main or assay_worker itself; run as a plain program, it starts here.
+if not globals().get('__assay_prepare__'):
+    if sys.argv[1:2] == ['--worker']:
+        assay_worker()
+    else:
+        assay_main()
 `;
