@@ -7,13 +7,16 @@
  * caps and the wall deadline, and writes one JSON report to fd 3. As PID 1 it cannot be killed from
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
- * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
- * job it clones (one fork, see fork_isolated) a child in fresh user, mount, PID and IPC namespaces (the
- * network namespace is the server's own, and a server runs one execution at a time). The child, PID 1
- * of its namespace, mounts a fresh size-limited tmpfs as /work, /tmp and /dev/shm and a fresh /proc,
- * drops every capability and becomes the program, so one execution never sees another's files,
- * processes, sockets or memory. The server keeps each job, its input and its output only in buffers
- * it zeroes before the next job, so a later execution cannot find them in memory it inherited.
+ * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. While it
+ * waits for a job it clones (one fork, see fork_isolated) the execution that will run it, in fresh user,
+ * mount, PID and IPC namespaces (the network namespace is the server's own, and a server runs one
+ * execution at a time); that child, PID 1 of its namespace, maps its uid and mounts a fresh /proc, and
+ * after a run of a program with a worker mode (a test harness) also prepares that program and forks its
+ * first worker. Then it reads its job from the server, mounts a fresh size-limited tmpfs as /work, /tmp
+ * and /dev/shm, drops every capability and becomes the program, so one execution never sees another's
+ * files, processes, sockets or memory, and none ever holds its own job's report key. The server keeps
+ * each job, its input and its output only in buffers it zeroes before the next clone, so a later
+ * execution cannot find them in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
 import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac

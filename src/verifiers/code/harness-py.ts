@@ -7,8 +7,11 @@
  * - **workers**: each runs the candidate's module once and then serves calls.
  *
  * The stdin carries two length-prefixed JSON frames. The judge reads the first (program, preamble),
- * forks the first worker, which points its stdin at /dev/null before anything else, and only then reads
- * the second frame (nonce, tests, expected values). A later worker (after one died or hung) is forked
+ * starts the first worker, and only then reads the second frame (nonce, tests, expected values). The
+ * first worker is forked from the judge, and points its stdin at /dev/null before anything else; or, on
+ * a warm server, it was forked before the job existed (the server runs this file with __assay_prepare__
+ * set, which only defines things, forks a worker that waits in assay_worker, and calls assay_main with
+ * it once the job comes), and it gets the program over its channel. A later worker (after one died or hung) is forked
  * from the judge, which by then holds the secrets, so it execs a fresh interpreter at once (this file in
  * worker mode) and receives the program over its channel. So no worker has the secrets in its memory,
  * and it cannot reach the judge's: the judge is not dumpable (no ptrace, /proc/<pid>/mem or
