@@ -7,13 +7,16 @@
  * caps and the wall deadline, and writes one JSON report to fd 3. As PID 1 it cannot be killed from
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
- * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. For each
- * job it clones (one fork, see fork_isolated) a child in fresh user, mount, PID and IPC namespaces (the
- * network namespace is the server's own, and a server runs one execution at a time). The child, PID 1
- * of its namespace, mounts a fresh size-limited tmpfs as /work, /tmp and /dev/shm and a fresh /proc,
- * drops every capability and becomes the program, so one execution never sees another's files,
- * processes, sockets or memory. The server keeps each job, its input and its output only in buffers
- * it zeroes before the next job, so a later execution cannot find them in memory it inherited.
+ * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. While it
+ * waits for a job it clones (one fork, see fork_isolated) the execution that will run it, in fresh user,
+ * mount, PID and IPC namespaces (the network namespace is the server's own, and a server runs one
+ * execution at a time); that child, PID 1 of its namespace, maps its uid and mounts a fresh /proc, and
+ * after a run of a program with a worker mode (a test harness) also prepares that program and forks its
+ * first worker. Then it reads its job from the server, mounts a fresh size-limited tmpfs as /work, /tmp
+ * and /dev/shm, drops every capability and becomes the program, so one execution never sees another's
+ * files, processes, sockets or memory, and none ever holds its own job's report key. The server keeps
+ * each job, its input and its output only in buffers it zeroes before the next clone, so a later
+ * execution cannot find them in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
 import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac
@@ -30,17 +33,22 @@ ENV = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/work', 'LANG': 'C.UTF-8
 def die_with_parent():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
-def set_limits(lim, pid1=False):
+def set_limits(lim, pid1=False, pid=0):
+    """The job's limits on this process, or with pid on that one (prlimit(2), for a spare worker)."""
     cpu = max(1, -(-lim['cpuMs'] // 1000))
-    # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu if pid1 else cpu + 1))
     mem = lim['asBytes']
+    # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
+    limits = [(resource.RLIMIT_CPU, (cpu, cpu if pid1 else cpu + 1)),
+              (resource.RLIMIT_FSIZE, (lim['fileBytes'], lim['fileBytes'])),
+              (resource.RLIMIT_NPROC, (lim['processes'], lim['processes'])),
+              (resource.RLIMIT_CORE, (0, 0)), (resource.RLIMIT_NOFILE, (256, 256))]
     if mem > 0:  # 0: no address-space limit (the cgroup limits memory; runtimes reserve far more than they use)
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileBytes'], lim['fileBytes']))
-    resource.setrlimit(resource.RLIMIT_NPROC, (lim['processes'], lim['processes']))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+        limits.append((resource.RLIMIT_AS, (mem, mem)))
+    for r, v in limits:
+        if pid:
+            resource.prlimit(pid, r, v)
+        else:
+            resource.setrlimit(r, v)
 
 class _CapHeader(ctypes.Structure):
     _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
@@ -81,17 +89,17 @@ def stdin_file(data):
     os.lseek(fd, 0, os.SEEK_SET)
     return fd, os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
 
-def child_stdio(inr, outw, errw, keep=None):
-    """The program's stdio; every other descriptor is closed except 'keep' (close-on-exec: the status
-    pipe, which the program never holds once it runs)."""
+def child_stdio(inr, outw, errw, keep=()):
+    """The program's stdio; every other descriptor is closed except those in 'keep' (the status pipe,
+    close-on-exec so the program never holds it once it runs; a spare worker's channel)."""
     os.dup2(inr, 0)
     os.dup2(outw, 1)
     os.dup2(errw, 2)
-    if keep is None:
-        os.closerange(3, 65536)
-    else:
-        os.closerange(3, keep)
-        os.closerange(keep + 1, 65536)
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
 
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 
@@ -276,7 +284,7 @@ def launch():
             # Python ignores these; a program started by exec must get the default actions back.
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            child_stdio(pipes[0][0], pipes[1][1], pipes[2][1], keep=status_w)
+            child_stdio(pipes[0][0], pipes[1][1], pipes[2][1], keep=(status_w,))
             doomed_first()
             set_limits(job['limits'])
             if _SECCOMP:
@@ -341,12 +349,20 @@ def launch():
 
 # ---- warm path: fork server for Python ----
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
+SPARE = set()  # the shas of PRECOMPILED programs with a worker mode (see spare_worker)
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
            'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'socket']
 
-def run_python_inprocess(job):
-    """In the program process (PID 2 of a fresh namespace): become a fresh 'python3 main.py'."""
+def main_module():
+    mod = types.ModuleType('__main__')
+    mod.__file__ = '/work/main.py'
+    mod.__builtins__ = builtins
+    return mod
+
+def run_python_inprocess(job, prepared=None):
+    """In the program process: become a fresh 'python3 main.py', or run the entry point of a program
+    prepared before the job (prepare_program: its module and a spare worker)."""
     os.chdir('/work')
     main = job['main']
     sys.argv = [main] + job.get('args', [])
@@ -354,17 +370,20 @@ def run_python_inprocess(job):
     # sys.stdin/stdout/stderr already wrap fds 0-2, now the program's pipes; the server never used
     # their buffers (it speaks to the host with os.read/os.write), so they start empty. The environment
     # is the server's, set once (ENV); the random module reseeds itself after every fork.
-    mod = types.ModuleType('__main__')
-    mod.__file__ = '/work/' + main
-    mod.__builtins__ = builtins
-    sys.modules['__main__'] = mod
     code = 0
     try:
-        compiled = PRECOMPILED.get(job.get('sha'))
-        if compiled is None:
-            with open(main, 'rb') as f:
-                compiled = compile(f.read(), '/work/' + main, 'exec')
-        exec(compiled, mod.__dict__)
+        if prepared is not None:
+            mod, (pid, chan) = prepared
+            sys.modules['__main__'] = mod
+            mod.assay_main((pid, chan.detach()))
+        else:
+            mod = main_module()
+            sys.modules['__main__'] = mod
+            compiled = PRECOMPILED.get(job.get('sha'))
+            if compiled is None:
+                with open(main, 'rb') as f:
+                    compiled = compile(f.read(), '/work/' + main, 'exec')
+            exec(compiled, mod.__dict__)
     except SystemExit as e:
         c = e.code
         if c is None:
@@ -426,10 +445,9 @@ def fork_isolated(flags):
         raise OSError(ctypes.get_errno(), 'clone')
     return pid
 
-def isolate(uid, gid, disk_bytes):
-    """In the fresh namespaces (we are PID 1): map our uid, make every mount private, give the execution
-    its own size-limited /work, /tmp and /dev/shm (the root and /dev are read-only, so nothing written
-    is seen by the server's next execution) and a /proc that shows only this PID namespace."""
+def enter_namespaces(uid, gid):
+    """In the fresh namespaces (we are PID 1), before the job is known: map our uid, make every mount
+    private and mount a /proc that shows only this PID namespace."""
     libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # our /proc files must be ours to write our uid_map
     for path, text in (('/proc/self/uid_map', b'%d %d 1' % (uid, uid)), ('/proc/self/setgroups', b'deny'),
                        ('/proc/self/gid_map', b'%d %d 1' % (gid, gid))):
@@ -440,26 +458,104 @@ def isolate(uid, gid, disk_bytes):
             os.close(fd)
     if libc.mount(b'none', b'/', None, MS_REC | MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), 'mount --make-rprivate /')
-    for where, mode in ((b'/work', 0o755), (b'/tmp', 0o1777), (b'/dev/shm', 0o1777)):
-        opts = ('size=%d,mode=%o' % (disk_bytes, mode)).encode()
-        if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
-            raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
     if libc.mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV, None) != 0:
         # Never leave the outer /proc (the server's processes) in view.
         if libc.mount(b'tmpfs', b'/proc', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=4k,mode=0555') != 0:
             raise OSError(ctypes.get_errno(), 'hide /proc')
 
-def program(buf, pipes, status_w, ids):
+def mount_scratch(disk_bytes):
+    """The execution's own size-limited /work, /tmp and /dev/shm (the root and /dev are read-only, so
+    nothing written is seen by the server's next execution)."""
+    for where, mode in ((b'/work', 0o755), (b'/tmp', 0o1777), (b'/dev/shm', 0o1777)):
+        opts = ('size=%d,mode=%o' % (disk_bytes, mode)).encode()
+        if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
+            raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
+
+def prepare_program(sha):
+    """A program with a worker mode (a test harness; see registerWarmProgram in warm.ts), made ready
+    while the server waits for the next job, so that none of this is paid while the job waits: its
+    module is run with __assay_prepare__ set, which only defines things, and its first worker is forked
+    (see spare_worker). Returns (module, (worker pid, our end of its channel))."""
+    import socket
+    mod = main_module()
+    mod.__assay_prepare__ = True
+    exec(PRECOMPILED[sha], mod.__dict__)
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            a.close()
+            spare_worker(b, mod)
+        finally:
+            os._exit(127)
+    b.close()
+    return mod, (pid, a)
+
+def spare_worker(chan, mod):
+    """The first worker of a prepared program, forked before the job is read, so it never holds any of
+    it. It runs with the program's restrictions (its own session, no capability, the syscall filter;
+    the execution's limits are set on it by prlimit once the job says them) and waits on its channel
+    (fd 3) for what its execution hands it; if the job is another program it is killed unused."""
+    die_with_parent()
+    fd = chan.fileno()
+    if fd != 3:
+        os.dup2(fd, 3)
+    null = os.open(os.devnull, os.O_RDWR)
+    for i in (0, 1, 2):
+        os.dup2(null, i)
+    os.closerange(4, 65536)
+    # Nothing here is writable; the worker moves to the execution's /work once it is handed over.
+    os.chdir('/')
+    os.setsid()  # kill(0) from the program must reach neither the fork server nor the judge
+    doomed_first()
+    drop_caps()
+    enter_seccomp()
+    sys.argv = ['main.py', '--worker']
+    sys.modules['__main__'] = mod
+    try:
+        mod.assay_worker(3)
+    finally:
+        os._exit(0)
+
+def program(job_r, out_w, err_w, status_w, ids, spare_sha):
     """The execution: PID 1 of fresh user, mount, PID and IPC namespaces (the network namespace is the
-    server's own, and a server runs one execution at a time). It isolates itself, then becomes the
-    program in this very process. As PID 1 it cannot be killed by itself or its children, and when it
-    exits the kernel kills whatever it left behind. The one visible difference from a plain process:
-    signals it sends itself with a default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a
-    handler) are ignored. Failures before the program starts go to status_w, as sandbox errors."""
+    server's own, and a server runs one execution at a time). It is cloned while the server waits for
+    its next job (so the clone and most of the isolation are not paid while a job waits), enters its
+    namespaces, then reads its job and stdin from job_r, takes its scratch mounts and becomes the program
+    in this very process. As PID 1 it cannot be killed by itself or its children, and when it exits
+    the kernel kills whatever it left behind. The one visible difference from a plain process: signals
+    it sends itself with a default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a handler)
+    are ignored. Failures before the program starts go to status_w, as sandbox errors."""
+    prepared = None
     try:
         die_with_parent()
+        enter_namespaces(ids[0], ids[1])
+        if spare_sha in PRECOMPILED:
+            try:
+                prepared = prepare_program(spare_sha)
+            except BaseException:
+                prepared = None  # the job runs the program from the start
+        n, n_stdin = (int(x) for x in read_line(job_r).split())
+        buf = read_exact(job_r, n)
+        stdin = read_exact(job_r, n_stdin)
+        os.close(job_r)
+        # The program reads its stdin from its file, never from our memory (a harness's stdin holds
+        # what its own workers must not see).
+        inr = stdin_file(stdin)[0]
+        zero(stdin, n_stdin)
         job = json.loads(buf)
-        isolate(ids[0], ids[1], job['limits']['diskBytes'])
+        zero(buf, n)
+        if prepared is not None:
+            pid = prepared[1][0]
+            if job.get('sha') == spare_sha and os.waitpid(pid, os.WNOHANG)[0] == 0:
+                # As a worker forked by the program would inherit them (the program is PID 1).
+                set_limits(job['limits'], pid1=True, pid=pid)
+            else:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                prepared[1][1].close()
+                prepared = None
+        mount_scratch(job['limits']['diskBytes'])
         # Own session and process group: kill(0) from the program must not reach the fork server.
         os.setsid()
         write_files('/work', job['files'])
@@ -467,7 +563,7 @@ def program(buf, pipes, status_w, ids):
         os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
         os._exit(127)
     try:
-        child_stdio(pipes[0][0], pipes[1][1], pipes[2][1], keep=status_w)
+        child_stdio(inr, out_w, err_w, keep=(status_w,) + ((prepared[1][1].fileno(),) if prepared else ()))
         doomed_first()
         drop_caps()
         set_limits(job['limits'], pid1=True)
@@ -477,38 +573,52 @@ def program(buf, pipes, status_w, ids):
         os.write(status_w, ('cannot start the program: %s' % e).encode()[:4000])
         os._exit(127)
     os.close(status_w)
-    run_python_inprocess(job)
+    run_python_inprocess(job, prepared)
 
 def zero(buf, n):
     if n:
         buf[:n] = bytes(n)
 
-def execute(job_id, buf, stdin, lim, ids, out, err):
-    """One execution; writes 'D <id> <header length> <stdout length> <stderr length>' and the header JSON,
-    then the raw stdout and stderr. The job, its stdin and its output exist in this process only in
-    buffers that are zeroed before the next job is read, so a later execution, which starts as a copy
-    of this process, cannot find an earlier one's code, input or output in memory it inherited."""
+def clone_next(ids, spare_sha=None):
+    """The next execution's process, cloned and in its namespaces before its job exists: (pid, job
+    writer, stdout reader, stderr reader, status reader)."""
+    fds = [os.pipe(), os.pipe(), os.pipe(), os.pipe()]  # job, stdout, stderr, status
+    try:
+        pid = fork_isolated(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+    except BaseException:
+        for fd in (fd for pair in fds for fd in pair):
+            os.close(fd)
+        raise
+    if pid == 0:
+        os.close(fds[0][1]); os.close(fds[1][0]); os.close(fds[2][0]); os.close(fds[3][0])
+        program(fds[0][0], fds[1][1], fds[2][1], fds[3][1], ids, spare_sha)
+    os.close(fds[0][0]); os.close(fds[1][1]); os.close(fds[2][1]); os.close(fds[3][1])
+    return pid, fds[0][1], fds[1][0], fds[2][0], fds[3][0]
+
+def execute(job_id, key, buf, stdin, lim, nxt, out, err):
+    """One execution by the process nxt (clone_next); writes 'D <id> <header length> <stdout length>
+    <stderr length>' and the header JSON, then the raw stdout and stderr, then an HMAC-SHA256 of all of
+    it under the job's key (given in its header, after the execution was cloned). The job, its stdin and its
+    output exist in this process only in buffers that are zeroed before the next execution is cloned,
+    so no later execution, which starts as a copy of this process, finds an earlier one's code, input
+    or output in memory it inherited."""
     n_out = n_err = 0
     try:
-        pipes = [stdin_file(stdin), os.pipe(), os.pipe()]
-        status_r, status_w = os.pipe()
+        if isinstance(nxt, BaseException):
+            raise nxt  # the clone failed
+        pid, job_w, out_r, err_r, status_r = nxt
         started = time.monotonic()
         try:
-            pid = fork_isolated(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
-        except BaseException:
-            for fd in (status_r, status_w, *pipes[0], *pipes[1], *pipes[2]):
-                os.close(fd)
-            raise
-        if pid == 0:
-            zero(stdin, len(stdin))  # the program reads its stdin from its file, never from our memory
-            os.close(status_r)
-            os.close(pipes[0][1]); os.close(pipes[1][0]); os.close(pipes[2][0])
-            program(buf, pipes, status_w, ids)
+            write_all(job_w, b'%d %d\n' % (len(buf), len(stdin)))
+            write_all(job_w, buf)
+            write_all(job_w, stdin)
+        except OSError:
+            pass  # it failed before reading its job: its status pipe says why
+        os.close(job_w)
         zero(buf, len(buf))
-        os.close(status_w)
-        os.close(pipes[0][0]); os.close(pipes[1][1]); os.close(pipes[2][1])
-        rep, n_out, n_err, status = pump(pid, pipes[0][1], pipes[1][0], pipes[2][0], memoryview(b''), lim,
-                                         started, out, err, status_r)
+        zero(stdin, len(stdin))
+        rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
+                                         lim, started, out, err, status_r)
         os.close(status_r)
         if status:
             rep = {'sandboxError': status.decode('utf-8', 'replace')}
@@ -519,12 +629,18 @@ def execute(job_id, buf, stdin, lim, ids, out, err):
     zero(stdin, len(stdin))
     head = json.dumps(rep).encode()
     frame = b'D %s %d %d %d\n' % (job_id, len(head), n_out, n_err)
+    mac = hmac.new(key, digestmod='sha256')
     for part in (frame + head, memoryview(out)[:n_out], memoryview(err)[:n_err]):
-        view = memoryview(part)
-        while len(view):
-            view = view[os.write(1, view):]
+        mac.update(part)
+        write_all(1, part)
+    write_all(1, mac.digest())
     zero(out, n_out + 1)
     zero(err, n_err + 1)
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while len(view):
+        view = view[os.write(fd, view):]
 
 def serve():
     """One execution at a time: the next job is read only after the previous one, and with it every
@@ -560,22 +676,35 @@ def serve():
     load_seccomp(init['seccomp'])
     for sha, src in init['programs'].items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
+    SPARE.update(init.get('workers') or ())
     out = err = bytearray(0)
     import gc
     gc.collect()
     gc.freeze()  # keep the collector from touching (and copying) the server's objects in every fork
     os.write(1, b'READY\n')
+    nxt = None
+    spare_sha = None  # the warm program of the last job, when it has a worker mode: likely the next one's
     while True:
-        # R <id> <job length> <stdin length> <wall ms> <output cap>, then the job JSON, then stdin.
+        if nxt is None:
+            try:
+                nxt = clone_next(ids, spare_sha)
+            except BaseException as e:
+                nxt = e  # said as the next job's sandbox error
+        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
+        # <report key, hex>, then the job JSON, then stdin.
         line = read_line(0).split()
         job_id = line[1].encode()
         n, n_stdin, wall_ms, cap = (int(x) for x in line[2:6])
+        spare_sha = line[6] if line[6] in SPARE else None
+        key = bytearray.fromhex(line[7])
         buf = read_exact(0, n)
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
         if len(out) < cap + 1:
             out, err = bytearray(cap + 1), bytearray(cap + 1)  # the old ones are all zeros
-        execute(job_id, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, ids, out, err)
-        del buf, stdin
+        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, nxt, out, err)
+        zero(key, len(key))  # before the next execution is cloned
+        nxt = None
+        del buf, stdin, key
 
 if __name__ == '__main__':
     try:

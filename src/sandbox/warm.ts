@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { bwrapCommand } from './bwrap.js';
 import { type JobCgroup, newCgroup } from './cgroup.js';
 import { limitCgroup } from './cold.js';
@@ -8,18 +8,28 @@ import { RUNNER_PY } from './runner-py.js';
 import { seccompBase64 } from './seccomp.js';
 
 const HOST_GRACE_MS = 3000;
+const MAC_BYTES = 32;
 
 /** Well-known Python programs (test harnesses) by sha256, compiled once by each warm server. */
 const warmPrograms = new Map<string, string>();
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** Warm programs with a worker mode (see registerWarmProgram). */
+const workerPrograms = new Set<string>();
+
 /**
  * Declare a Python program that will run often (a test harness): warm servers started afterwards
- * compile it once, and runs whose code is exactly this source skip the compile.
+ * compile it once, and runs whose code is exactly this source skip the compile. `workerMode`: the
+ * program also runs as `main.py --worker` with a channel on fd 3 (a harness's worker), and takes a
+ * worker started ahead of its job from its global `__assay_worker__` (pid, channel fd) when there is
+ * one: after a run of it, a server starts the next execution with such a worker while it waits for
+ * the next job (see spare_worker in runner-py.ts).
  */
-export function registerWarmProgram(source: string): void {
-  warmPrograms.set(sha256(source), source);
+export function registerWarmProgram(source: string, opts: { workerMode?: boolean } = {}): void {
+  const sha = sha256(source);
+  warmPrograms.set(sha, source);
+  if (opts.workerMode) workerPrograms.add(sha);
 }
 
 export const isWarmProgram = (sha: string): boolean => warmPrograms.has(sha);
@@ -34,6 +44,48 @@ const killedReport = (started: number): RawReport => ({
 });
 
 /**
+ * A fork server's report of one execution: `D <id> <header len> <stdout len> <stderr len>\n`, the
+ * header JSON, the raw stdout and stderr, then an HMAC-SHA256 of all of that under the job's own key.
+ * Returns the report and how many bytes of buf it took, undefined while it is incomplete, or why it is
+ * refused (nothing else may come from a server: the caller kills it).
+ */
+export function parseWarmReport(
+  buf: Buffer,
+  key: Buffer,
+): { report: RawReport; length: number } | string | undefined {
+  const nl = buf.indexOf(10);
+  if (nl < 0) return buf.length > 80 ? 'unreadable report from the fork server' : undefined;
+  const [tag, , ...lengths] = buf.subarray(0, nl).toString('latin1').split(' ');
+  const [head, out, err] = lengths.map(Number) as [number, number, number];
+  if (
+    tag !== 'D' ||
+    lengths.length !== 3 ||
+    ![head, out, err].every((n) => Number.isSafeInteger(n) && n >= 0)
+  )
+    return 'unreadable report from the fork server';
+  const end = nl + 1 + head + out + err;
+  if (buf.length < end + MAC_BYTES) return undefined;
+  const mac = createHmac('sha256', key).update(buf.subarray(0, end)).digest();
+  if (!timingSafeEqual(mac, buf.subarray(end, end + MAC_BYTES)))
+    return 'report from the fork server failed authentication';
+  const at = nl + 1 + head;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(buf.subarray(nl + 1, at).toString());
+  } catch {
+    return 'unreadable report from the fork server';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return 'unreadable report from the fork server';
+  const report = {
+    ...(parsed as RawReport),
+    stdout: buf.subarray(at, at + out).toString(),
+    stderr: buf.subarray(at + out, end).toString(),
+  };
+  return { report, length: end + MAC_BYTES };
+}
+
+/**
  * A warm Python interpreter inside its own bubblewrap sandbox that runs one job at a time, forking an
  * isolated executor for it (see runner-py.ts for what the executor unshares). Saves the interpreter
  * start and the imports, the dominant cost of short programs. When a job overruns its deadline or is
@@ -43,7 +95,7 @@ class ForkServer {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
   private buf: Buffer = Buffer.alloc(0);
-  private current: { resolve: (r: RawReport) => void; cap: number } | undefined;
+  private current: { resolve: (r: RawReport) => void; cap: number; key: Buffer } | undefined;
   private nextId = 0;
   /** The server's cgroup (all its executions share it, one at a time); limits are set per job. */
   private cg: JobCgroup | undefined;
@@ -56,7 +108,11 @@ class ForkServer {
     });
     let init: Buffer;
     try {
-      init = frame({ programs: Object.fromEntries(warmPrograms), seccomp: seccompBase64() });
+      init = frame({
+        programs: Object.fromEntries(warmPrograms),
+        workers: [...workerPrograms],
+        seccomp: seccompBase64(),
+      });
       this.cg = newCgroup();
     } catch (err) {
       return Promise.reject(err);
@@ -113,32 +169,19 @@ class ForkServer {
     return ready;
   }
 
-  /** Parse the `D <id> <header len> <stdout len> <stderr len>\n<json><stdout><stderr>` frame of the current job. */
+  /** The current job's report, once all of it has arrived (see parseWarmReport). */
   private drain(): void {
-    const nl = this.buf.indexOf(10);
-    if (nl < 0) return;
-    const [tag, , ...lengths] = this.buf.subarray(0, nl).toString().split(' ');
-    const [head, out, err] = lengths.map(Number) as [number, number, number];
-    if (tag !== 'D' || lengths.length !== 3 || ![head, out, err].every(Number.isSafeInteger)) {
+    if (this.buf.length === 0) return;
+    const key = this.current?.key;
+    const got = key ? parseWarmReport(this.buf, key) : 'a report from the fork server with no job running';
+    if (got === undefined) return;
+    if (typeof got === 'string') {
       this.kill();
-      this.finish(sandboxFailure('unreadable report from the fork server'));
+      this.finish(sandboxFailure(got));
       return;
     }
-    const end = nl + 1 + head + out + err;
-    if (this.buf.length < end) return;
-    const at = nl + 1 + head;
-    let report: RawReport;
-    try {
-      report = {
-        ...(JSON.parse(this.buf.subarray(nl + 1, at).toString()) as RawReport),
-        stdout: this.buf.subarray(at, at + out).toString(),
-        stderr: this.buf.subarray(at + out, end).toString(),
-      };
-    } catch {
-      report = sandboxFailure('unreadable report from the fork server');
-    }
-    this.buf = this.buf.subarray(end);
-    this.finish(report);
+    this.buf = this.buf.subarray(got.length);
+    this.finish(got.report);
   }
 
   private finish(report: RawReport): void {
@@ -194,7 +237,12 @@ class ForkServer {
     const { stdin, ...rest } = job;
     const body = Buffer.from(JSON.stringify(rest));
     const input = Buffer.from(stdin);
-    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes}\n`;
+    // The last field: the program to start a worker of for the next execution (likely the same again).
+    const next = job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
+    // A fresh key per job authenticates its report. The execution that runs the job was cloned from the
+    // server before the server read this header, so no program ever holds its own job's key.
+    const key = randomBytes(32);
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${next} ${key.toString('hex')}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();
@@ -202,7 +250,8 @@ class ForkServer {
       };
       const timer = setTimeout(onAbort, job.limits.wallMs + HOST_GRACE_MS);
       this.current = {
-        cap: (64 << 10) + 2 * (job.limits.outputBytes + 1),
+        cap: (64 << 10) + 2 * (job.limits.outputBytes + 1) + MAC_BYTES,
+        key,
         resolve: (r) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);

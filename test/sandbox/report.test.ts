@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../../src/sandbox/cold.js';
+import { parseWarmReport } from '../../src/sandbox/warm.js';
 
 /** The cold path's report frame, built as the supervisor builds it (runner-py.ts, `launch`). */
 function frame(key: Buffer, head: object, out = '', err = '', art = Buffer.alloc(0)): Buffer {
@@ -55,5 +56,46 @@ describe('cold-path reports are authenticated and parsed defensively', () => {
     expect(parseReport(sign('2 0 0\n{}'), key)).toBe('malformed report header');
     expect(parseReport(sign('2 0 0 0\n[]'), key)).toBe('report is not an object');
     expect(() => parseReport(sign('2 0 0 0\n{x'), key)).toThrow(); // cold.ts catches it
+  });
+});
+
+/** The warm path's report frame, built as the fork server builds it (runner-py.ts, `execute`). */
+function warmFrame(key: Buffer, head: object, out = '', err = ''): Buffer {
+  const h = Buffer.from(JSON.stringify(head));
+  const o = Buffer.from(out);
+  const e = Buffer.from(err);
+  const body = Buffer.concat([Buffer.from(`D 7 ${h.length} ${o.length} ${e.length}\n`), h, o, e]);
+  return Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
+}
+
+describe('warm-path reports are authenticated under a key per job', () => {
+  const key = randomBytes(32);
+  const head = { exitCode: 0, signal: null, timedOut: false, outputExceeded: false, wallMs: 5, cpuMs: 1 };
+
+  it('reads a whole report and says how much of the stream it took; waits for the rest of a partial one', () => {
+    const f = warmFrame(key, head, 'out\n', 'err');
+    const next = Buffer.concat([f, Buffer.from('D 8 ')]);
+    const got = parseWarmReport(next, key);
+    expect(got).toMatchObject({ report: { exitCode: 0, stdout: 'out\n', stderr: 'err' }, length: f.length });
+    for (const n of [0, 5, f.length - 1]) expect(parseWarmReport(f.subarray(0, n), key)).toBeUndefined();
+  });
+
+  it('refuses a report under another job’s key, or with any byte changed', () => {
+    const good = warmFrame(key, head, 'x', 'y');
+    expect(parseWarmReport(warmFrame(randomBytes(32), head, 'x', 'y'), key)).toBe(
+      'report from the fork server failed authentication',
+    );
+    for (const at of [9, 20, good.length - 34, good.length - 1]) {
+      const bad = Buffer.from(good);
+      bad[at] = bad[at]! ^ 1;
+      expect(parseWarmReport(bad, key)).toBe('report from the fork server failed authentication');
+    }
+  });
+
+  it('refuses what is not a report frame', () => {
+    expect(parseWarmReport(Buffer.from('READY\n'), key)).toBe('unreadable report from the fork server');
+    expect(parseWarmReport(Buffer.from('D 1 -1 0 0\n'), key)).toBe('unreadable report from the fork server');
+    expect(parseWarmReport(Buffer.from('x'.repeat(100)), key)).toBe('unreadable report from the fork server');
+    expect(parseWarmReport(warmFrame(key, [1, 2]), key)).toBe('unreadable report from the fork server');
   });
 });

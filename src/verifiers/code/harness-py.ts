@@ -7,8 +7,11 @@
  * - **workers**: each runs the candidate's module once and then serves calls.
  *
  * The stdin carries two length-prefixed JSON frames. The judge reads the first (program, preamble),
- * forks the first worker, which points its stdin at /dev/null before anything else, and only then reads
- * the second frame (nonce, tests, expected values). A later worker (after one died or hung) is forked
+ * starts the first worker, and only then reads the second frame (nonce, tests, expected values). The
+ * first worker is forked from the judge, and points its stdin at /dev/null before anything else; or, on
+ * a warm server, it was forked before the job existed (the server runs this file with __assay_prepare__
+ * set, which only defines things, forks a worker that waits in assay_worker, and calls assay_main with
+ * it once the job comes), and it gets the program over its channel. A later worker (after one died or hung) is forked
  * from the judge, which by then holds the secrets, so it execs a fresh interpreter at once (this file in
  * worker mode) and receives the program over its channel. So no worker has the secrets in its memory,
  * and it cannot reach the judge's: the judge is not dumpable (no ptrace, /proc/<pid>/mem or
@@ -39,8 +42,9 @@
 export const HARNESS_PY = String.raw`
 import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes
 
-# Not dumpable: a worker (same uid) may not ptrace this process nor read its memory or descriptors.
-ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+def not_dumpable():
+    # No process of the same uid may ptrace this one nor read its memory or descriptors.
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
 # The judge imports only from the system's libraries, never from the working directory the program
 # can write to; the standard scientific packages (numpy) are in Debian's dist-packages.
 sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd())]
@@ -452,6 +456,12 @@ def fork_worker():
     b.close()
     return pid, a
 
+def adopt_worker(pid, fd):
+    """(pid, the judge's end of the channel) of a worker the sandbox started ahead of the job."""
+    sock = socket.socket(fileno=fd)
+    send_msg(fd, json.dumps(dict(PROGRAM, cwd=os.getcwd(), wait=True)))
+    return pid, sock
+
 def exec_worker():
     """A later worker (after one died or hung): the judge now holds the secrets, so the child it forks
     replaces itself at once with a fresh interpreter running this file in worker mode, and gets the
@@ -468,28 +478,38 @@ def exec_worker():
         finally:
             os._exit(127)
     b.close()
-    send_msg(a.fileno(), PROGRAM_TEXT)
+    send_msg(a.fileno(), json.dumps(dict(PROGRAM, cwd=os.getcwd())))
     return pid, a
 
 HARNESS_FILE = os.path.abspath(globals().get('__file__') or 'main.py')
 
-if sys.argv[1:2] == ['--worker']:
-    PROGRAM = json.loads(read_frame(3))
+def assay_worker(fd=3):
+    """Worker mode: the program arrives on the channel at fd (with the directory to work in and whether
+    to wait for the judge's go), then calls are served on it."""
+    global PROGRAM
+    not_dumpable()
+    PROGRAM = json.loads(read_frame(fd))
     try:
-        worker(socket.socket(fileno=3))
+        os.chdir(PROGRAM.get('cwd') or '/')
+        worker(socket.socket(fileno=fd), wait=bool(PROGRAM.get('wait')))
     finally:
         os._exit(0)
 
-# ---- the judge ----
-PROGRAM_TEXT = bytes(read_frame(0)).decode('utf-8', 'surrogatepass')
-PROGRAM = json.loads(PROGRAM_TEXT)
-# The first worker is forked now, before the judge reads the tests: it loads the program meanwhile.
-_first = fork_worker()
-# Read only now: no process that runs the candidate ever had what follows in its memory.
-payload = json.loads(read_frame(0))
-os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-NONCE = payload.pop('nonce')
-OUT = os.dup(1)
+def assay_main(spare=None):
+    """The judge. spare: (pid, channel fd) of a worker the sandbox started ahead of the job (a warm
+    server's, running assay_worker), which gets the program over its channel; else the first worker is
+    forked from here. Either way it starts before the judge reads the tests, and loads the program
+    meanwhile."""
+    global PROGRAM, _first, payload, NONCE, OUT
+    not_dumpable()
+    PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
+    _first = adopt_worker(*spare) if spare else fork_worker()
+    # Read only now: no process that runs the candidate ever had what follows in its memory.
+    payload = json.loads(read_frame(0))
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    NONCE = payload.pop('nonce')
+    OUT = os.dup(1)
+    main()
 
 def report(*parts):
     write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
@@ -859,5 +879,11 @@ def main():
     # The worker is not waited for: the sandbox ends every process of this execution with the judge.
     os._exit(0)
 
-main()
+# A warm server runs this file once per execution before the job exists (with __assay_prepare__ set,
+# defining only), then calls assay_main or assay_worker itself; run as a plain program, it starts here.
+if not globals().get('__assay_prepare__'):
+    if sys.argv[1:2] == ['--worker']:
+        assay_worker()
+    else:
+        assay_main()
 `;

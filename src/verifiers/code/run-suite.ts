@@ -54,7 +54,7 @@ export interface SuiteOptions {
   signal?: AbortSignal;
 }
 
-registerWarmProgram(HARNESS_PY);
+registerWarmProgram(HARNESS_PY, { workerMode: true });
 
 /**
  * Room left before the reward's deadline for stopping the last run (killing its cgroup, reaping the

@@ -1,0 +1,81 @@
+/**
+ * `npx tsx bench/warm-cpu.ts [CHECKOUT...]`: the machine's CPU time per program on the warm path, for this
+ * checkout or the ones given. bench/warm-cost.ts measures latency (one program at a time, where work done
+ * while a server waits for its next job is free); this measures what a saturated machine pays: all CPU
+ * time of the machine (user and system, every process: host, fork servers, programs, the kernel's
+ * fork/exit/page-fault work) from /proc/stat over HumanEval-style problems scored one at a time through
+ * `code`, divided by the programs. With several checkouts, each scores 10 programs in turn, so that
+ * all see the same background load (the machine's counters are system-wide); ROUNDS=n repeats the 150
+ * problems (default 2).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Problem } from './code-problem.js';
+
+const roots =
+  process.argv.length > 2
+    ? process.argv.slice(2).map((r) => resolve(r))
+    : [resolve(import.meta.dirname, '..')];
+const rounds = Number(process.env.ROUNDS ?? 2);
+const BLOCK = 10; // programs per checkout in turn
+const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+const samples = problems.map((p) => ({
+  response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,
+  reference: { test: p.test, entry_point: p.entry_point, prompt: p.prompt },
+}));
+
+const scorers = await Promise.all(
+  roots.map(async (root) => {
+    const { Runtime, Scorer } = await import(`${root}/src/core/scorer.js`);
+    const { parseSpec } = await import(`${root}/src/core/spec/load.js`);
+    const { BwrapSandbox } = await import(`${root}/src/sandbox/index.js`);
+    await import(`${root}/src/verifiers/code/index.js`);
+    const runtime = new Runtime({ inThread: true });
+    runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1 }));
+    const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
+    await scorer.score(samples.slice(0, 4)); // its warm server is up
+    return { root, runtime, scorer, busy: 0, user: 0, sys: 0, wall: 0, n: 0 };
+  }),
+);
+
+/** Busy, user and system time of the whole machine so far, in ms (from /proc/stat's cpu line). */
+function machine(): { busy: number; user: number; sys: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const tick = 10; // USER_HZ is 100 on Linux
+  const total = f.reduce((a, b) => a + b, 0);
+  return {
+    busy: (total - f[3]! - f[4]!) * tick,
+    user: (f[0]! + f[1]!) * tick,
+    sys: (f[2]! + f[5]! + f[6]!) * tick,
+  };
+}
+
+for (let r = 0; r < rounds; r++) {
+  for (let at = 0; at < samples.length; at += BLOCK) {
+    for (const s of scorers) {
+      const before = machine();
+      const t = performance.now();
+      for (const sample of samples.slice(at, at + BLOCK)) {
+        const [res] = await s.scorer.score([sample]);
+        if (res.score !== 1) throw new Error(`${s.root}: ${JSON.stringify(res).slice(0, 300)}`);
+        s.n++;
+      }
+      s.wall += performance.now() - t;
+      const after = machine();
+      s.busy += after.busy - before.busy;
+      s.user += after.user - before.user;
+      s.sys += after.sys - before.sys;
+    }
+  }
+}
+for (const s of scorers) {
+  const per = (v: number) => (v / s.n).toFixed(2);
+  console.log(
+    `${s.root.padEnd(24)} CPU ${per(s.busy)} ms/program (user ${per(s.user)}, system ${per(s.sys)})   wall ${per(s.wall)} ms/program`,
+  );
+}
+await Promise.all(scorers.map((s) => s.runtime.close()));
+process.exit(0);

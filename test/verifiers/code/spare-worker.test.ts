@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Runtime, Scorer } from '../../../src/core/scorer.js';
+import { parseSpec } from '../../../src/core/spec/load.js';
+import type { RewardResult } from '../../../src/core/types.js';
+import { getSandbox } from '../../../src/sandbox/index.js';
+import '../../../src/verifiers/code/index.js';
+
+/**
+ * The warm server starts the harness's first worker before the job it will serve exists (runner-py.ts,
+ * spare_worker). That worker must be exactly as confined as one forked by the judge: same limits, no
+ * capability, the syscall filter, its own session, the execution's own /work, and nothing left of it
+ * when the next job is not a harness. One server (concurrency 1) serves every run here, one at a
+ * time, so each run after the first is served by a spare.
+ */
+const runtime = new Runtime({ inThread: true });
+const sandbox = getSandbox(runtime.env, { concurrency: 1 });
+afterAll(() => runtime.close());
+
+const py = (code: string) => `\`\`\`python\n${code}\n\`\`\`\n`;
+
+/** What the worker sees of itself, returned by `probe()`; the test prints it back as its failure. */
+const probe = py(
+  [
+    'import os, resource',
+    'def probe(write=None):',
+    '    status = dict(l.split(":\\t", 1) for l in open("/proc/self/status").read().splitlines() if ":\\t" in l)',
+    '    limits = [resource.getrlimit(r) for r in (resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE,',
+    '              resource.RLIMIT_NPROC, resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)]',
+    '    found = os.path.exists("left-by-an-earlier-run.txt") or os.path.exists("/work/left-by-an-earlier-run.txt")',
+    '    if write:',
+    '        with open("left-by-an-earlier-run.txt", "w") as f: f.write("x")',
+    '    return {"spare": os.getsid(0) == os.getpid(), "limits": [list(l) for l in limits], "cwd": os.getcwd(),',
+    '            "cap_eff": status["CapEff"].strip(), "seccomp": status["Seccomp"].strip(),',
+    '            "no_new_privs": status["NoNewPrivs"].strip(), "found": found,',
+    '            "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit())}',
+  ].join('\n'),
+);
+// The test fails on purpose, so the probe's answer comes back in `detail`.
+const reference = {
+  entry_point: 'probe',
+  test: 'def check(candidate):\n    r = candidate(True)\n    assert r == "report", repr(r)\n',
+};
+
+async function run(response: string, ref: unknown, args: Record<string, unknown> = {}) {
+  const spec = parseSpec({
+    reward: { use: 'code', args: { mode: 'fraction', ...args } },
+    timeout_ms: 30_000,
+  });
+  const [r] = (await new Scorer(spec, runtime).score([{ response, reference: ref }])) as RewardResult[];
+  return r!;
+}
+
+interface Probe {
+  spare: boolean;
+  limits: number[][];
+  cwd: string;
+  cap_eff: string;
+  seccomp: string;
+  no_new_privs: string;
+  found: boolean;
+  pids: number[];
+}
+
+async function probed(args: Record<string, unknown> = {}): Promise<Probe> {
+  const r = await run(probe, reference, args);
+  expect(r.status, JSON.stringify(r)).toBe('ok');
+  const message = (r.detail!.failed as { message: string }[])[0]!.message;
+  const text = message.slice(message.indexOf('{'));
+  return JSON.parse(text.replace(/'/g, '"').replace(/True/g, 'true').replace(/False/g, 'false')) as Probe;
+}
+
+describe('a harness worker started ahead of its job', () => {
+  it('is as confined as a forked one: same limits, no capability, the syscall filter, the execution’s own /work', async () => {
+    await sandbox.run({ language: 'python', code: 'pass' }); // the server is up; its next execution has no spare
+    const forked = await probed({ cpu_ms: 4000, memory_mb: 300 });
+    const spare = await probed({ cpu_ms: 4000, memory_mb: 300 });
+    expect(forked.spare, 'the first harness run of a server forks its worker').toBe(false);
+    expect(spare.spare, 'a harness run after a harness run gets a spare worker').toBe(true);
+    expect(spare.limits).toEqual(forked.limits);
+    expect(spare.limits[0]![0]).toBe(4); // CPU seconds
+    for (const p of [forked, spare]) {
+      expect(p.cwd).toBe('/work');
+      expect(p.cap_eff).toBe('0000000000000000');
+      expect(p.seccomp).toBe('2');
+      expect(p.no_new_privs).toBe('1');
+      expect(p.found, 'a file written by an earlier execution').toBe(false);
+    }
+    // Other limits: a spare gets the limits of its own job, not the last one's.
+    const other = await probed({ cpu_ms: 2000, memory_mb: 300 });
+    expect(other.spare).toBe(true);
+    expect(other.limits[0]![0]).toBe(2);
+  });
+
+  it('is killed unused when the next job is another program, and nothing of it is left', async () => {
+    await probed();
+    const r = await sandbox.run({
+      language: 'python',
+      code: 'import os\nprint(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))',
+    });
+    expect(r.status, JSON.stringify(r)).toBe('ok');
+    expect(r.stdout.trim()).toBe('[1]');
+  });
+
+  it('serves right and wrong programs as a forked worker does', async () => {
+    const add = {
+      entry_point: 'add',
+      test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(2, 2) == 4\n',
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+      expect(await run(py('def add(a, b): return 3'), add)).toMatchObject({ status: 'ok', score: 0.5 });
+      expect(await run(py('def add(a, b) return'), add)).toMatchObject({ status: 'ok', score: 0 });
+    }
+  });
+});
