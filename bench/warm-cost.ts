@@ -5,34 +5,12 @@
  * checkout scores the HumanEval-style problems of bench/data/code-problems.jsonl through its own `code`
  * reward, one program at a time on its own warm server. Prints p10/p25/p50/mean latency per checkout.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Problem } from './code-problem.js';
+import { scorers as load, samples } from './warm-checkouts.js';
 
 const roots = [resolve(import.meta.dirname, '..'), ...process.argv.slice(2).map((r) => resolve(r))];
 const rounds = Number(process.env.ROUNDS ?? 2);
-const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
-const samples = problems.map((p) => ({
-  response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,
-  reference: { test: p.test, entry_point: p.entry_point, prompt: p.prompt },
-}));
-
-const scorers = await Promise.all(
-  roots.map(async (root) => {
-    const { Runtime, Scorer } = await import(`${root}/src/core/scorer.js`);
-    const { parseSpec } = await import(`${root}/src/core/spec/load.js`);
-    const { BwrapSandbox } = await import(`${root}/src/sandbox/index.js`);
-    await import(`${root}/src/verifiers/code/index.js`);
-    const runtime = new Runtime({ inThread: true });
-    runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1 }));
-    const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
-    await scorer.score(samples.slice(0, 1)); // starts the warm server
-    return { runtime, scorer };
-  }),
-);
+const scorers = await load(roots);
 const lat: number[][] = roots.map(() => []);
 for (let r = 0; r < rounds; r++) {
   for (const sample of samples) {
@@ -40,7 +18,7 @@ for (let r = 0; r < rounds; r++) {
       const t = performance.now();
       const [res] = await scorer.score([sample]);
       lat[k]!.push(performance.now() - t);
-      if (res.score !== 1) throw new Error(`${roots[k]}: ${JSON.stringify(res).slice(0, 300)}`);
+      if (res?.score !== 1) throw new Error(`${roots[k]}: ${JSON.stringify(res).slice(0, 300)}`);
     }
   }
 }

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Problem } from './code-problem.js';
+import { samples, scorers } from './warm-checkouts.js';
 
 const roots =
   process.argv.length > 2
@@ -18,28 +18,7 @@ const roots =
     : [resolve(import.meta.dirname, '..')];
 const rounds = Number(process.env.ROUNDS ?? 2);
 const BLOCK = 10; // programs per checkout in turn
-const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
-const samples = problems.map((p) => ({
-  response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,
-  reference: { test: p.test, entry_point: p.entry_point, prompt: p.prompt },
-}));
-
-const scorers = await Promise.all(
-  roots.map(async (root) => {
-    const { Runtime, Scorer } = await import(`${root}/src/core/scorer.js`);
-    const { parseSpec } = await import(`${root}/src/core/spec/load.js`);
-    const { BwrapSandbox } = await import(`${root}/src/sandbox/index.js`);
-    await import(`${root}/src/verifiers/code/index.js`);
-    const runtime = new Runtime({ inThread: true });
-    runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1 }));
-    const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
-    await scorer.score(samples.slice(0, 4)); // its warm server is up
-    return { root, runtime, scorer, busy: 0, user: 0, sys: 0, wall: 0, n: 0 };
-  }),
-);
+const runs = (await scorers(roots)).map((s) => ({ ...s, busy: 0, user: 0, sys: 0, wall: 0, n: 0 }));
 
 /** Busy, user and system time of the whole machine so far, in ms (from /proc/stat's cpu line). */
 function machine(): { busy: number; user: number; sys: number } {
@@ -55,12 +34,12 @@ function machine(): { busy: number; user: number; sys: number } {
 
 for (let r = 0; r < rounds; r++) {
   for (let at = 0; at < samples.length; at += BLOCK) {
-    for (const s of scorers) {
+    for (const s of runs) {
       const before = machine();
       const t = performance.now();
       for (const sample of samples.slice(at, at + BLOCK)) {
         const [res] = await s.scorer.score([sample]);
-        if (res.score !== 1) throw new Error(`${s.root}: ${JSON.stringify(res).slice(0, 300)}`);
+        if (res?.score !== 1) throw new Error(`${s.root}: ${JSON.stringify(res).slice(0, 300)}`);
         s.n++;
       }
       s.wall += performance.now() - t;
@@ -71,11 +50,11 @@ for (let r = 0; r < rounds; r++) {
     }
   }
 }
-for (const s of scorers) {
+for (const s of runs) {
   const per = (v: number) => (v / s.n).toFixed(2);
   console.log(
     `${s.root.padEnd(24)} CPU ${per(s.busy)} ms/program (user ${per(s.user)}, system ${per(s.sys)})   wall ${per(s.wall)} ms/program`,
   );
 }
-await Promise.all(scorers.map((s) => s.runtime.close()));
+await Promise.all(runs.map((s) => s.runtime.close()));
 process.exit(0);

@@ -1,0 +1,40 @@
+/**
+ * What bench/warm-cost.ts and bench/warm-cpu.ts share: the HumanEval-style problems of
+ * bench/data/code-problems.jsonl as `code` samples (gold solutions), and one warm `code` scorer per
+ * checkout, each loaded from that checkout's own sources with its own warm server (concurrency 1).
+ */
+import { readFileSync } from 'node:fs';
+import type { Problem } from './code-problem.js';
+
+const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+
+export const samples = problems.map((p) => ({
+  response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,
+  reference: { test: p.test, entry_point: p.entry_point, prompt: p.prompt },
+}));
+
+/** A checkout's scorer, its warm server already started. */
+export interface CheckoutScorer {
+  root: string;
+  runtime: { close(): Promise<void> };
+  scorer: { score(samples: unknown[]): Promise<{ score: number | null }[]> };
+}
+
+export function scorers(roots: string[]): Promise<CheckoutScorer[]> {
+  return Promise.all(
+    roots.map(async (root) => {
+      const { Runtime, Scorer } = await import(`${root}/src/core/scorer.js`);
+      const { parseSpec } = await import(`${root}/src/core/spec/load.js`);
+      const { BwrapSandbox } = await import(`${root}/src/sandbox/index.js`);
+      await import(`${root}/src/verifiers/code/index.js`);
+      const runtime = new Runtime({ inThread: true });
+      runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1 }));
+      const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
+      await scorer.score(samples.slice(0, 1)); // starts the warm server
+      return { root, runtime, scorer };
+    }),
+  );
+}
