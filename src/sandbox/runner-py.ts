@@ -607,6 +607,12 @@ def execute(job_id, key, buf, stdin, lim, nxt, out, err):
         if isinstance(nxt, BaseException):
             raise nxt  # the clone failed
         pid, job_w, out_r, err_r, status_r = nxt
+        ended = os.waitpid(pid, os.WNOHANG)
+        if ended[0] != 0:
+            # Killed while it waited (nothing of the job ran): never the program's failure.
+            for fd in (job_w, out_r, err_r, status_r):
+                os.close(fd)
+            raise RuntimeError('the execution ended before its job came (wait status %d)' % ended[1])
         started = time.monotonic()
         try:
             write_all(job_w, b'%d %d\n' % (len(buf), len(stdin)))
