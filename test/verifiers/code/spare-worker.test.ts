@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Runtime, Scorer } from '../../../src/core/scorer.js';
 import { parseSpec } from '../../../src/core/spec/load.js';
@@ -111,5 +112,46 @@ describe('a harness worker started ahead of its job', () => {
       expect(await run(py('def add(a, b): return 3'), add)).toMatchObject({ status: 'ok', score: 0.5 });
       expect(await run(py('def add(a, b) return'), add)).toMatchObject({ status: 'ok', score: 0 });
     }
+  });
+});
+
+/** Host pids of this test process's sandboxed Python processes whose command line ends with `last`. */
+function sandboxProcesses(last: string): { pid: number; ppid: number }[] {
+  const found: { pid: number; ppid: number }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/cgroup`, 'utf8').includes(`/assay-${process.pid}/`)) continue;
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (args[0] === '/usr/bin/python3' && args.at(-1) === last) found.push({ pid: Number(name), ppid });
+    } catch {}
+  }
+  return found;
+}
+
+describe('the execution a warm server clones ahead of its job', () => {
+  it('killed while it waits, fails its job as a sandbox error (never a failed program), and the next job runs', async () => {
+    const first = await sandbox.run({ language: 'python', code: 'print(1)' });
+    expect(first.status).toBe('ok');
+    // The server and the execution it cloned for the next job share the command line (a clone): the
+    // server is the one whose parent is not one of them. Its child appears just after the report.
+    let waiting: { pid: number; ppid: number }[] = [];
+    for (let i = 0; i < 100 && waiting.length === 0; i++) {
+      const found = sandboxProcesses('serve');
+      const servers = found.filter((p) => !found.some((q) => q.pid === p.ppid));
+      expect(servers.length, 'one warm server').toBe(1);
+      waiting = found.filter((p) => p.ppid === servers[0]!.pid);
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(waiting.length, 'one execution waits for the next job').toBe(1);
+    process.kill(waiting[0]!.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+    const killed = await sandbox.run({ language: 'python', code: 'print(2)' });
+    expect(killed.status, JSON.stringify(killed)).toBe('sandbox_error');
+    expect(killed.message).toMatch(/ended before its job came/);
+    const next = await sandbox.run({ language: 'python', code: 'print(3)' });
+    expect(next).toMatchObject({ status: 'ok', stdout: '3\n' });
   });
 });
