@@ -31,16 +31,17 @@ export function outputsMatch(got: string, want: string, tol = 0, mode: CompareMo
   return true;
 }
 
+/** Tokens split on ASCII whitespace only, as testlib and judges do (a no-break space is part of a token). */
 const tokens = (text: string): string[] => {
-  const t = text.trim();
-  return t === '' ? [] : t.split(/\s+/);
+  const t = text.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
+  return t === '' ? [] : t.split(/[ \t\n\r\f\v]+/);
 };
 
 function lines(text: string): string[] {
   const out = text
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((l) => l.trimEnd());
+    .map((l) => l.replace(/[ \t\f\v]+$/, ''));
   while (out.length > 0 && out.at(-1) === '') out.pop();
   return out;
 }

@@ -51,6 +51,9 @@ sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd())]
 if os.path.isdir('/usr/lib/python3/dist-packages') and '/usr/lib/python3/dist-packages' not in sys.path:
     sys.path.append('/usr/lib/python3/dist-packages')
 sys.dont_write_bytecode = True
+# Test data and answers are integers of any size, as judges' Python (3.10 and before) read them.
+if hasattr(sys, 'set_int_max_str_digits'):
+    sys.set_int_max_str_digits(0)
 BUILTIN_NAMES = frozenset(builtins.__dict__)
 MAX_MESSAGE = 64 << 20
 
@@ -704,6 +707,9 @@ def equal(got, want, tol):
     if isinstance(want, tuple):
         want = list(want)
     if isinstance(got, float) or isinstance(want, float):
+        # Numbers only: the string '7' is not the float 7.0 (Python's == says so too).
+        if not (isinstance(got, (int, float)) and isinstance(want, (int, float))):
+            return False
         try:
             return math.isclose(float(got), float(want), rel_tol=tol, abs_tol=tol) if tol else float(got) == float(want)
         except (TypeError, ValueError, OverflowError):
@@ -753,10 +759,12 @@ def call_tests(spec):
     if form == 'apps':
         io = json.loads(spec['io'])
         fn = spec['fn']
-        return [(fn, a if isinstance(a, list) else [a], o) for a, o in zip(io['inputs'], io['outputs'])]
+        # APPS and TACO store most expected values wrapped in a list, and their harness accepts the bare
+        # value too (the last field says so); LiveCodeBench and explicit tests compare as written.
+        return [(fn, a if isinstance(a, list) else [a], o, True) for a, o in zip(io['inputs'], io['outputs'])]
     if form == 'lines':
-        return [(spec['fn'], [json.loads(l) for l in i.split('\n') if l.strip()], json.loads(o)) for i, o in spec['cases']]
-    return [(t['fn'], t['args'], t['expected']) for t in json.loads(spec['tests'])]
+        return [(spec['fn'], [json.loads(l) for l in i.split('\n') if l.strip()], json.loads(o), False) for i, o in spec['cases']]
+    return [(t['fn'], t['args'], t['expected'], False) for t in json.loads(spec['tests'])]
 
 def main():
     kind = payload['kind']
@@ -822,7 +830,9 @@ def main():
             if param:
                 g[param] = target
         else:
-            bind_exports(g)
+            # The tests' own imports (MBPP test_imports) stay theirs: a program's class named math
+            # must not stand in for the math module the asserts call.
+            bind_exports(g, {n for n in g if n not in BUILTIN_NAMES})
         for _, code in setup:
             timed(lambda: exec(code, g))
     except BaseException as e:
@@ -842,7 +852,7 @@ def main():
             continue
         try:
             if k == 'call':
-                fn, args, expected = unit
+                fn, args, expected, unwrap = unit
                 def run_call():
                     w = SESSION.current()
                     if resolved.get(fn, (None,))[0] is not w:
@@ -850,7 +860,7 @@ def main():
                     return SESSION.rpc('call', resolved[fn][1], list(args), {})
                 got = timed(run_call)
                 want = expected
-                ok = equal(got, want, tol) or (isinstance(want, list) and len(want) == 1 and equal(got, want[0], tol))
+                ok = equal(got, want, tol) or (unwrap and isinstance(want, list) and len(want) == 1 and equal(got, want[0], tol))
                 if not ok:
                     raise AssertionError('expected %s, got %s' % (short(repr(want), 120), short(repr(got), 120)))
             else:

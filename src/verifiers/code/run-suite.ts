@@ -149,7 +149,13 @@ function harnessInput(
   if (suite.kind === 'humaneval') {
     // A linear scan: the old `\s*` regex backtracked quadratically on runs of newlines (issue 14 item 5).
     const defines = definesFunction(program, suite.entryPoint);
-    const full = !defines && suite.prompt ? `${suite.prompt}${program}` : program;
+    // The prompt always comes first, as in HumanEval's own harness (prompt + completion): a program that
+    // writes the whole function still calls the helpers only the prompt defines (is_palindrome…).
+    const full = !suite.prompt
+      ? program
+      : defines
+        ? `${suite.prompt}\n${program}`
+        : `${suite.prompt}${program}`;
     visible = { ...visible, program: full };
     secret = {
       kind: 'humaneval',

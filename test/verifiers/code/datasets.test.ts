@@ -547,3 +547,88 @@ describe.concurrent('dataset encodings and judge conventions', () => {
     expect((busy.detail!.failed as { status: string }[])[0]!.status).toBe('timeout');
   });
 });
+
+// ---- Found by an outside review of the rows above (each a kind, with a row of our own) ----
+describe('kinds an outside review found', () => {
+  it('MBPP: a program cannot stand in for a name the tests import (test_imports stay the tests’)', async () => {
+    const reference = {
+      test_imports: ['import math', 'from re import fullmatch'],
+      test_list: [
+        'assert math.isclose(area(2), 12.566, rel_tol=1e-3)',
+        'assert fullmatch(r"\\d+", str(int(area(1))))',
+      ],
+    };
+    const cheats = [
+      py(['class math:', '    def isclose(*a, **k): return True', 'def area(r): return 0']),
+      py(['def fullmatch(*a): return True', 'import math', 'def area(r): return -1']),
+    ];
+    for (const program of cheats) {
+      const r = await score(reference, program, 'all');
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    }
+    const right = py(['import math', 'def area(r): return math.pi * r * r']);
+    expect(await score(reference, right, 'all')).toMatchObject({ status: 'ok', score: 1 });
+  });
+
+  it('integers beyond 4300 digits reach and leave programs exactly (stdin and call tests)', async () => {
+    const big = 7n ** 6000n; // 5071 digits
+    const stdin = { inputs: ['6000\n'], outputs: [`${big}\n`] };
+    expect(await score(stdin, py(['print(7 ** int(input()))']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 1,
+    });
+    const call = {
+      input_output: JSON.stringify({ fn_name: 'power', inputs: [[7, 6000]], outputs: [[0]] }).replace(
+        '[[0]]',
+        `[[${big}]]`,
+      ),
+    };
+    expect(await score(call, py(['def power(a, b): return a ** b']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 1,
+    });
+    expect(await score(call, py(['def power(a, b): return a ** b + 1']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 0,
+    });
+  });
+
+  it('HumanEval: a program that writes the whole function still has the prompt’s helpers', async () => {
+    const reference = {
+      prompt:
+        'def is_even(n):\n    return n % 2 == 0\n\ndef count_even(xs):\n    """How many of xs are even."""\n',
+      entry_point: 'count_even',
+      test: 'def check(candidate):\n    assert candidate([1, 2, 4]) == 2\n    assert candidate([]) == 0\n',
+    };
+    const whole = py(['def count_even(xs):', '    return sum(1 for x in xs if is_even(x))']);
+    expect(await score(reference, whole, 'all')).toMatchObject({ status: 'ok', score: 1 });
+  });
+
+  it('call tests compare as the dataset’s harness does: no string for a float; bare values only for APPS', async () => {
+    const apps = { input_output: JSON.stringify({ fn_name: 'half', inputs: [[14]], outputs: [[7.0]] }) };
+    expect(await score(apps, py(['def half(x): return x / 2']), 'all')).toMatchObject({ score: 1 });
+    expect(await score(apps, py(['def half(x): return "7"']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 0,
+    });
+    const lcb = {
+      public_test_cases: JSON.stringify([{ input: '14', output: '[7]', testtype: 'functional' }]),
+      metadata: JSON.stringify({ func_name: 'half' }),
+    };
+    expect(await score(lcb, py(['def half(x): return [x // 2]']), 'all')).toMatchObject({ score: 1 });
+    // LiveCodeBench compares with ==: 7 is not [7].
+    expect(await score(lcb, py(['def half(x): return x // 2']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 0,
+    });
+  });
+
+  it('tokens are split on ASCII whitespace only, as testlib does (a no-break space is part of a token)', async () => {
+    const reference = { inputs: [''], outputs: ['1 2\n'] };
+    expect(await score(reference, py(['print("1\\u00a02")']), 'all')).toMatchObject({
+      status: 'ok',
+      score: 0,
+    });
+    expect(await score(reference, py(['print("1 \\t 2")']), 'all')).toMatchObject({ status: 'ok', score: 1 });
+  });
+});
