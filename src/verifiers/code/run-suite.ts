@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type CompileResult,
+  DEFAULT_LIMITS,
   type Limits,
   type RunResult,
   registerWarmProgram,
@@ -265,23 +266,26 @@ async function runStdio(
   }));
   let compile: CompileResult | undefined;
   let failed = false;
-  let sandboxError: string | undefined;
+  /** Why the sample cannot be judged at all (the sandbox or the checker failed): an error, not a 0. */
+  let fatal: string | undefined;
   const code =
     findProfile(opts.language)?.name === 'python' && hasTopLevelReturn(program)
       ? wrapTopLevelReturn(program)
       : program;
   const runOne = async (test: StdioTest, index: number) => {
+    const limits = runLimits(opts);
     const run = await sandbox.run({
       language: opts.language,
       code,
       stdin: test.input,
-      ...runLimits(opts),
+      ...limits,
+      limits: { ...limits.limits, outputBytes: outputCap(test.output) },
       ...(opts.signal && { signal: opts.signal }),
     });
     compile ??= run.compile;
     const outcome = outcomes[index]!;
     if (run.status === 'sandbox_error') {
-      sandboxError ??= run.message ?? 'failed';
+      fatal ??= `sandbox: ${run.message ?? 'failed'}`;
       return;
     }
     if (run.compile && run.compile.status !== 'ok') {
@@ -297,14 +301,18 @@ async function runStdio(
         unfinished(run),
         run.status === 'runtime_error' ? { stderr: tail(run.stderr) } : {},
       );
-    } else if (
-      suite.checker
-        ? await checkerAccepts(sandbox, suite.checker, test, run.stdout, opts).catch((err: Error) => {
-            sandboxError ??= err.message;
-            return false;
-          })
-        : outputsMatch(run.stdout, test.output, suite.tol, opts.compare)
-    ) {
+    } else if (suite.checker) {
+      const verdict = await checkerVerdict(sandbox, suite.checker, test, run.stdout, opts).catch(
+        (err: Error) => {
+          fatal ??= err.message;
+          return { pass: false, message: err.message };
+        },
+      );
+      Object.assign(
+        outcome,
+        verdict.pass ? { status: 'pass' } : { status: 'wrong_answer', message: verdict.message },
+      );
+    } else if (outputsMatch(run.stdout, test.output, suite.tol, opts.compare)) {
       outcome.status = 'pass';
     } else {
       Object.assign(outcome, {
@@ -321,7 +329,7 @@ async function runStdio(
   for (let start = 0; start < suite.tests.length; start += width) {
     // No run is started that could not end before the deadline's margin: it would only wait for a slot
     // it cannot use and turn the sample into an error; tests left unrun are not passed.
-    if ((failed && opts.stopFirst) || sandboxError || Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) break;
+    if ((failed && opts.stopFirst) || fatal || Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) break;
     await Promise.all(suite.tests.slice(start, start + width).map((t, k) => runOne(t, start + k)));
     if (compile && compile.status !== 'ok') {
       for (const o of outcomes)
@@ -330,25 +338,44 @@ async function runStdio(
       break;
     }
   }
-  if (sandboxError) return { ok: false, error: `sandbox: ${sandboxError}` };
+  if (fatal) return { ok: false, error: fatal };
   if (opts.signal?.aborted) return { ok: false, error: 'cancelled', timeout: true };
   return { ok: true, outcomes, ...(compile && { compile }) };
 }
 
+/** Output a stdin test's run may write: the sandbox's 1 MiB, or room for twice the expected output. */
+export function outputCap(expected: string): number {
+  return Math.min(
+    MAX_OUTPUT_BYTES,
+    Math.max(DEFAULT_LIMITS.outputBytes, 2 * Buffer.byteLength(expected) + 4096),
+  );
+}
+const MAX_OUTPUT_BYTES = 256 << 20;
+
 const preview = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
+/** A special judge that could not judge (it does not compile, has a syntax error, or said so). */
+class CheckerFailure extends Error {}
+
+/** testlib's exit code for a checker's own failure (`_fail`: e.g. the jury's answer is wrong). */
+const TESTLIB_FAIL = 3;
 
 /**
  * A checker (special judge) gets input.txt, output.txt (the program's) and expected.txt in its working
  * directory and the same three names as arguments (testlib's `checker input output answer` order);
- * exit 0 accepts. It runs in the sandbox like any program, under the test's limits.
+ * exit 0 accepts, any other exit or a crash rejects (testlib's 1 wrong answer, 2 presentation error;
+ * a checker that crashes on the program's output rejects it, as judges do), and its stderr says why.
+ * It runs in the sandbox like any program, under the test's limits. Throws CheckerFailure when the
+ * checker cannot judge whatever the program printed: it does not compile, its own source has a Python
+ * syntax error, or it exits with testlib's 3 (FAIL): the sample is then an error, never a zero.
  */
-async function checkerAccepts(
+async function checkerVerdict(
   sandbox: Sandbox,
   checker: { language: string; code: string },
   test: StdioTest,
   output: string,
   opts: SuiteOptions,
-): Promise<boolean> {
+): Promise<{ pass: boolean; message?: string }> {
   const run = await sandbox.run({
     language: checker.language,
     code: checker.code,
@@ -357,6 +384,30 @@ async function checkerAccepts(
     ...runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
-  if (run.status === 'sandbox_error') throw new Error(`checker: ${run.message}`);
-  return run.status === 'ok' && run.exitCode === 0;
+  if (run.status === 'sandbox_error') throw new Error(`sandbox: checker: ${run.message}`);
+  if (run.compile && run.compile.status !== 'ok')
+    throw new CheckerFailure(`the checker does not compile: ${tail(run.compile.stderr, 5)}`);
+  if (run.status === 'ok' && run.exitCode === 0) return { pass: true };
+  if (run.exitCode === TESTLIB_FAIL)
+    throw new CheckerFailure(`the checker failed (exit 3): ${tail(run.stderr, 3)}`);
+  if (findProfile(checker.language)?.name === 'python' && pythonSyntaxError(run.stderr))
+    throw new CheckerFailure(`the checker has a syntax error: ${tail(run.stderr, 4)}`);
+  const why = run.status === 'ok' ? `exit ${run.exitCode}` : run.status;
+  return {
+    pass: false,
+    message: `the checker rejected the output (${why}): ${tail(run.stderr, 2) || 'no message'}`,
+  };
+}
+
+/**
+ * Whether stderr is Python's report of a syntax error in the program's own source: the error line
+ * with no traceback before it (a SyntaxError raised while running, from eval of what the program read,
+ * comes with a traceback).
+ */
+function pythonSyntaxError(stderr: string): boolean {
+  const last = stderr.trimEnd().split('\n').at(-1) ?? '';
+  return (
+    /^(SyntaxError|IndentationError|TabError): /.test(last) &&
+    !stderr.includes('Traceback (most recent call last):')
+  );
 }

@@ -631,4 +631,51 @@ describe('kinds an outside review found', () => {
     });
     expect(await score(reference, py(['print("1 \\t 2")']), 'all')).toMatchObject({ status: 'ok', score: 1 });
   });
+
+  it('a checker that cannot judge makes the sample an error; one that rejects (or crashes on the output) a 0 with its reason', async () => {
+    const row = (checker: unknown) => ({
+      public_tests: { input: ['3\n'], output: ['1 2\n'] },
+      checker,
+    });
+    const program = py(['print(1, 2)']);
+    const cannot: [string, unknown, RegExp][] = [
+      ['a syntax error', 'import sys\nif True\n    sys.exit(0)\n', /syntax error/],
+      [
+        'a C++ checker that does not compile',
+        { language: 'cpp', code: 'int main( { return 0; }' },
+        /does not compile/,
+      ],
+      [
+        'testlib FAIL (exit 3)',
+        'import sys\nsys.stderr.write("jury answer is wrong")\nsys.exit(3)\n',
+        /failed \(exit 3\)/,
+      ],
+    ];
+    for (const [name, checker, why] of cannot) {
+      const r = await score(row(checker), program, 'all');
+      expect(r.status, `${name}: ${JSON.stringify(r)}`).toBe('error');
+      expect(r.score).toBeNull();
+      expect(r.reason).toMatch(why);
+    }
+    const rejects = 'import sys\nsys.stderr.write("wrong answer: sum differs")\nsys.exit(1)\n';
+    const r1 = await score(row(rejects), program, 'all');
+    expect(r1, JSON.stringify(r1)).toMatchObject({ status: 'ok', score: 0 });
+    expect(JSON.stringify(r1.detail)).toContain('wrong answer: sum differs');
+    // Reading the program's output crashes the checker: the output is wrong, not the checker.
+    const strict = 'import sys\nint(open(sys.argv[2]).read())\n';
+    const r2 = await score(row(strict), py(['print("not a number")']), 'all');
+    expect(r2, JSON.stringify(r2)).toMatchObject({ status: 'ok', score: 0 });
+  });
+
+  it('a right answer longer than the sandbox’s 1 MiB output cap passes; junk far beyond the expected output fails', async () => {
+    const n = 200_000;
+    const expected = `${Array.from({ length: n }, (_, i) => i * 7).join('\n')}\n`; // ~1.3 MB
+    const row = { public_tests: { input: [`${n}\n`], output: [expected] } };
+    const right = py(['n = int(input())', 'print("\\n".join(str(i * 7) for i in range(n)))']);
+    expect(await score(row, right, 'all')).toMatchObject({ status: 'ok', score: 1 });
+    const flood = py(['import sys', 'sys.stdout.write("7" * (8 << 20))']);
+    const r = await score(row, flood, 'all');
+    expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    expect((r.detail!.failed as { status: string }[])[0]!.status).toBe('output_limit');
+  });
 });

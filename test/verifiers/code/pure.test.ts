@@ -193,6 +193,9 @@ describe('dataset encodings', () => {
     expect(decodeTestCases('private_test_cases', stringPickle)).toHaveLength(3);
     expect(decodeTestCases('private_test_cases', hostile)).toMatch(/opcode 0x93 is not plain data/);
     expect(decodeTestCases('private_test_cases', 'not base64 at all!')).toMatch(/neither JSON nor/);
+    // pickle.dumps(cases, protocol=0): a text pickle, said so (not a JSON parse error).
+    const protocol0 = 'eJzTyCkw4NJIKTDkCsvMKygt4Sow4goz5Cow5ioOyy8tAYuYcIUZcRWYchUn6gEAREANZQ==';
+    expect(decodeTestCases('private_test_cases', protocol0)).toMatch(/pickle of protocol 2 or later/);
     expect(decodeTestCases('public_test_cases', '[{"input": "1", "output": "1"}]')).toHaveLength(1);
   });
 
