@@ -27,6 +27,8 @@ export interface JobFile {
   data: string;
   b64?: boolean;
   mode?: number;
+  /** Warm path: the file is the warm program `Job.sha`, written from the server's own copy (data is empty). */
+  warm?: boolean;
 }
 
 /** The facts the supervisor reports; classify.ts turns them into a status. */

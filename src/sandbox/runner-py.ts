@@ -67,13 +67,16 @@ def drop_caps():
         raise OSError(ctypes.get_errno(), 'capset')
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
-def write_files(root, files):
+def write_files(root, files, sha=None):
     for rel, f in files.items():
         path = os.path.join(root, rel)
         d = os.path.dirname(path)
         if d:
             os.makedirs(d, exist_ok=True)
-        data = base64.b64decode(f['data']) if f.get('b64') else f['data'].encode()
+        if f.get('warm'):
+            data = SOURCES[sha]  # the warm program's source, from the server's copy (warm.ts)
+        else:
+            data = base64.b64decode(f['data']) if f.get('b64') else f['data'].encode()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, f.get('mode', 0o644))
         try:
             os.write(fd, data)
@@ -350,6 +353,7 @@ def launch():
     os.write(3, mac.digest())
 
 # ---- warm path: fork server for Python ----
+SOURCES = {}  # sha256 -> the source of the same programs, written as their main.py
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
 SPARE = set()  # the shas of PRECOMPILED programs with a worker mode (see spare_worker)
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
@@ -560,7 +564,7 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
         mount_scratch(job['limits']['diskBytes'])
         # Own session and process group: kill(0) from the program must not reach the fork server.
         os.setsid()
-        write_files('/work', job['files'])
+        write_files('/work', job['files'], job.get('sha'))
     except BaseException as e:
         os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
         os._exit(127)
@@ -686,6 +690,7 @@ def serve():
     load_seccomp(init['seccomp'])
     for sha, src in init['programs'].items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
+        SOURCES[sha] = src.encode()
     SPARE.update(init.get('workers') or ())
     out = err = bytearray(0)
     import gc

@@ -99,6 +99,8 @@ class ForkServer {
   private nextId = 0;
   /** The server's cgroup (all its executions share it, one at a time); limits are set per job. */
   private cg: JobCgroup | undefined;
+  /** The warm programs this server was started with (it has their source and compiled code). */
+  private programs = new Set<string>();
 
   private start(): Promise<void> {
     const inner = bwrapCommand({
@@ -114,6 +116,7 @@ class ForkServer {
         seccomp: seccompBase64(),
       });
       this.cg = newCgroup();
+      this.programs = new Set(warmPrograms.keys());
     } catch (err) {
       return Promise.reject(err);
     }
@@ -235,6 +238,9 @@ class ForkServer {
     // The server pumps stdin and enforces the wall and output limits itself, so those travel in the
     // header: it never parses the job (only the execution does, in its own memory).
     const { stdin, ...rest } = job;
+    // A warm program the server has (a harness, ~35 KB) is not sent again with every job.
+    if (job.sha && this.programs.has(job.sha) && job.main && job.files[job.main])
+      rest.files = { ...job.files, [job.main]: { data: '', warm: true } };
     const body = Buffer.from(JSON.stringify(rest));
     const input = Buffer.from(stdin);
     // The last field: the program to start a worker of for the next execution (likely the same again).
