@@ -353,6 +353,7 @@ def launch():
     os.write(3, mac.digest())
 
 # ---- warm path: fork server for Python ----
+SERVER_PATH = []  # the server's sys.path; every plain program starts from it
 SOURCES = {}  # sha256 -> the source of the same programs, written as their main.py
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
 SPARE = set()  # the shas of PRECOMPILED programs with a worker mode (see spare_worker)
@@ -372,7 +373,9 @@ def run_python_inprocess(job, prepared=None):
     os.chdir('/work')
     main = job['main']
     sys.argv = [main] + job.get('args', [])
-    sys.path[0] = '/work'
+    if prepared is None:
+        # As 'python3 main.py' would have it (a program prepared ahead of its job may have changed it).
+        sys.path[:] = ['/work'] + SERVER_PATH[1:]
     # sys.stdin/stdout/stderr already wrap fds 0-2, now the program's pipes; the server never used
     # their buffers (it speaks to the host with os.read/os.write), so they start empty. The environment
     # is the server's, set once (ENV); the random module reseeds itself after every fork.
@@ -677,6 +680,7 @@ def serve():
               '/usr/lib/python3.%d/dist-packages' % sys.version_info[1]):
         if os.path.isdir(d) and d not in sys.path:
             sys.path.append(d)
+    SERVER_PATH[:] = sys.path
     for m in PRELOAD:
         try:
             __import__(m)
@@ -705,13 +709,15 @@ def serve():
                 nxt = clone_next(ids, spare_sha)
             except BaseException as e:
                 nxt = e  # said as the next job's sandbox error
-        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
-        # <report key, hex>, then the job JSON, then stdin.
+        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->,
+        # then the report key (32 raw bytes, read into a buffer zeroed after the report: never text,
+        # which no later execution could be kept from finding), then the job JSON, then stdin.
         line = read_line(0).split()
         job_id = line[1].encode()
         n, n_stdin, wall_ms, cap = (int(x) for x in line[2:6])
         spare_sha = line[6] if line[6] in SPARE else None
-        key = bytearray.fromhex(line[7])
+        del line
+        key = read_exact(0, 32)
         buf = read_exact(0, n)
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
         if len(out) < cap + 1:

@@ -248,7 +248,7 @@ class ForkServer {
     // A fresh key per job authenticates its report. The execution that runs the job was cloned from the
     // server before the server read this header, so no program ever holds its own job's key.
     const key = randomBytes(32);
-    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${next} ${key.toString('hex')}\n`;
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${next}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();
@@ -267,7 +267,7 @@ class ForkServer {
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdin!.write(Buffer.concat([Buffer.from(header), body, input]));
+      child.stdin!.write(Buffer.concat([Buffer.from(header), key, body, input]));
     });
   }
 

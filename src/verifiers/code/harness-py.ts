@@ -45,11 +45,16 @@ import os, sys, json, ast, math, signal, socket, time, traceback, types, builtin
 def not_dumpable():
     # No process of the same uid may ptrace this one nor read its memory or descriptors.
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
-# The judge imports only from the system's libraries, never from the working directory the program
-# can write to; the standard scientific packages (numpy) are in Debian's dist-packages.
-sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd())]
-if os.path.isdir('/usr/lib/python3/dist-packages') and '/usr/lib/python3/dist-packages' not in sys.path:
-    sys.path.append('/usr/lib/python3/dist-packages')
+def system_path():
+    # The judge imports only from the system's libraries, never from the working directory the program
+    # can write to; the standard scientific packages (numpy) are in Debian's dist-packages. Called at
+    # the start and again by each entry point: whoever ran this module before (a warm server prepares
+    # it ahead of the job) may have set sys.path since.
+    sys.path[:] = [p for p in sys.path if p not in ('', '.', '/work', os.getcwd()) and not p.startswith('/work/')]
+    if os.path.isdir('/usr/lib/python3/dist-packages') and '/usr/lib/python3/dist-packages' not in sys.path:
+        sys.path.append('/usr/lib/python3/dist-packages')
+
+system_path()
 sys.dont_write_bytecode = True
 # Test data and answers are integers of any size, as judges' Python (3.10 and before) read them.
 if hasattr(sys, 'set_int_max_str_digits'):
@@ -307,8 +312,11 @@ class Clock:
             return 0.0
         return cls.cpu_of(w.pid) - cls.base.get(w.pid, 0.0)
 
+    active = False
+
     @classmethod
     def start(cls, limit):
+        cls.active = True
         cls.limit = limit
         w = SESSION.worker
         cls.base = {w.pid: cls.cpu_of(w.pid)} if w is not None and w.alive else {}
@@ -316,6 +324,10 @@ class Clock:
         signal.setitimer(signal.ITIMER_REAL, limit)
 
 def _alarm(signum, frame):
+    # A SIGALRM a worker sends (the judge is PID 1 of the warm namespace, so only handled signals reach
+    # it) must never end anything but a timed test: outside one it is ignored.
+    if not Clock.active:
+        return
     left = min(Clock.limit - Clock.used(), Clock.wall_end - time.monotonic())
     if left <= 0:
         raise TestTimeout()
@@ -491,6 +503,7 @@ def assay_worker(fd=3):
     to wait for the judge's go), then calls are served on it."""
     global PROGRAM
     not_dumpable()
+    system_path()
     PROGRAM = json.loads(read_frame(fd))
     try:
         os.chdir(PROGRAM.get('cwd') or '/')
@@ -505,6 +518,10 @@ def assay_main(spare=None):
     meanwhile."""
     global PROGRAM, _first, payload, NONCE, OUT
     not_dumpable()
+    system_path()
+    # Python turns SIGINT into KeyboardInterrupt wherever the judge happens to be; a worker could send
+    # one to break into its bookkeeping (as PID 1 of a warm namespace, handled signals reach it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
     _first = adopt_worker(*spare) if spare else fork_worker()
     # Read only now: no process that runs the candidate ever had what follows in its memory.
@@ -805,6 +822,7 @@ def main():
                 raise TestTimeout()
             return r
         finally:
+            Clock.active = False
             signal.setitimer(signal.ITIMER_REAL, 0)
 
     try:
@@ -820,7 +838,9 @@ def main():
             try:
                 exec(compile(payload.get('prompt', ''), '<prompt>', 'exec'), pg)
                 prompt_names = {n for n in pg if n not in g and n != entry}
-            except BaseException:
+            except Exception:
+                # The prompt itself does not run here (a missing module): the tests see the program's
+                # names. Anything else (an interrupt) fails the tests below, never drops this guard.
                 pg = {}
             bind_exports(g, prompt_names)
             for n in prompt_names:

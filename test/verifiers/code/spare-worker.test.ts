@@ -155,3 +155,105 @@ describe('the execution a warm server clones ahead of its job', () => {
     expect(next).toMatchObject({ status: 'ok', stdout: '3\n' });
   });
 });
+
+/**
+ * Found by a red-team review of the spare path: each attack runs several times on the one server, so
+ * every run after the first is served by a spare (and a prepared judge).
+ */
+describe('a prepared judge and its spare, attacked', () => {
+  const add = {
+    prompt: 'def add(a, b):\n    """Add two numbers."""\n',
+    entry_point: 'add',
+    test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(5, 5) == 10\n',
+  };
+  const mbpp = { test_list: ['assert add(1, 2) == 3', 'assert add(5, 5) == 10'] };
+  const apps = {
+    input_output: JSON.stringify({
+      fn_name: 'add',
+      inputs: [
+        [1, 2],
+        [5, 5],
+      ],
+      outputs: [[3], [10]],
+    }),
+  };
+  // A file in /work named like a module the judge imports later, which forges every report.
+  const forger = (module: string) =>
+    [
+      `open("/work/${module}.py", "w").write(`,
+      "    \"import sys, os\\nm = sys.modules['__main__']\\nfor i in range(8): m.report('pass', i)\\nos._exit(0)\\n\")",
+    ].join('\n');
+
+  it('the judge never imports from the /work the program writes (a module it exports, or one a test imports)', async () => {
+    await sandbox.run({ language: 'python', code: 'pass' });
+    const exported = py(
+      [
+        forger('colorsys'),
+        'import types',
+        "colorsys = types.ModuleType('colorsys')",
+        'def add(a, b): return 7',
+      ].join('\n'),
+    );
+    for (const ref of [add, mbpp, apps, add, mbpp, apps]) {
+      const r = await run(exported, ref);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    }
+    const numpyTest = {
+      ...add,
+      test: 'def check(candidate):\n    import numpy as np\n    assert np.isclose(candidate(1, 2), 3)\n    assert candidate(5, 5) == 10\n',
+    };
+    const shadow = py([forger('numpy'), 'def add(a, b): return 7'].join('\n'));
+    for (let i = 0; i < 3; i++) {
+      const r = await run(shadow, numpyTest);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    }
+    expect(await run(py('def add(a, b): return a + b'), numpyTest)).toMatchObject({ status: 'ok', score: 1 });
+  });
+
+  it('signals from the worker do not reach into the judge: SIGINT is ignored there, a stray SIGALRM ends nothing', async () => {
+    const probe = py(
+      [
+        'import os, signal',
+        'def add(a, b):',
+        '    for _ in range(50):',
+        '        os.kill(os.getppid(), signal.SIGINT)',
+        '        os.kill(os.getppid(), signal.SIGALRM)',
+        '    ignored = int(dict(l.split(":\\t") for l in open("/proc/%d/status" % os.getppid()).read().splitlines() if ":\\t" in l)["SigIgn"], 16)',
+        '    return a + b if ignored & (1 << (signal.SIGINT - 1)) else -1',
+      ].join('\n'),
+    );
+    for (let i = 0; i < 3; i++) {
+      const r = await run(probe, add);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 });
+    }
+  });
+
+  it('a plain program after a spare was prepared sees the server as python3 would: its own sys.path, no report key in any frame', async () => {
+    await run(py('def add(a, b): return a + b'), add);
+    const show = [
+      'import sys, re',
+      'keys = set()',
+      'f = sys._getframe()',
+      'while f is not None:',
+      '    for v in list(f.f_locals.values()):',
+      '        for s in (v if isinstance(v, list) else [v]):',
+      '            if isinstance(s, (str, bytes, bytearray)) and re.fullmatch(rb"[0-9a-f]{64}" if not isinstance(s, str) else r"[0-9a-f]{64}", s):',
+      '                keys.add(str(s))',
+      '    f = f.f_back',
+      'print(sys.path)',
+      'print(sorted(keys))',
+    ].join('\n');
+    const before = await sandbox.run({ language: 'python', code: show });
+    await run(py('def add(a, b): return a + b'), add);
+    await run(py('def add(a, b): return a + b'), add); // the next execution was prepared for the harness
+    const after = await sandbox.run({ language: 'python', code: show });
+    expect(after.status, JSON.stringify(after)).toBe('ok');
+    const [pathBefore, keysBefore] = before.stdout.trim().split('\n');
+    const [pathAfter, keysAfter] = after.stdout.trim().split('\n');
+    expect(pathAfter).toBe(pathBefore);
+    expect(pathAfter!.startsWith("['/work',")).toBe(true);
+    // Hex strings of 64 characters left in the server's frames: program hashes (the same every time),
+    // never a job's report key (a new one every job).
+    expect(keysAfter).toBe(keysBefore);
+  });
+});
