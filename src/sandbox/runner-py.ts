@@ -357,6 +357,7 @@ SERVER_PATH = []  # the server's sys.path; every plain program starts from it
 SOURCES = {}  # sha256 -> the source of the same programs, written as their main.py
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
 SPARE = set()  # the shas of PRECOMPILED programs with a worker mode (see spare_worker)
+PREPARED = {}  # sha -> the module of each of them, defined once by the server (define_workers)
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
            'traceback', 'io', 'array', 'dataclasses', 'enum', 'numbers', 'cmath', 'abc', 'contextlib', 'socket']
@@ -483,12 +484,11 @@ def mount_scratch(disk_bytes):
 def prepare_program(sha):
     """A program with a worker mode (a test harness; see registerWarmProgram in warm.ts), made ready
     while the server waits for the next job, so that none of this is paid while the job waits: its
-    module is run with __assay_prepare__ set, which only defines things, and its first worker is forked
-    (see spare_worker). Returns (module, (worker pid, our end of its channel))."""
+    module, run once by the server with __assay_prepare__ set (which only defines things: see
+    define_workers), is this execution's own copy-on-write copy, and its first worker is forked (see
+    spare_worker). Returns (module, (worker pid, our end of its channel))."""
     import socket
-    mod = main_module()
-    mod.__assay_prepare__ = True
-    exec(PRECOMPILED[sha], mod.__dict__)
+    mod = PREPARED[sha]
     a, b = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -499,6 +499,26 @@ def prepare_program(sha):
             os._exit(127)
     b.close()
     return mod, (pid, a)
+
+def define_workers(shas):
+    """Run each worker-mode program's module once, define-only, in the server: every execution then
+    starts with it defined (a copy-on-write copy, so what one execution does to it no other sees)
+    instead of defining it again (measured: 0.45 ms and ~180 copy-on-write faults per execution). The
+    module holds no job's data; it must not leave the server's own sys.path changed."""
+    path = list(sys.path)
+    for sha in shas:
+        if sha not in PRECOMPILED:
+            continue
+        mod = main_module()
+        mod.__assay_prepare__ = True
+        try:
+            exec(PRECOMPILED[sha], mod.__dict__)
+        except BaseException as e:
+            sys.stderr.write('warm program %s: %s\n' % (sha[:12], e))
+            continue
+        PREPARED[sha] = mod
+        SPARE.add(sha)
+    sys.path[:] = path
 
 def spare_worker(chan, mod):
     """The first worker of a prepared program, forked before the job is read, so it never holds any of
@@ -539,7 +559,7 @@ def program(job_r, out_w, err_w, status_w, ids, spare_sha):
     try:
         die_with_parent()
         enter_namespaces(ids[0], ids[1])
-        if spare_sha in PRECOMPILED:
+        if spare_sha in PREPARED:
             try:
                 prepared = prepare_program(spare_sha)
             except BaseException:
@@ -695,7 +715,7 @@ def serve():
     for sha, src in init['programs'].items():
         PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
         SOURCES[sha] = src.encode()
-    SPARE.update(init.get('workers') or ())
+    define_workers(init.get('workers') or ())
     out = err = bytearray(0)
     import gc
     gc.collect()
