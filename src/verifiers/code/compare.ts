@@ -31,17 +31,41 @@ export function outputsMatch(got: string, want: string, tol = 0, mode: CompareMo
   return true;
 }
 
-/** Tokens split on ASCII whitespace only, as testlib and judges do (a no-break space is part of a token). */
-const tokens = (text: string): string[] => {
-  const t = text.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
-  return t === '' ? [] : t.split(/[ \t\n\r\f\v]+/);
-};
+/** ASCII whitespace as testlib reads it: space, \t, \n, \v, \f, \r (a no-break space is not). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * Tokens split on ASCII whitespace, by a scan: a regex anchored at the end (`[ \t]+$`) backtracks
+ * quadratically over a run of spaces inside a program's output, on the server's main thread.
+ */
+function tokens(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      if (start >= 0) out.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(text.slice(start));
+  return out;
+}
+
+/** A line without its trailing spaces and tabs, by a scan (see tokens). */
+function trimLineEnd(line: string): string {
+  let end = line.length;
+  while (
+    end > 0 &&
+    line.charCodeAt(end - 1) !== 10 &&
+    line.charCodeAt(end - 1) !== 13 &&
+    isSpace(line.charCodeAt(end - 1))
+  )
+    end--;
+  return line.slice(0, end);
+}
 
 function lines(text: string): string[] {
-  const out = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.replace(/[ \t\f\v]+$/, ''));
+  const out = text.replace(/\r\n?/g, '\n').split('\n').map(trimLineEnd);
   while (out.length > 0 && out.at(-1) === '') out.pop();
   return out;
 }

@@ -341,9 +341,17 @@ class ProgramFailed(BaseException):
         BaseException.__init__(self, message)
         self.kind, self.message = kind, message
 
+# The failure kinds a worker may report; anything else it says is a runtime error. Only the judge's own
+# reading of the test code says 'vacuous' or 'not_run' (a worker that said them had its failures dropped).
+WORKER_KINDS = frozenset(('wrong_answer', 'runtime_error', 'timeout', 'memory', 'exit'))
+
+def worker_kind(kind):
+    return kind if type(kind) is str and kind in WORKER_KINDS else 'runtime_error'
+
 def raised(kind, message, name):
     """What the program raised, raised again here as the same builtin exception class (so a test that
     expects a ValueError sees one), or as ProgramFailed when it is not an ordinary builtin exception."""
+    kind = worker_kind(kind)
     cls = builtins.__dict__.get(name) if type(name) is str else None
     if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, AssertionError):
         if message.startswith(name + ': '):
@@ -610,7 +618,7 @@ class Session:
                 raise ProgramFailed('runtime_error', 'the program did not start')
             if hello[0] == 'load_error':
                 w.kill()
-                raise ProgramFailed(str(hello[1]), str(hello[2]))
+                raise ProgramFailed(worker_kind(hello[1]), str(hello[2]) if len(hello) > 2 else '')
             if self.exports is None:
                 self.exports = hello[1] if type(hello[1]) is dict else {}
         return w
@@ -695,28 +703,48 @@ class Remote:
     def __repr__(self):
         return '<%s of the program>' % self._what
 
-ALLOWED_MODULES = frozenset(sys.stdlib_module_names) | {'numpy', 'scipy', 'sympy', 'pandas'}
+
+# Modules a program's import may bring into the tests' globals (as the judge's own import, by exact
+# name): the ones tests use. Never any other name on the program's word: importing some standard
+# modules runs code (unittest.__main__ discovers and imports test*.py from the working directory).
+TEST_MODULES = frozenset((
+    'math', 'cmath', 're', 'string', 'collections', 'itertools', 'functools', 'heapq', 'bisect', 'random',
+    'statistics', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'json', 'typing', 'array',
+    'hashlib', 'textwrap', 'unicodedata', 'time', 'sys', 'os', 'numpy', 'sympy', 'scipy', 'pandas',
+))
 
 def bind_exports(g, skip=()):
     """Bind what the program defines into the tests' globals: plain values as values, modules as the
-    judge's own import of the same standard module, everything else as a remote stand-in."""
+    judge's own import of the same standard module (TEST_MODULES only), everything else as a remote
+    stand-in. Never a dunder name (a program's own __builtins__ would be the tests' builtins) and never
+    over a name the tests' globals already hold."""
     for name, spec in (SESSION.exports or {}).items():
-        if type(name) is not str or name in BUILTIN_NAMES or name in skip or type(spec) is not tuple:
+        if (type(name) is not str or not name.isidentifier() or name.startswith('__') or name in BUILTIN_NAMES
+                or name in skip or name in g or type(spec) is not tuple or not spec):
             continue
         if spec[0] == 'value':
             try:
                 g[name] = decode(spec[1])
-            except BaseException:
+            except Exception:
                 pass
         elif spec[0] == 'module':
-            top = str(spec[1]).split('.')[0]
-            if top in ALLOWED_MODULES:
+            if len(spec) > 1 and type(spec[1]) is str and spec[1] in TEST_MODULES:
                 try:
-                    g[name] = __import__(str(spec[1]), fromlist=['_'])
-                except BaseException:
+                    g[name] = __import__(spec[1])
+                except Exception:
                     pass
         else:
             g[name] = Remote('N(%r)' % name, None, name)
+
+def module_names_used(trees):
+    """TEST_MODULES names the tests use as modules (math.isclose(...)): those are the judge's own
+    imports, whatever the program calls by that name (a class named math with an always-true isclose)."""
+    used = set()
+    for tree in trees:
+        for n in ast.walk(tree):
+            if type(n) is ast.Attribute and type(n.value) is ast.Name and n.value.id in TEST_MODULES:
+                used.add(n.value.id)
+    return used
 
 def equal(got, want, tol):
     if isinstance(got, tuple):
@@ -789,16 +817,21 @@ def main():
     g = {'__name__': '__tests__', '__builtins__': builtins}
     units = []
     setup = []
+    used_modules = set()
     param = None
     if kind == 'humaneval':
         module, param, stmts = humaneval_units(payload['test'])
         setup.append(('module', compile(module, '<tests>', 'exec')))
         units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
     elif kind == 'asserts':
-        setup.append(('setup', compile(payload.get('setup', ''), '<setup>', 'exec')))
+        setup_tree = ast.parse(payload.get('setup', ''))
+        setup.append(('setup', compile(setup_tree, '<setup>', 'exec')))
+        trees = [setup_tree]
         for src in payload['tests']:
             tree = ast.parse(src)
+            trees.append(tree)
             units.append(('vacuous' if has_assert(tree) and vacuous(tree) else 'test', compile(tree, '<tests>', 'exec')))
+        used_modules = module_names_used(trees)
     else:
         units = [('call', c) for c in call_tests(payload['calls'])]
     total = sum(1 for k, _ in units if k != 'setup')
@@ -850,9 +883,13 @@ def main():
             if param:
                 g[param] = target
         else:
-            # The tests' own imports (MBPP test_imports) stay theirs: a program's class named math
-            # must not stand in for the math module the asserts call.
-            bind_exports(g, {n for n in g if n not in BUILTIN_NAMES})
+            # The tests' own imports (MBPP test_imports, already in g) stay theirs, and so does every
+            # module the tests use as one: a program's class named math must not stand in for the math
+            # module the asserts call, whether test_imports or only the program imported it.
+            bind_exports(g)
+            for name in used_modules:
+                if type(g.get(name)) is not types.ModuleType:
+                    g[name] = __import__(name)
         for _, code in setup:
             timed(lambda: exec(code, g))
     except BaseException as e:

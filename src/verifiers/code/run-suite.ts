@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   type CompileResult,
   DEFAULT_LIMITS,
@@ -354,20 +354,48 @@ const MAX_OUTPUT_BYTES = 256 << 20;
 
 const preview = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
-/** A special judge that could not judge (it does not compile, has a syntax error, or said so). */
+/** A special judge that could not judge (it does not compile, or its Python source has a syntax error). */
 class CheckerFailure extends Error {}
 
-/** testlib's exit code for a checker's own failure (`_fail`: e.g. the jury's answer is wrong). */
-const TESTLIB_FAIL = 3;
+/** Python checkers whose source was compiled once (in the sandbox): the error, or undefined. */
+const checkedSources = new Map<string, Promise<string | undefined>>();
+
+/**
+ * Whether a Python checker's own source compiles, found once per distinct source by compiling it in the
+ * sandbox with nothing of any program's output in sight: a verdict read from the checker's stderr
+ * while it judges could be forged by what the program printed, if the checker echoes it.
+ */
+function pythonSourceError(sandbox: Sandbox, code: string, opts: SuiteOptions): Promise<string | undefined> {
+  const key = createHash('sha256').update(code).digest('hex');
+  let found = checkedSources.get(key);
+  if (!found) {
+    found = sandbox
+      .run({
+        language: 'python',
+        code: 'import sys\ncompile(sys.stdin.read(), "checker", "exec")\n',
+        stdin: code,
+        ...runLimits(opts),
+      })
+      .then((run) => {
+        if (run.status === 'sandbox_error') throw new Error(`sandbox: checker: ${run.message}`);
+        return run.status === 'ok' && run.exitCode === 0 ? undefined : tail(run.stderr, 4) || run.status;
+      });
+    checkedSources.set(key, found);
+    found.catch(() => checkedSources.delete(key));
+    if (checkedSources.size > 256) checkedSources.delete(checkedSources.keys().next().value!);
+  }
+  return found;
+}
 
 /**
  * A checker (special judge) gets input.txt, output.txt (the program's) and expected.txt in its working
  * directory and the same three names as arguments (testlib's `checker input output answer` order);
- * exit 0 accepts, any other exit or a crash rejects (testlib's 1 wrong answer, 2 presentation error;
- * a checker that crashes on the program's output rejects it, as judges do), and its stderr says why.
- * It runs in the sandbox like any program, under the test's limits. Throws CheckerFailure when the
- * checker cannot judge whatever the program printed: it does not compile, its own source has a Python
- * syntax error, or it exits with testlib's 3 (FAIL): the sample is then an error, never a zero.
+ * exit 0 accepts, any other exit or a crash rejects, and its stderr says why. testlib's 3 (FAIL) rejects
+ * too: checkers reach it through `ensure` on the participant's data, so taking it for the checker's own
+ * failure would let a program turn its 0 into an error. It runs in the sandbox like any program, under
+ * the test's limits, with room on disk for its files. Throws CheckerFailure when the checker cannot
+ * judge whatever the program printed: it does not compile, or its Python source does not. The sample
+ * is then an error, never a zero.
  */
 async function checkerVerdict(
   sandbox: Sandbox,
@@ -376,38 +404,42 @@ async function checkerVerdict(
   output: string,
   opts: SuiteOptions,
 ): Promise<{ pass: boolean; message?: string }> {
+  if (findProfile(checker.language)?.name === 'python') {
+    const error = await pythonSourceError(sandbox, checker.code, opts);
+    if (error) throw new CheckerFailure(`the checker has a syntax error: ${error}`);
+  }
+  const files = { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output };
+  const limits = runLimits(opts);
   const run = await sandbox.run({
     language: checker.language,
     code: checker.code,
-    files: { 'input.txt': test.input, 'output.txt': output, 'expected.txt': test.output },
+    files,
     args: ['input.txt', 'output.txt', 'expected.txt'],
-    ...runLimits(opts),
+    ...limits,
+    limits: { ...limits.limits, diskBytes: checkerDisk(files) },
     ...(opts.signal && { signal: opts.signal }),
   });
   if (run.status === 'sandbox_error') throw new Error(`sandbox: checker: ${run.message}`);
   if (run.compile && run.compile.status !== 'ok')
     throw new CheckerFailure(`the checker does not compile: ${tail(run.compile.stderr, 5)}`);
   if (run.status === 'ok' && run.exitCode === 0) return { pass: true };
-  if (run.exitCode === TESTLIB_FAIL)
-    throw new CheckerFailure(`the checker failed (exit 3): ${tail(run.stderr, 3)}`);
-  if (findProfile(checker.language)?.name === 'python' && pythonSyntaxError(run.stderr))
-    throw new CheckerFailure(`the checker has a syntax error: ${tail(run.stderr, 4)}`);
-  const why = run.status === 'ok' ? `exit ${run.exitCode}` : run.status;
+  const code = run.exitCode;
+  const why =
+    typeof code === 'number' && (run.status === 'ok' || run.status === 'runtime_error')
+      ? `exit ${code}${TESTLIB_EXITS[code] ? `, testlib ${TESTLIB_EXITS[code]}` : ''}`
+      : run.status;
   return {
     pass: false,
     message: `the checker rejected the output (${why}): ${tail(run.stderr, 2) || 'no message'}`,
   };
 }
 
-/**
- * Whether stderr is Python's report of a syntax error in the program's own source: the error line
- * with no traceback before it (a SyntaxError raised while running, from eval of what the program read,
- * comes with a traceback).
- */
-function pythonSyntaxError(stderr: string): boolean {
-  const last = stderr.trimEnd().split('\n').at(-1) ?? '';
-  return (
-    /^(SyntaxError|IndentationError|TabError): /.test(last) &&
-    !stderr.includes('Traceback (most recent call last):')
-  );
+/** testlib's exit codes, named in a rejection's message. */
+const TESTLIB_EXITS: Record<number, string> = { 1: 'WA', 2: 'PE', 3: 'FAIL' };
+
+/** Disk for a checker's run: its three files as written (UTF-8, up to 3 bytes a character) and 16 MiB. */
+function checkerDisk(files: Record<string, string>): number {
+  let bytes = 16 << 20;
+  for (const text of Object.values(files)) bytes += 3 * text.length;
+  return Math.max(DEFAULT_LIMITS.diskBytes, bytes);
 }

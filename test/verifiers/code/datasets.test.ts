@@ -645,11 +645,6 @@ describe('kinds an outside review found', () => {
         { language: 'cpp', code: 'int main( { return 0; }' },
         /does not compile/,
       ],
-      [
-        'testlib FAIL (exit 3)',
-        'import sys\nsys.stderr.write("jury answer is wrong")\nsys.exit(3)\n',
-        /failed \(exit 3\)/,
-      ],
     ];
     for (const [name, checker, why] of cannot) {
       const r = await score(row(checker), program, 'all');
@@ -665,6 +660,31 @@ describe('kinds an outside review found', () => {
     const strict = 'import sys\nint(open(sys.argv[2]).read())\n';
     const r2 = await score(row(strict), py(['print("not a number")']), 'all');
     expect(r2, JSON.stringify(r2)).toMatchObject({ status: 'ok', score: 0 });
+    // testlib's FAIL (exit 3) is reached through ensure() on the participant's data: a rejection.
+    const ensure = 'import sys\nif open(sys.argv[2]).read().split() != ["1", "2"]:\n    sys.exit(3)\n';
+    const r3 = await score(row(ensure), py(['print(7)']), 'all');
+    expect(r3, JSON.stringify(r3)).toMatchObject({ status: 'ok', score: 0 });
+    expect(JSON.stringify(r3.detail)).toContain('testlib FAIL');
+    expect(await score(row(ensure), program, 'all')).toMatchObject({ status: 'ok', score: 1 });
+  });
+
+  it('what a program prints never makes a sound checker look broken (red-team review)', async () => {
+    // A checker that echoes the participant's output on stderr, as many do.
+    const echo =
+      'import sys\nout = open(sys.argv[2]).read()\nif out.split() != ["1", "2"]:\n    sys.exit("wrong answer: " + out)\n';
+    const row = { public_tests: { input: ['3\n'], output: ['1 2\n'] }, checker: echo };
+    for (const printed of [
+      'SyntaxError: invalid syntax',
+      '  File "/work/main.py", line 2\nSyntaxError: invalid syntax',
+    ]) {
+      const r = await score(row, py([`print(${JSON.stringify(printed)})`]), 'all');
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    }
+    // Bytes that are not UTF-8 grow when written out for the checker: its disk still holds them.
+    const big = { public_tests: { input: [''], output: [`${'7'.repeat(9 << 20)}\n`] }, checker: echo };
+    const junk = py(['import sys', 'sys.stdout.buffer.write(b"\\xff" * (17 << 20))']);
+    const r = await score(big, junk, 'all');
+    expect(r, JSON.stringify(r).slice(0, 400)).toMatchObject({ status: 'ok', score: 0 });
   });
 
   it('a right answer longer than the sandbox’s 1 MiB output cap passes; junk far beyond the expected output fails', async () => {

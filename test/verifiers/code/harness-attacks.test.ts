@@ -193,6 +193,16 @@ const attacks: [string, string][] = [
     'a builtin the tests use, redefined by the program',
     ['def abs(x): return 0', 'def add(a, b): return 7'].join('\n'),
   ],
+  [
+    // Importing unittest.__main__ runs test discovery in the working directory the program writes.
+    'exporting a module whose import runs code (unittest.__main__ discovering /work/test_*.py)',
+    [
+      'open("test_zz.py", "w").write("import sys, os\\nm = sys.modules[\'__main__\']\\nfor i in range(8): m.report(\'pass\', i)\\nos._exit(0)\\n")',
+      'import types',
+      "u = types.ModuleType('unittest.__main__')",
+      'def add(a, b): return 7',
+    ].join('\n'),
+  ],
 ];
 
 describe.concurrent('exceptions cross the process boundary as the tests expect', () => {
@@ -261,6 +271,75 @@ describe.concurrent('harness edits earn nothing (issue 14, item 3)', () => {
         })),
       );
       expect(results.map((r) => r.score)).toEqual([1, 1, 1]);
+    });
+  }
+});
+
+describe.concurrent('what a worker says about itself stays the worker’s (red-team review, round 2)', () => {
+  // The worker's own reply to the judge is rewritten, so these hold even against a lying worker.
+  const lie = (payload: string) =>
+    [
+      'import sys',
+      '_m = sys.modules["__main__"]',
+      '_orig = _m.encode_parts',
+      'def _patched(parts, handle=None):',
+      `    ${payload}`,
+      '    return _orig(parts, handle)',
+      '_m.encode_parts = _patched',
+    ].join('\n');
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: its own __builtins__ never become the tests' builtins`, async () => {
+      const reference = {
+        prompt: 'def mean(xs):\n    """Mean of xs."""\n',
+        entry_point: 'mean',
+        test: 'def check(candidate):\n    assert abs(candidate([1.0, 2.0, 3.0]) - 2.0) < 1e-6\n    assert round(candidate([1.0, 2.0]), 2) == 1.5\n',
+      };
+      const attack = [
+        lie('if parts and parts[0] == "ready": parts = ("ready", dict(parts[1], __builtins__=("obj",)))'),
+        'def mean(xs): return -12345.0',
+        'class Fake:',
+        '    def __getitem__(self, name): return lambda *a, **k: 0',
+        '__builtins__ = Fake()',
+      ].join('\n');
+      const [r, g] = await score(path, [
+        { response: py(attack), reference },
+        { response: py('def mean(xs): return sum(xs) / len(xs)'), reference },
+      ]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+      expect(g, JSON.stringify(g)).toMatchObject({ status: 'ok', score: 1 });
+    });
+
+    it(`${path}: a failure it calls vacuous is a failure (only the judge reads tests as vacuous)`, async () => {
+      const attack = [
+        'import sys',
+        '_m = sys.modules["__main__"]',
+        '_orig = _m.failure_of',
+        'class Skip(Exception): pass',
+        '_m.failure_of = lambda e, where="": ("vacuous", "x") if isinstance(e, Skip) else _orig(e, where)',
+        'def add(a, b):',
+        '    if (a, b) == (1, 2): return 3',
+        '    raise Skip()',
+      ].join('\n');
+      const results = await score(
+        path,
+        [humaneval, mbpp, apps].map((reference) => ({ response: py(attack), reference })),
+      );
+      for (const r of results) expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 / 3 });
+    });
+
+    it(`${path}: a module the asserts call is the real one, even when only the program imports it`, async () => {
+      const reference = {
+        test_list: ['assert math.isclose(area(2), 12.566, rel_tol=1e-3)', 'assert area(0) == 0'],
+      };
+      const [cheat, gold] = await score(path, [
+        {
+          response: py('class math:\n    def isclose(*a, **k): return True\ndef area(r): return 0'),
+          reference,
+        },
+        { response: py('import math\ndef area(r): return math.pi * r * r'), reference },
+      ]);
+      expect(cheat, JSON.stringify(cheat)).toMatchObject({ status: 'ok', score: 0.5 });
+      expect(gold, JSON.stringify(gold)).toMatchObject({ status: 'ok', score: 1 });
     });
   }
 });
