@@ -28,6 +28,9 @@ export interface SandboxOptions {
   UNSAFE_noIsolation?: boolean;
 }
 
+/** A program stopped at a shortened wall limit that used less CPU than this share of it was idling. */
+const IDLE_CPU_SHARE = 0.25;
+
 const COMPILE_LIMITS: Limits = {
   cpuMs: 30_000,
   wallMs: 60_000,
@@ -179,8 +182,12 @@ export class BwrapSandbox implements Sandbox {
     // this is the sandbox's failure, never the program's zero. Unless it had already run for its whole
     // CPU limit in wall-clock time: no machine could have given it more CPU than that, so only waiting
     // (a `sleep`, a blocked read) or load kept it going, and a program that idles until the sample's
-    // deadline must not turn its failure into an error by being queued for a moment.
-    if (result.status === 'timeout' && ran.wallMs < wanted - 50 && ran.wallMs < limits.cpuMs) {
+    // deadline must not turn its failure into an error by being queued for a moment. Nor when it spent
+    // most of the time it had idle (CPU under a quarter of its wall time, where a computing program gets
+    // at least two thirds of a core): else "sleep when unsure" would get a wrong program dropped from
+    // training instead of penalised whenever the batch is queued.
+    const idle = result.cpuMs < IDLE_CPU_SHARE * result.wallMs;
+    if (result.status === 'timeout' && ran.wallMs < wanted - 50 && ran.wallMs < limits.cpuMs && !idle) {
       result = {
         ...result,
         status: 'sandbox_error',

@@ -51,15 +51,29 @@ describe('a program is timed from its start, not from its place in the queue', (
     }
   });
 
-  it('a limit shortened by waiting in the queue is not the program’s failure either', async () => {
+  it('a computing program stopped at a limit that waiting in the queue shortened is not the program’s failure either', async () => {
+    // About 1.5 s of CPU under a 3 s CPU limit; the queue leaves it about 1 s of its deadline.
+    const busy =
+      'import time\nt = time.process_time()\nwhile time.process_time() - t < 1.5: pass\nprint("done")';
     const { r } = await behindAHang(
       1500,
-      { language: 'bash', code: 'sleep 1.5; echo done', limits: { wallMs: 2500 } },
+      { language: 'python', code: busy, limits: { cpuMs: 3000, wallMs: 4000 } },
       2500,
     );
-    expect(r.status).toBe('sandbox_error');
+    expect(r.status, r.message).toBe('sandbox_error');
     expect(r.message).toMatch(/waiting for a sandbox slot/);
   });
+
+  it('an idling program stopped there fails: idling is never a way out of a penalty (red-team review)', async () => {
+    // Within its CPU limit (5 s) and its wall limit, but the queue left it 1 s: asleep all of it.
+    for (const [language, code] of [
+      ['python', 'import time\ntime.sleep(3)\nprint("done")'],
+      ['bash', 'sleep 3; echo done'],
+    ] as const) {
+      const { r } = await behindAHang(1500, { language, code, limits: { cpuMs: 5000, wallMs: 8000 } }, 2500);
+      expect(r.status, `${language}: ${r.message}`).toBe('timeout');
+    }
+  }, 30_000);
 
   it('a program that idles past its CPU limit fails, even when waiting in the queue shortened its wall limit', async () => {
     // A model that learns to `sleep` until the sample's deadline must not earn an error (no penalty)
