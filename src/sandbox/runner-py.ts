@@ -740,8 +740,12 @@ def serve():
         key = read_exact(0, 32)
         buf = read_exact(0, n)
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
-        if len(out) < cap + 1:
-            out, err = bytearray(cap + 1), bytearray(cap + 1)  # the old ones are all zeros
+        # Output buffers of this job's cap: grown when it is larger, and given back when it is much
+        # smaller (pages a big output touched stay charged to the server's cgroup, and so would count
+        # against later programs' memory). The old ones are all zeros.
+        if len(out) < cap + 1 or len(out) > max(4 * (cap + 1), 8 << 20):
+            out = err = None
+            out, err = bytearray(cap + 1), bytearray(cap + 1)
         execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, nxt, out, err)
         zero(key, len(key))  # before the next execution is cloned
         nxt = None
