@@ -64,28 +64,21 @@ describe('a program is timed from its start, not from its place in the queue', (
     expect(r.message).toMatch(/waiting for a sandbox slot/);
   });
 
-  it('an idling program stopped there fails: idling is never a way out of a penalty (red-team review)', async () => {
-    // Within its CPU limit (5 s) and its wall limit, but the queue left it 1 s: asleep all of it.
-    for (const [language, code] of [
-      ['python', 'import time\ntime.sleep(3)\nprint("done")'],
-      ['bash', 'sleep 3; echo done'],
-    ] as const) {
-      const { r } = await behindAHang(1500, { language, code, limits: { cpuMs: 5000, wallMs: 8000 } }, 2500);
-      expect(r.status, `${language}: ${r.message}`).toBe('timeout');
-    }
-  }, 30_000);
-
-  it('a program that idles past its CPU limit fails, even when waiting in the queue shortened its wall limit', async () => {
+  it('a program that idles fails, even when waiting in the queue shortened its wall limit', async () => {
     // A model that learns to `sleep` until the sample's deadline must not earn an error (no penalty)
-    // whenever its program happened to wait for a slot.
-    for (const [language, code] of [
-      ['python', 'import time\ntime.sleep(100)'],
-      ['bash', 'sleep 100'],
-    ] as const) {
-      const { r } = await behindAHang(1500, { language, code, limits: { cpuMs: 1000, wallMs: 4000 } }, 4000);
-      expect(r.status, `${language}: ${r.message}`).toBe('timeout');
+    // whenever its program happened to wait for a slot: idling past its CPU limit, or idle all of the
+    // second the queue left it although within its CPU limit (5 s) and wall limit (red-team review).
+    const cases = [
+      ['python', 'import time\ntime.sleep(100)', 1000, 4000, 4000],
+      ['bash', 'sleep 100', 1000, 4000, 4000],
+      ['python', 'import time\ntime.sleep(3)\nprint("done")', 5000, 8000, 2500],
+      ['bash', 'sleep 3; echo done', 5000, 8000, 2500],
+    ] as const;
+    for (const [language, code, cpuMs, wallMs, deadline] of cases) {
+      const { r } = await behindAHang(1500, { language, code, limits: { cpuMs, wallMs } }, deadline);
+      expect(r.status, `${language} ${code}: ${r.message}`).toBe('timeout');
     }
-  }, 30_000);
+  }, 60_000);
 
   it('a deadline spent in the queue is not the program’s failure: sandbox_error, never a zero', async () => {
     const { r } = await behindAHang(1000, { language: 'bash', code: 'echo hi' }, 300);
