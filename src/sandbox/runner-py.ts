@@ -19,7 +19,7 @@
  * execution cannot find them in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
-import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac
+import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno
 
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -148,7 +148,30 @@ def doomed_first():
     except OSError:
         pass
 
-def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None):
+def descendants_cpu_ms(root):
+    """CPU time (ms) of every live process descended from root, and of the children they reaped, from
+    /proc (the server's PID namespace shows the execution's processes too)."""
+    parent, times = {}, {}
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % name, 'rb') as f:
+                fields = f.read().rsplit(b')', 1)[1].split()
+        except OSError:
+            continue
+        parent[int(name)] = int(fields[1])
+        times[int(name)] = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    total = 0
+    for p in parent:
+        q, seen = parent.get(p), 0
+        while q is not None and q != root and seen < 64:
+            q, seen = parent.get(q), seen + 1
+        if q == root:
+            total += times[p]
+    return total * 1000.0 / os.sysconf('SC_CLK_TCK')
+
+def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None, descendants=False):
     """Feed stdin, collect output up to the cap, stop at the wall deadline; returns raw facts, the
     lengths read into out/err (each at least cap + 1 long) and what arrived on status_r. Output is read
     straight into out/err (never into temporary bytes objects), so a warm server that zeroes those
@@ -213,7 +236,12 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
             total += n
         if over:
             break
+    extra_cpu = 0.0
     if timed_out or over:
+        if descendants:
+            # Its children die unreaped with it (PID 1 of their namespace): their CPU time is taken now,
+            # or a program that computed in them would read as one that idled.
+            extra_cpu = descendants_cpu_ms(pid)
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -226,7 +254,7 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
             os.close(fd)
     wall = (time.monotonic() - started) * 1000.0
     rep = {'timedOut': timed_out, 'outputExceeded': over, 'wallMs': wall,
-           'cpuMs': (ru.ru_utime + ru.ru_stime) * 1000.0, 'maxRssKb': ru.ru_maxrss}
+           'cpuMs': (ru.ru_utime + ru.ru_stime) * 1000.0 + extra_cpu, 'maxRssKb': ru.ru_maxrss}
     if os.WIFEXITED(st):
         rep['exitCode'], rep['signal'] = os.WEXITSTATUS(st), None
     else:
@@ -295,7 +323,15 @@ def launch():
             if _SECCOMP:
                 enter_seccomp()
             del key
-            os.execve(job['cmd'][0], job['cmd'], dict(ENV, HOME=root, TMPDIR=root))
+            try:
+                os.execve(job['cmd'][0], job['cmd'], dict(ENV, HOME=root, TMPDIR=root))
+            except OSError as e:
+                if e.errno != errno.ENOEXEC:
+                    raise
+                # Not an executable: what the program compiled to (a Rust library crate), never an
+                # interpreter or tool of ours. The program's failure, said where its errors go.
+                os.write(2, ('cannot execute %s: %s\n' % (job['cmd'][0], e.strerror)).encode())
+                os._exit(126)
         except BaseException as e:
             os.write(status_w, ('cannot start %r: %s' % (job['cmd'][0], e)).encode()[:4000])
         os._exit(127)
@@ -653,7 +689,7 @@ def execute(job_id, key, buf, stdin, lim, nxt, out, err):
         zero(buf, len(buf))
         zero(stdin, len(stdin))
         rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
-                                         lim, started, out, err, status_r)
+                                         lim, started, out, err, status_r, descendants=True)
         os.close(status_r)
         if status:
             rep = {'sandboxError': status.decode('utf-8', 'replace')}

@@ -108,3 +108,26 @@ describe('the bundled default spec leaves a program its whole wall limit', () =>
     }
   }, 60_000);
 });
+
+describe('a program is charged the CPU of its children (red-team review, round 3)', () => {
+  it('stopped at its wall limit while a child computes, on both paths', async () => {
+    const code = [
+      'import os, time',
+      'if os.fork() == 0:',
+      '    t = time.process_time()',
+      '    while time.process_time() - t < 3: pass',
+      '    os._exit(0)',
+      'time.sleep(30)',
+    ].join('\n');
+    for (const warm of [true, false]) {
+      const sandbox = new BwrapSandbox({ concurrency: 1, warm });
+      try {
+        const r = await sandbox.run({ language: 'python', code, limits: { cpuMs: 5000, wallMs: 1500 } });
+        expect(r.status).toBe('timeout');
+        expect(r.cpuMs, `warm ${warm}`).toBeGreaterThan(1000);
+      } finally {
+        await sandbox.close();
+      }
+    }
+  }, 30_000);
+});

@@ -353,6 +353,10 @@ def raised(kind, message, name):
     expects a ValueError sees one), or as ProgramFailed when it is not an ordinary builtin exception."""
     kind = worker_kind(kind)
     cls = builtins.__dict__.get(name) if type(name) is str else None
+    if cls in (StopIteration, StopAsyncIteration):
+        # Raised in the tests' own loop (all(map(...))), it would end that loop early: as PEP 479 does
+        # for generators, it arrives as a RuntimeError.
+        cls, message = RuntimeError, '%s raised by the program: %s' % (name, message)
     if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, AssertionError):
         if message.startswith(name + ': '):
             message = message[len(name) + 2:]
@@ -695,7 +699,9 @@ class Remote:
         return SESSION.rpc('getitem', self, key)
 
     def __contains__(self, item):
-        return SESSION.rpc('contains', self, item)
+        # Compared here, by value, over what iterating it gives: the object's own __contains__ is the
+        # program's (an always-true one would pass every 'x in candidate(...)').
+        return item in SESSION.rpc('list', self)
 
     __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _opaque
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __abs__ = __float__ = __int__ = __index__ = _opaque
@@ -736,14 +742,21 @@ def bind_exports(g, skip=()):
         else:
             g[name] = Remote('N(%r)' % name, None, name)
 
+# The names tests use for modules under another name.
+MODULE_ALIASES = {'np': 'numpy', 'pd': 'pandas', 'sp': 'scipy', 'it': 'itertools', 'ft': 'functools'}
+
 def module_names_used(trees):
-    """TEST_MODULES names the tests use as modules (math.isclose(...)): those are the judge's own
-    imports, whatever the program calls by that name (a class named math with an always-true isclose)."""
-    used = set()
+    """{name: module} for the names the tests use as modules (math.isclose(...), np.allclose(...)):
+    those are the judge's own imports, whatever the program binds to that name (a class named math with
+    an always-true isclose, or numpy imported as math)."""
+    used = {}
     for tree in trees:
         for n in ast.walk(tree):
-            if type(n) is ast.Attribute and type(n.value) is ast.Name and n.value.id in TEST_MODULES:
-                used.add(n.value.id)
+            if type(n) is ast.Attribute and type(n.value) is ast.Name:
+                name = n.value.id
+                module = name if name in TEST_MODULES else MODULE_ALIASES.get(name)
+                if module is not None:
+                    used[name] = module
     return used
 
 def equal(got, want, tol):
@@ -755,6 +768,10 @@ def equal(got, want, tol):
         # Numbers only: the string '7' is not the float 7.0 (Python's == says so too).
         if not (isinstance(got, (int, float)) and isinstance(want, (int, float))):
             return False
+        # An integer answer is exact: a float is equal to it only as Python's == says (2.0 ** 64 + 1 is
+        # not 2 ** 64 + 1), and no tolerance applies, as in the stdin comparison.
+        if not tol or (isinstance(want, int) and not isinstance(want, bool)):
+            return got == want
         try:
             return math.isclose(float(got), float(want), rel_tol=tol, abs_tol=tol) if tol else float(got) == float(want)
         except (TypeError, ValueError, OverflowError):
@@ -817,7 +834,7 @@ def main():
     g = {'__name__': '__tests__', '__builtins__': builtins}
     units = []
     setup = []
-    used_modules = set()
+    used_modules = {}
     param = None
     if kind == 'humaneval':
         module, param, stmts = humaneval_units(payload['test'])
@@ -886,10 +903,14 @@ def main():
             # The tests' own imports (MBPP test_imports, already in g) stay theirs, and so does every
             # module the tests use as one: a program's class named math must not stand in for the math
             # module the asserts call, whether test_imports or only the program imported it.
+            tests_own = set(g)  # test_imports: the tests' own names, kept as they bound them
             bind_exports(g)
-            for name in used_modules:
-                if type(g.get(name)) is not types.ModuleType:
-                    g[name] = __import__(name)
+            for name, module in used_modules.items():
+                if name not in tests_own:
+                    try:
+                        g[name] = __import__(module)
+                    except ImportError:
+                        g.pop(name, None)
         for _, code in setup:
             timed(lambda: exec(code, g))
     except BaseException as e:
@@ -939,11 +960,17 @@ def main():
     w = SESSION.worker
     if w is not None and w.alive:
         try:
-            os.kill(w.pid, signal.SIGKILL)  # its exit overlaps ours: the sandbox waits for both
+            os.kill(w.pid, signal.SIGKILL)  # its exit overlaps the report below
         except OSError:
             pass
     report('done', index)
-    # The worker is not waited for: the sandbox ends every process of this execution with the judge.
+    if w is not None and w.alive:
+        try:
+            # Reaped, so that its CPU time is the run's: the sandbox tells a program that computed
+            # from one that idled by it (on the warm path the judge is PID 1 and reaps no one else).
+            os.waitpid(w.pid, 0)
+        except OSError:
+            pass
     os._exit(0)
 
 # A warm server runs this file once per execution before the job exists (with __assay_prepare__ set,

@@ -64,7 +64,12 @@ registerWarmProgram(HARNESS_PY, { workerMode: true });
  */
 const DEADLINE_MARGIN_MS = 1000;
 
-const tail = (text: string, lines = 5): string => text.trimEnd().split('\n').slice(-lines).join('\n');
+/** The last lines of a program's stderr for `detail`, at most 2000 characters of them. */
+const tail = (text: string, lines = 5): string => {
+  const t = text.length > 8000 ? text.slice(-8000) : text;
+  const last = t.trimEnd().split('\n').slice(-lines).join('\n');
+  return last.length > 2000 ? `…${last.slice(-2000)}` : last;
+};
 
 /**
  * A run's limits and the deadline it must end by. The sandbox cuts the limits to what is left of the
@@ -369,16 +374,23 @@ function pythonSourceError(sandbox: Sandbox, code: string, opts: SuiteOptions): 
   const key = createHash('sha256').update(code).digest('hex');
   let found = checkedSources.get(key);
   if (!found) {
+    // Its own limits, not the sample's (a check cut short by a sample's deadline must not be cached as
+    // the checker's fault), and only a definite answer is kept: compiled, or a compile error.
     found = sandbox
       .run({
         language: 'python',
         code: 'import sys\ncompile(sys.stdin.read(), "checker", "exec")\n',
         stdin: code,
-        ...runLimits(opts),
+        limits: { cpuMs: 10_000, wallMs: 30_000 },
+        ...(opts.signal && { signal: opts.signal }),
       })
       .then((run) => {
-        if (run.status === 'sandbox_error') throw new Error(`sandbox: checker: ${run.message}`);
-        return run.status === 'ok' && run.exitCode === 0 ? undefined : tail(run.stderr, 4) || run.status;
+        if (run.status === 'ok' && run.exitCode === 0) return undefined;
+        if (run.status === 'runtime_error' && /(Error|Exception): /.test(run.stderr))
+          return tail(run.stderr, 4);
+        throw new Error(
+          `the checker could not be checked (${run.status}): ${run.message ?? tail(run.stderr, 2)}`,
+        );
       });
     checkedSources.set(key, found);
     found.catch(() => checkedSources.delete(key));

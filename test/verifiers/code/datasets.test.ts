@@ -698,4 +698,17 @@ describe('kinds an outside review found', () => {
     expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
     expect((r.detail!.failed as { status: string }[])[0]!.status).toBe('output_limit');
   });
+
+  it('a program that compiles to something not executable (a Rust library crate) fails; it is not an error', async () => {
+    const reference = { inputs: ['1\n'], outputs: ['2\n'] };
+    const lib = '```rust\n#![crate_type = "lib"]\npub fn twice(x: i64) -> i64 { 2 * x }\n```';
+    const r = await score(reference, lib, 'all', { language: 'rust' });
+    expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    const gold =
+      '```rust\nfn main() { let mut s = String::new(); std::io::stdin().read_line(&mut s).unwrap(); let x: i64 = s.trim().parse().unwrap(); println!("{}", 2 * x); }\n```';
+    expect(await score(reference, gold, 'all', { language: 'rust' })).toMatchObject({
+      status: 'ok',
+      score: 1,
+    });
+  }, 60_000);
 });

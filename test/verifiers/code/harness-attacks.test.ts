@@ -343,3 +343,74 @@ describe.concurrent('what a worker says about itself stays the worker’s (red-t
     });
   }
 });
+
+describe.concurrent('values, names and exceptions that cross into the tests (red-team review, round 3)', () => {
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: a float is not an exact big integer answer`, async () => {
+      const reference = {
+        input_output: JSON.stringify({ fn_name: 'f', inputs: [[64], [70]], outputs: [[0], [0]] }).replace(
+          '[[0],[0]]',
+          `[[${2n ** 64n + 1n}],[${2n ** 70n + 1n}]]`,
+        ),
+      };
+      const [r, g] = await score(path, [
+        { response: py('def f(n): return 2.0 ** n + 1'), reference },
+        { response: py('def f(n): return 2 ** n + 1'), reference },
+      ]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+      expect(g, JSON.stringify(g)).toMatchObject({ status: 'ok', score: 1 });
+    });
+
+    it(`${path}: the modules the asserts use are the real ones, under their usual aliases too`, async () => {
+      const mathRef = {
+        test_list: ['assert math.isclose(area(2), 12.566370614359172)', 'assert area(0) == 0'],
+      };
+      const npRef = {
+        test_list: ['assert np.allclose(scale([1, 2], 2), [2, 4])', 'assert list(scale([], 3)) == []'],
+      };
+      const [numpyAsMath, classNp, goldMath, goldNp] = await score(path, [
+        { response: py('import numpy as math\ndef area(r): return 3.1416 * r * r'), reference: mathRef },
+        {
+          response: py('class np:\n    def allclose(*a, **k): return True\ndef scale(xs, k): return []'),
+          reference: npRef,
+        },
+        { response: py('import math\ndef area(r): return math.pi * r * r'), reference: mathRef },
+        {
+          response: py('import numpy as np\ndef scale(xs, k): return [x * k for x in xs]'),
+          reference: npRef,
+        },
+      ]);
+      expect(numpyAsMath, JSON.stringify(numpyAsMath)).toMatchObject({ status: 'ok', score: 0.5 });
+      expect(classNp, JSON.stringify(classNp)).toMatchObject({ status: 'ok', score: 0.5 });
+      expect(goldMath, JSON.stringify(goldMath)).toMatchObject({ status: 'ok', score: 1 });
+      expect(goldNp, JSON.stringify(goldNp)).toMatchObject({ status: 'ok', score: 1 });
+    });
+
+    it(`${path}: StopIteration from the program does not end the tests' own loop`, async () => {
+      const reference = {
+        entry_point: 'add',
+        test: 'def check(candidate):\n    assert all(map(lambda p: candidate(*p[0]) == p[1], [((1, 2), 3), ((5, 5), 10)]))\n',
+      };
+      const [r] = await score(path, [{ response: py('def add(a, b): raise StopIteration'), reference }]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+    });
+
+    it(`${path}: 'x in result' is decided by value, not by the result's own __contains__`, async () => {
+      const reference = {
+        entry_point: 'divisors',
+        test: 'def check(candidate):\n    assert 3 in candidate(6)\n    assert 2 in candidate(6)\n',
+      };
+      const always =
+        'class All:\n    def __contains__(self, x): return True\n    def __iter__(self): return iter([])\ndef divisors(n): return All()';
+      const [r, g] = await score(path, [
+        { response: py(always), reference },
+        {
+          response: py('def divisors(n):\n    yield from (d for d in range(1, n + 1) if n % d == 0)'),
+          reference,
+        },
+      ]);
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+      expect(g, JSON.stringify(g)).toMatchObject({ status: 'ok', score: 1 });
+    });
+  }
+});
