@@ -413,4 +413,30 @@ describe.concurrent('values, names and exceptions that cross into the tests (red
       expect(g, JSON.stringify(g)).toMatchObject({ status: 'ok', score: 1 });
     });
   }
+
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: work moved into a child process counts against the test's CPU limit`, async () => {
+      const reference = {
+        entry_point: 'slow',
+        test: 'def check(candidate):\n    assert candidate(1) == 2\n',
+      };
+      // About 1.8 s of CPU for a 1 s per-test limit, done in a forked child while the worker waits.
+      const inChild = [
+        'import os, time',
+        'def slow(x):',
+        '    r, w = os.pipe()',
+        '    if os.fork() == 0:',
+        '        t = time.process_time()',
+        '        while time.process_time() - t < 1.8: pass',
+        '        os.write(w, b"2")',
+        '        os._exit(0)',
+        '    v = int(os.read(r, 8))',
+        '    os.wait()',
+        '    return v',
+      ].join('\n');
+      const [r] = await score(path, [{ response: py(inChild), reference }], { test_timeout_ms: 1000 });
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+      expect((r!.detail!.failed as { status: string }[])[0]!.status).toBe('timeout');
+    });
+  }
 });
