@@ -40,7 +40,7 @@
  * program, not its own functions.
  */
 export const HARNESS_PY = String.raw`
-import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes
+import os, sys, json, ast, math, signal, socket, time, traceback, types, builtins, ctypes, resource
 
 def not_dumpable():
     # No process of the same uid may ptrace this one nor read its memory or descriptors.
@@ -611,8 +611,10 @@ class Worker:
             raise ProgramFailed('wrong_answer', 'the program sent back something that is not a plain value')
 
     def ended(self):
+        cpu = 0.0
         try:
-            status = os.waitpid(self.pid, 0)[1]
+            _, status, ru = os.wait4(self.pid, 0)
+            cpu = ru.ru_utime + ru.ru_stime
         except ChildProcessError:
             status = -1
         if status >= 0 and os.WIFEXITED(status):
@@ -622,8 +624,11 @@ class Worker:
             return ('runtime_error', 'the program exited with code %d' % code)
         if status >= 0 and os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
-            if sig == signal.SIGXCPU:
-                return ('timeout', 'CPU-time limit reached')
+            # SIGXCPU at RLIMIT_CPU; SIGKILL there when the limit's hard and soft values are one (the
+            # program is PID 1 of a warm namespace, and its workers inherit that).
+            limit = resource.getrlimit(resource.RLIMIT_CPU)[0]
+            if sig == signal.SIGXCPU or (sig == signal.SIGKILL and limit > 0 and cpu >= limit - 0.5):
+                return ('timeout', 'CPU-time limit of the run reached')
             return ('runtime_error', 'the program was killed by signal %d' % sig)
         return ('runtime_error', 'the program ended')
 

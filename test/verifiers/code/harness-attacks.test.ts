@@ -440,3 +440,26 @@ describe.concurrent('values, names and exceptions that cross into the tests (red
     });
   }
 });
+
+describe('the whole run’s CPU limit, reached by a worker, reads the same on both paths', () => {
+  for (const path of ['warm', 'cold'] as const) {
+    it(`${path}: a timeout, not a crash`, async () => {
+      // Three tests of ~0.8 s CPU each under a 1 s per-test limit, with a 2 s CPU limit for the run: the
+      // worker reaches the run's limit during the third.
+      const reference = {
+        entry_point: 'busy',
+        test: 'def check(candidate):\n    assert candidate(1) == 1\n    assert candidate(2) == 2\n    assert candidate(3) == 3\n',
+      };
+      const busy =
+        'import time\ndef busy(x):\n    t = time.process_time()\n    while time.process_time() - t < 0.8: pass\n    return x';
+      const [r] = await score(path, [{ response: py(busy), reference }], {
+        test_timeout_ms: 1000,
+        cpu_ms: 2000,
+      });
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok' });
+      const failed = r!.detail!.failed as { status: string }[];
+      expect(failed.length, JSON.stringify(r)).toBeGreaterThan(0);
+      expect(failed[0]!.status, JSON.stringify(r)).toBe('timeout');
+    });
+  }
+});
