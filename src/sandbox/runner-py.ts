@@ -1,3 +1,5 @@
+import { DESCENDANT_TICKS_PY } from './proc-py.js';
+
 /**
  * The supervisor that runs inside the bubblewrap sandbox, in Python because python3 is on every machine
  * that runs code rewards and its os module reaches fork, setrlimit, wait4 and unshare (via ctypes).
@@ -148,28 +150,9 @@ def doomed_first():
     except OSError:
         pass
 
+${DESCENDANT_TICKS_PY}
 def descendants_cpu_ms(root):
-    """CPU time (ms) of every live process descended from root, and of the children they reaped, from
-    /proc (the server's PID namespace shows the execution's processes too)."""
-    parent, times = {}, {}
-    for name in os.listdir('/proc'):
-        if not name.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % name, 'rb') as f:
-                fields = f.read().rsplit(b')', 1)[1].split()
-        except OSError:
-            continue
-        parent[int(name)] = int(fields[1])
-        times[int(name)] = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-    total = 0
-    for p in parent:
-        q, seen = parent.get(p), 0
-        while q is not None and q != root and seen < 64:
-            q, seen = parent.get(q), seen + 1
-        if q == root:
-            total += times[p]
-    return total * 1000.0 / os.sysconf('SC_CLK_TCK')
+    return descendant_ticks(root) * 1000.0 / os.sysconf('SC_CLK_TCK')
 
 def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None, descendants=False):
     """Feed stdin, collect output up to the cap, stop at the wall deadline; returns raw facts, the

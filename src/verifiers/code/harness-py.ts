@@ -1,3 +1,5 @@
+import { DESCENDANT_TICKS_PY } from '../../sandbox/proc-py.js';
+
 /**
  * The Python test harness for function-style tests (HumanEval `check`, MBPP asserts, call-based APPS /
  * TACO / LiveCodeBench). It is the sandboxed program, and it is two kinds of process:
@@ -290,7 +292,7 @@ class TestTimeout(BaseException):
     pass
 
 CLK_TCK = os.sysconf('SC_CLK_TCK')
-
+${DESCENDANT_TICKS_PY}
 class Clock:
     """The per-test limit is CPU time of the worker (deterministic under load), polled with a timer,
     with a wall-clock backstop of 3 x the limit + 1 s for a program that waits instead of computing."""
@@ -321,22 +323,7 @@ class Clock:
             return 0.0
         ticks = int(fields[13]) + int(fields[14])  # cutime, cstime: children it reaped
         if kids:
-            parent, times = {}, {}
-            for name in os.listdir('/proc'):
-                if name.isdigit():
-                    try:
-                        with open('/proc/%s/stat' % name, 'rb') as f:
-                            st = f.read().rsplit(b')', 1)[1].split()
-                    except OSError:
-                        continue
-                    parent[int(name)] = int(st[1])
-                    times[int(name)] = sum(int(x) for x in st[11:15])
-            for p in parent:
-                q, hops = parent[p], 0
-                while q in parent and q != pid and hops < 64:
-                    q, hops = parent[q], hops + 1
-                if q == pid:
-                    ticks += times[p]
+            ticks += descendant_ticks(pid)
         return ticks / CLK_TCK
 
     @classmethod
