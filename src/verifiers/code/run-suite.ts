@@ -432,6 +432,9 @@ async function checkerVerdict(
     ...(opts.signal && { signal: opts.signal }),
   });
   if (run.status === 'sandbox_error') throw new Error(`sandbox: checker: ${run.message}`);
+  // Stopped because the sample's deadline came, not because of the output: nothing is known.
+  if (run.status === 'timeout' && Date.now() >= opts.deadline - DEADLINE_MARGIN_MS - 100)
+    throw new Error('the deadline came while the checker was judging');
   if (run.compile && run.compile.status !== 'ok')
     throw new CheckerFailure(`the checker does not compile: ${tail(run.compile.stderr, 5)}`);
   if (run.status === 'ok' && run.exitCode === 0) return { pass: true };
