@@ -1,5 +1,3 @@
-import { DESCENDANT_TICKS_PY } from '../../sandbox/proc-py.js';
-
 /**
  * The Python test harness for function-style tests (HumanEval `check`, MBPP asserts, call-based APPS /
  * TACO / LiveCodeBench). It is the sandboxed program, and it is two kinds of process:
@@ -292,7 +290,22 @@ class TestTimeout(BaseException):
     pass
 
 CLK_TCK = os.sysconf('SC_CLK_TCK')
-${DESCENDANT_TICKS_PY}
+
+def judge_line():
+    """The judge and the processes above it (a cold sandbox's supervisor): every other process of the
+    execution is the program's."""
+    line, pid = set(), os.getpid()
+    while pid > 0 and pid not in line:
+        line.add(pid)
+        try:
+            with open('/proc/%d/stat' % pid, 'rb') as f:
+                pid = int(f.read().rsplit(b')', 1)[1].split()[1])
+        except (OSError, ValueError):
+            break
+    return frozenset(line)
+
+JUDGE_LINE = frozenset()
+
 class Clock:
     """The per-test limit is CPU time of the worker (deterministic under load), polled with a timer,
     with a wall-clock backstop of 3 x the limit + 1 s for a program that waits instead of computing."""
@@ -311,19 +324,23 @@ class Clock:
 
     @staticmethod
     def children_of(pid):
-        """CPU seconds of the processes a worker started: those it reaped, and every live or unreaped
-        descendant. Work moved into a child counts against the test like work done in the worker.
-        Reads the worker's own /proc files first and walks /proc only when it has started any."""
+        """CPU seconds of the processes a worker started: those it reaped, and every other process of
+        this execution but the judge and those above it (a child, a grandchild orphaned to PID 1 by a
+        double fork, live or unreaped). Work moved out of the worker counts against the test like work
+        done in it. One listing of /proc; a process's stat is read only when there is one."""
         try:
             with open('/proc/%d/stat' % pid, 'rb') as f:
-                fields = f.read().rsplit(b')', 1)[1].split()
-            with open('/proc/%d/task/%d/children' % (pid, pid), 'rb') as f:
-                kids = f.read().split()
+                ticks = sum(int(x) for x in f.read().rsplit(b')', 1)[1].split()[13:15])  # cutime, cstime
+            names = os.listdir('/proc')
         except OSError:
             return 0.0
-        ticks = int(fields[13]) + int(fields[14])  # cutime, cstime: children it reaped
-        if kids:
-            ticks += descendant_ticks(pid)
+        for name in names:
+            if name.isdigit() and int(name) not in JUDGE_LINE and int(name) != pid:
+                try:
+                    with open('/proc/%s/stat' % name, 'rb') as f:
+                        ticks += sum(int(x) for x in f.read().rsplit(b')', 1)[1].split()[11:15])
+                except OSError:
+                    pass
         return ticks / CLK_TCK
 
     @classmethod
@@ -553,9 +570,10 @@ def assay_main(spare=None):
     server's, running assay_worker), which gets the program over its channel; else the first worker is
     forked from here. Either way it starts before the judge reads the tests, and loads the program
     meanwhile."""
-    global PROGRAM, _first, payload, NONCE, OUT
+    global PROGRAM, _first, payload, NONCE, OUT, JUDGE_LINE
     not_dumpable()
     system_path()
+    JUDGE_LINE = judge_line()
     # Python turns SIGINT into KeyboardInterrupt wherever the judge happens to be; a worker could send
     # one to break into its bookkeeping (as PID 1 of a warm namespace, handled signals reach it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -434,9 +434,20 @@ describe.concurrent('values, names and exceptions that cross into the tests (red
         '    os.wait()',
         '    return v',
       ].join('\n');
-      const [r] = await score(path, [{ response: py(inChild), reference }], { test_timeout_ms: 1000 });
-      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
-      expect((r!.detail!.failed as { status: string }[])[0]!.status).toBe('timeout');
+      // The same in a grandchild orphaned by a double fork (it is no longer the worker's descendant).
+      const orphaned = inChild.replace(
+        '    if os.fork() == 0:\n',
+        '    if os.fork() == 0:\n        if os.fork() != 0:\n            os._exit(0)\n',
+      );
+      const results = await score(
+        path,
+        [inChild, orphaned].map((p) => ({ response: py(p), reference })),
+        { test_timeout_ms: 1000 },
+      );
+      for (const r of results) {
+        expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0 });
+        expect((r.detail!.failed as { status: string }[])[0]!.status).toBe('timeout');
+      }
     });
   }
 });
