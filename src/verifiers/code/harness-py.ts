@@ -790,6 +790,16 @@ def bind_exports(g, skip=()):
         else:
             g[name] = Remote('N(%r)' % name, None, name)
 
+def bind_test_modules(g, used, keep):
+    """Bind the judge's own import of each module the tests use (module_names_used), over whatever
+    the program bound to that name, except names in keep (the tests' or the prompt's own)."""
+    for name, module in used.items():
+        if name not in keep:
+            try:
+                g[name] = __import__(module)
+            except ImportError:
+                g.pop(name, None)
+
 # The names tests use for modules under another name.
 MODULE_ALIASES = {'np': 'numpy', 'pd': 'pandas', 'sp': 'scipy', 'it': 'itertools', 'ft': 'functools'}
 
@@ -886,6 +896,7 @@ def main():
     param = None
     if kind == 'humaneval':
         module, param, stmts = humaneval_units(payload['test'])
+        used_modules = module_names_used([module])
         setup.append(('module', compile(module, '<tests>', 'exec')))
         units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
     elif kind == 'asserts':
@@ -943,6 +954,8 @@ def main():
             bind_exports(g, prompt_names)
             for n in prompt_names:
                 g[n] = pg[n]
+            # Modules the tests use that neither they nor the prompt import are the judge's own too.
+            bind_test_modules(g, used_modules, prompt_names)
             target = Remote('N(%r)' % entry, None, entry)
             g['candidate'] = target
             if param:
@@ -953,12 +966,7 @@ def main():
             # module the asserts call, whether test_imports or only the program imported it.
             tests_own = set(g)  # test_imports: the tests' own names, kept as they bound them
             bind_exports(g)
-            for name, module in used_modules.items():
-                if name not in tests_own:
-                    try:
-                        g[name] = __import__(module)
-                    except ImportError:
-                        g.pop(name, None)
+            bind_test_modules(g, used_modules, tests_own)
         for _, code in setup:
             timed(lambda: exec(code, g))
     except BaseException as e:

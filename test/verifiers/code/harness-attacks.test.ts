@@ -380,6 +380,21 @@ describe.concurrent('values, names and exceptions that cross into the tests (red
           reference: npRef,
         },
       ]);
+      const heRef = {
+        entry_point: 'sq',
+        test: 'def check(candidate):\n    assert math.isclose(candidate(2), 4.0)\n    assert math.fabs(candidate(3) - 9) < 1e-9\n',
+      };
+      const [heCheat, heGold] = await score(path, [
+        {
+          response: py(
+            'class math:\n    def isclose(*a, **k): return True\n    def fabs(x): return 0\ndef sq(x): return -1',
+          ),
+          reference: heRef,
+        },
+        { response: py('import math\ndef sq(x): return x * x'), reference: heRef },
+      ]);
+      expect(heCheat, JSON.stringify(heCheat)).toMatchObject({ status: 'ok', score: 0 });
+      expect(heGold, JSON.stringify(heGold)).toMatchObject({ status: 'ok', score: 1 });
       expect(numpyAsMath, JSON.stringify(numpyAsMath)).toMatchObject({ status: 'ok', score: 0.5 });
       expect(classNp, JSON.stringify(classNp)).toMatchObject({ status: 'ok', score: 0.5 });
       expect(goldMath, JSON.stringify(goldMath)).toMatchObject({ status: 'ok', score: 1 });
