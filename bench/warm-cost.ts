@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/warm-cost.ts [CHECKOUT...]`: the warm path's cost per program for this checkout and any
+ * `npm run bench:warm-cost -- [CHECKOUT...]`: the warm path's cost per program for this checkout and any
  * others given (e.g. a checkout of main), interleaved program by program in one process so that every
  * checkout sees the same machine load (on a shared machine, runs minutes apart differ by 50%). Each
  * checkout scores the HumanEval-style problems of bench/data/code-problems.jsonl through its own `code`

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/warm-cpu.ts [CHECKOUT...]`: the machine's CPU time per program on the warm path, for this
+ * `npm run bench:warm-cpu -- [CHECKOUT...]`: the machine's CPU time per program on the warm path, for this
  * checkout or the ones given. bench/warm-cost.ts measures latency (one program at a time, where work done
  * while a server waits for its next job is free); this measures what a saturated machine pays: all CPU
  * time of the machine (user and system, every process: host, fork servers, programs, the kernel's

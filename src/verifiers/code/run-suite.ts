@@ -349,7 +349,7 @@ async function runStdio(
 }
 
 /** Output a stdin test's run may write: the sandbox's 1 MiB, or room for twice the expected output. */
-export function outputCap(expected: string): number {
+function outputCap(expected: string): number {
   return Math.min(
     MAX_OUTPUT_BYTES,
     Math.max(DEFAULT_LIMITS.outputBytes, 2 * Buffer.byteLength(expected) + 4096),
