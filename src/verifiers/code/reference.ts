@@ -129,6 +129,8 @@ export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   }
   if (Array.isArray(ref.test_list)) return mbpp(ref, tol);
   const io = maybeJson(ref.input_output);
+  if (ref.input_output !== undefined && ref.input_output !== null && !isObj(io))
+    return bad('input_output must be an object {inputs, outputs, fn_name?} or its JSON text');
   if (isObj(io)) {
     const raw = typeof ref.input_output === 'string' ? ref.input_output : JSON.stringify(io);
     const row = { ...ref, ...io, ...(ref.fn_name !== undefined && { fn_name: ref.fn_name }) };

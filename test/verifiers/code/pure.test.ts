@@ -193,6 +193,11 @@ describe('dataset encodings', () => {
     expect(decodeTestCases('private_test_cases', stringPickle)).toHaveLength(3);
     expect(decodeTestCases('private_test_cases', hostile)).toMatch(/opcode 0x93 is not plain data/);
     expect(decodeTestCases('private_test_cases', 'not base64 at all!')).toMatch(/neither JSON nor/);
+    // A malformed APPS row is named by its field, not answered with the list of every shape.
+    expect(parseReference({ input_output: '{not json' })).toEqual({
+      ok: false,
+      error: 'input_output must be an object {inputs, outputs, fn_name?} or its JSON text',
+    });
     // pickle.dumps(cases, protocol=0): a text pickle, said so (not a JSON parse error).
     const protocol0 = 'eJzTyCkw4NJIKTDkCsvMKygt4Sow4goz5Cow5ioOyy8tAYuYcIUZcRWYchUn6gEAREANZQ==';
     expect(decodeTestCases('private_test_cases', protocol0)).toMatch(/pickle of protocol 2 or later/);
