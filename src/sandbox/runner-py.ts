@@ -10,16 +10,17 @@
  * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. While it
  * waits for a job it clones (one fork, see fork_isolated) the execution that will run it, in fresh user,
  * mount, PID and IPC namespaces (the network namespace is the server's own, and a server runs one
- * execution at a time); that child, PID 1 of its namespace, maps its uid and mounts a fresh /proc, and
- * after a run of a program with a worker mode (a test harness) also prepares that program and forks its
- * first worker. Then it reads its job from the server, mounts a fresh size-limited tmpfs as /work, /tmp
- * and /dev/shm, drops every capability and becomes the program, so one execution never sees another's
- * files, processes, sockets or memory, and none ever holds its own job's report key. The server keeps
- * each job, its input and its output only in buffers it zeroes before the next clone, so a later
- * execution cannot find them in memory it inherited; its reports carry an HMAC under the job's key.
+ * execution at a time); that child, PID 1 of its namespace, maps its uid and mounts a fresh /proc. Then
+ * it reads its job from the server, mounts a fresh size-limited tmpfs as /work, /tmp and /dev/shm, drops
+ * every capability and becomes the program, so one execution never sees another's files, processes,
+ * sockets or memory, and none ever holds its own job's report key. A program with a worker mode (a test
+ * harness) is judged by a judge process the server forked before any job, outside every execution's
+ * namespaces, and the execution becomes its worker (see Judge). The server keeps each job, its input
+ * and its output only in buffers it zeroes before the next clone, so a later execution cannot find them
+ * in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
-import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno
+import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno, socket
 
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -35,8 +36,8 @@ ENV = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/work', 'LANG': 'C.UTF-8
 def die_with_parent():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
-def set_limits(lim, pid1=False, pid=0):
-    """The job's limits on this process, or with pid on that one (prlimit(2), for a spare worker)."""
+def set_limits(lim, pid1=False):
+    """The job's limits on this process."""
     cpu = max(1, -(-lim['cpuMs'] // 1000))
     mem = lim['asBytes']
     # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
@@ -47,10 +48,7 @@ def set_limits(lim, pid1=False, pid=0):
     if mem > 0:  # 0: no address-space limit (the cgroup limits memory; runtimes reserve far more than they use)
         limits.append((resource.RLIMIT_AS, (mem, mem)))
     for r, v in limits:
-        if pid:
-            resource.prlimit(pid, r, v)
-        else:
-            resource.setrlimit(r, v)
+        resource.setrlimit(r, v)
 
 class _CapHeader(ctypes.Structure):
     _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
@@ -96,7 +94,7 @@ def stdin_file(data):
 
 def child_stdio(inr, outw, errw, keep=()):
     """The program's stdio; every other descriptor is closed except those in 'keep' (the status pipe,
-    close-on-exec so the program never holds it once it runs; a spare worker's channel)."""
+    close-on-exec so the program never holds it once it runs; a worker's channel to its judge)."""
     os.dup2(inr, 0)
     os.dup2(outw, 1)
     os.dup2(errw, 2)
@@ -173,11 +171,13 @@ def descendant_ticks(root):
 def descendants_cpu_ms(root):
     return descendant_ticks(root) * 1000.0 / os.sysconf('SC_CLK_TCK')
 
-def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None, descendants=False):
+def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None, descendants=False, requests=None):
     """Feed stdin, collect output up to the cap, stop at the wall deadline; returns raw facts, the
     lengths read into out/err (each at least cap + 1 long) and what arrived on status_r. Output is read
     straight into out/err (never into temporary bytes objects), so a warm server that zeroes those
-    buffers afterwards keeps no copy of a program's output."""
+    buffers afterwards keeps no copy of a program's output. requests: (fd, handler) of a judge's
+    requests, served as they come (handler() is False once that channel is done); pid None: the
+    caller stops and reaps the processes itself (a judged run has several)."""
     deadline = started + lim['wallMs'] / 1000.0
     cap = lim['outputBytes']
     used = {outr: 0, errr: 0}
@@ -188,6 +188,8 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
     status = bytearray()
     if status_r is not None:
         readers.append(status_r)
+    if requests is not None:
+        readers.append(requests[0])
     pending = stdin_view
     if len(pending) == 0:
         os.close(inw); inw = None
@@ -214,6 +216,10 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
             if len(pending) == 0:
                 os.close(inw); inw = None
         for fd in r:
+            if requests is not None and fd == requests[0]:
+                if not requests[1]():
+                    readers.remove(fd)
+                continue
             if fd == status_r:
                 chunk = os.read(fd, 4096)
                 if chunk:
@@ -238,6 +244,14 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
             total += n
         if over:
             break
+    if pid is None:
+        if inw is not None:
+            os.close(inw)
+        for fd in (outr, errr):
+            if fd in readers:
+                os.close(fd)
+        rep = {'timedOut': timed_out, 'outputExceeded': over, 'wallMs': (time.monotonic() - started) * 1000.0}
+        return rep, used[outr], used[errr], bytes(status)
     extra_cpu = 0.0
     if timed_out or over:
         if descendants:
@@ -394,7 +408,7 @@ def launch():
 SERVER_PATH = []  # the server's sys.path; every plain program starts from it
 SOURCES = {}  # sha256 -> the source of the same programs, written as their main.py
 PRECOMPILED = {}  # sha256 of a well-known program's source -> its code object, compiled once per server
-SPARE = set()  # the shas of PRECOMPILED programs with a worker mode (see spare_worker)
+JUDGES = {}  # sha of a PRECOMPILED program with a worker mode (a test harness) -> its Judge (start_judge)
 PREPARED = {}  # sha -> the module of each of them, defined once by the server (define_workers)
 PRELOAD = ['ast', 'json', 'types', 'traceback', 'signal', 'collections', 'itertools', 'functools', 'math', 're', 'heapq', 'bisect', 'typing', 'string',
            'random', 'fractions', 'decimal', 'datetime', 'copy', 'operator', 'statistics', 'hashlib',
@@ -406,32 +420,24 @@ def main_module():
     mod.__builtins__ = builtins
     return mod
 
-def run_python_inprocess(job, prepared=None):
-    """In the program process: become a fresh 'python3 main.py', or run the entry point of a program
-    prepared before the job (prepare_program: its module and a spare worker)."""
+def run_python_inprocess(job):
+    """In the program process: become a fresh 'python3 main.py'."""
     os.chdir('/work')
     main = job['main']
     sys.argv = [main] + job.get('args', [])
-    if prepared is None:
-        # As 'python3 main.py' would have it (a program prepared ahead of its job may have changed it).
-        sys.path[:] = ['/work'] + SERVER_PATH[1:]
+    sys.path[:] = ['/work'] + SERVER_PATH[1:]  # as 'python3 main.py' would have it
     # sys.stdin/stdout/stderr already wrap fds 0-2, now the program's pipes; the server never used
     # their buffers (it speaks to the host with os.read/os.write), so they start empty. The environment
     # is the server's, set once (ENV); the random module reseeds itself after every fork.
     code = 0
     try:
-        if prepared is not None:
-            mod, (pid, chan) = prepared
-            sys.modules['__main__'] = mod
-            mod.assay_main((pid, chan.detach()))
-        else:
-            mod = main_module()
-            sys.modules['__main__'] = mod
-            compiled = PRECOMPILED.get(job.get('sha'))
-            if compiled is None:
-                with open(main, 'rb') as f:
-                    compiled = compile(f.read(), '/work/' + main, 'exec')
-            exec(compiled, mod.__dict__)
+        mod = main_module()
+        sys.modules['__main__'] = mod
+        compiled = PRECOMPILED.get(job.get('sha'))
+        if compiled is None:
+            with open(main, 'rb') as f:
+                compiled = compile(f.read(), '/work/' + main, 'exec')
+        exec(compiled, mod.__dict__)
     except SystemExit as e:
         c = e.code
         if c is None:
@@ -519,30 +525,12 @@ def mount_scratch(disk_bytes):
         if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
             raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
 
-def prepare_program(sha):
-    """A program with a worker mode (a test harness; see registerWarmProgram in warm.ts), made ready
-    while the server waits for the next job, so that none of this is paid while the job waits: its
-    module, run once by the server with __assay_prepare__ set (which only defines things: see
-    define_workers), is this execution's own copy-on-write copy, and its first worker is forked (see
-    spare_worker). Returns (module, (worker pid, our end of its channel))."""
-    import socket
-    mod = PREPARED[sha]
-    a, b = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            a.close()
-            spare_worker(b, mod)
-        finally:
-            os._exit(127)
-    b.close()
-    return mod, (pid, a)
-
 def define_workers(shas):
-    """Run each worker-mode program's module once, define-only, in the server: every execution then
-    starts with it defined (a copy-on-write copy, so what one execution does to it no other sees)
-    instead of defining it again (measured: 0.45 ms and ~180 copy-on-write faults per execution). The
-    module holds no job's data; it must not leave the server's own sys.path changed."""
+    """Run each worker-mode program's module once, define-only, in the server: its judge (Judge) and
+    every worker an execution becomes start with it defined (a copy-on-write copy, so what one process
+    does to it no other sees) instead of defining it again (measured: 0.45 ms and ~180 copy-on-write
+    faults per execution). The module holds no job's data; it must not leave the server's own sys.path
+    changed."""
     path = list(sys.path)
     for sha in shas:
         if sha not in PRECOMPILED:
@@ -555,147 +543,370 @@ def define_workers(shas):
             sys.stderr.write('warm program %s: %s\n' % (sha[:12], e))
             continue
         PREPARED[sha] = mod
-        SPARE.add(sha)
     sys.path[:] = path
 
-def spare_worker(chan, mod):
-    """The first worker of a prepared program, forked before the job is read, so it never holds any of
-    it. It runs with the program's restrictions (its own session, no capability, the syscall filter;
-    the execution's limits are set on it by prlimit once the job says them) and waits on its channel
-    (fd 3) for what its execution hands it; if the job is another program it is killed unused."""
+def run_worker_inprocess(job, chan):
+    """In the execution: become the first worker of a judged run (see Judge): the harness module the
+    server defined (define_workers) serves the program on chan, the judge's channel."""
+    os.chdir('/work')
+    mod = PREPARED[job['sha']]
+    sys.argv = ['main.py', '--worker']
+    sys.modules['__main__'] = mod
+    try:
+        mod.assay_worker(chan)
+    finally:
+        os._exit(0)
+
+def program(job_r, out_w, err_w, status_w, chan, ids):
+    """The execution: PID 1 of fresh user, mount, PID and IPC namespaces (the network namespace is the
+    server's own, and a server runs one job at a time). It is cloned while the server waits for its
+    next job (so the clone and most of the isolation are not paid while a job waits), enters its
+    namespaces, then reads its job from job_r ('<length> <stdin length> <mode>', the job JSON, stdin),
+    takes its scratch mounts and becomes, in this very process:
+    - mode p: the program ('python3 main.py');
+    - mode w: the first worker of a judged run, serving the judge on chan (run_worker_inprocess);
+    - mode x: a later worker of a judged run (after one died or hung), by exec of a fresh interpreter,
+      so nothing of the server's memory at that moment (the job's report key) survives into it.
+    As PID 1 it cannot be killed by itself or its children, and when it exits the kernel kills whatever
+    it left behind. The one visible difference from a plain process: signals it sends itself with a
+    default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a handler) are ignored. Failures
+    before the program starts go to status_w, as sandbox errors."""
+    try:
+        die_with_parent()
+        enter_namespaces(ids[0], ids[1])
+        head = read_line(job_r).split()
+        n, n_stdin, mode = int(head[0]), int(head[1]), head[2]
+        buf = read_exact(job_r, n)
+        stdin = read_exact(job_r, n_stdin)
+        os.close(job_r)
+        job = json.loads(buf)
+        zero(buf, n)
+        if mode == 'p':
+            # The program reads its stdin from its file, never from our memory.
+            inr = stdin_file(stdin)[0]
+        else:
+            # A worker's stdio is /dev/null: it speaks only to the judge, on chan.
+            inr = out_w = err_w = os.open(os.devnull, os.O_RDWR)
+        zero(stdin, n_stdin)
+        mount_scratch(job['limits']['diskBytes'])
+        # Own session and process group: kill(0) from the program must not reach the fork server.
+        os.setsid()
+        files = job['files']
+        if mode == 'w':
+            files = {k: f for k, f in files.items() if not f.get('warm')}  # the harness runs from memory
+        write_files('/work', files, job.get('sha'))
+    except BaseException as e:
+        os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
+        os._exit(127)
+    try:
+        child_stdio(inr, out_w, err_w, keep=(status_w,) if mode == 'p' else (status_w, chan))
+        doomed_first()
+        drop_caps()
+        set_limits(job['limits'], pid1=True)
+        enter_seccomp()
+        if mode == 'x':
+            os.set_inheritable(chan, True)
+            os.chdir('/work')
+            os.execv('/usr/bin/python3', ['python3', '-S', '/work/' + job['main'], '--worker', str(chan)])
+    except BaseException as e:
+        # Said on the status pipe, which the program never holds: stderr is the program's to write.
+        os.write(status_w, ('cannot start the program: %s' % e).encode()[:4000])
+        os._exit(127)
+    os.close(status_w)
+    if mode == 'w':
+        run_worker_inprocess(job, chan)
+    run_python_inprocess(job)
+
+def zero(buf, n):
+    if n:
+        buf[:n] = bytes(n)
+
+def clone_next(ids):
+    """The next execution's process, cloned and in its namespaces before its job exists: (pid, job
+    writer, stdout reader, stderr reader, status reader, the judge's end of its channel)."""
+    fds = [os.pipe(), os.pipe(), os.pipe(), os.pipe()]  # job, stdout, stderr, status
+    a, b = socket.socketpair()
+    chan = (a.detach(), b.detach())
+    try:
+        pid = fork_isolated(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+    except BaseException:
+        for fd in (fd for pair in fds + [chan] for fd in pair):
+            os.close(fd)
+        raise
+    if pid == 0:
+        os.close(fds[0][1]); os.close(fds[1][0]); os.close(fds[2][0]); os.close(fds[3][0]); os.close(chan[0])
+        program(fds[0][0], fds[1][1], fds[2][1], fds[3][1], chan[1], ids)
+    os.close(fds[0][0]); os.close(fds[1][1]); os.close(fds[2][1]); os.close(fds[3][1]); os.close(chan[1])
+    return pid, fds[0][1], fds[1][0], fds[2][0], fds[3][0], chan[0]
+
+class Judge:
+    """The judge of a program with a worker mode (a test harness; see registerWarmProgram in warm.ts):
+    one process per warm server, forked from it before any job, that runs the tests of every job of
+    that program (assay_judge in the harness) while each job's execution is the worker that runs the
+    candidate. So a judged run costs one process, not two, and the judge stays hot. The judge lives
+    outside every execution's namespaces: no worker can see, signal or trace it (and it is not
+    dumpable), and no worker is ever cloned from it, so none holds what it knows (the tests, the
+    expected values, the nonce). It only ever speaks to the server, on a socket:
+    - server: 'J <worker pid> <cpu limit s>' with the descriptors of the tests (a memfd of the job's
+      stdin), the report's stdout and stderr, and the first worker's channel;
+    - judge: 'W' (a fresh worker, after one died or hung): server 'P <pid>' with its channel, or
+      'P 0' when none could be started;
+    - judge: 'E <pid>' (this worker's channel ended): the server waits briefly for it to exit, kills it
+      if it has not, reaps it, and says 'S <wait status> <CPU seconds>';
+    - judge: 'D' (the job is done, its stdout and stderr closed), or 'D r' (and this judge retires: a
+      fresh one is forked for the next job).
+    A judge that dies, or does not finish by the job's deadline, is killed; the next job gets a fresh one."""
+    def __init__(self, sha):
+        a, b = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                a.close()
+                judge_process(sha, b)
+            finally:
+                os._exit(0)
+        b.close()
+        self.pid, self.sock, self.sha = pid, a, sha
+        self.dead = self.retire = False
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.sock.close()
+        self.dead = True
+
+def judge_process(sha, sock):
     die_with_parent()
-    fd = chan.fileno()
+    os.setsid()
+    fd = sock.fileno()
     if fd != 3:
         os.dup2(fd, 3)
     null = os.open(os.devnull, os.O_RDWR)
     for i in (0, 1, 2):
         os.dup2(null, i)
     os.closerange(4, 65536)
-    # Nothing here is writable; the worker moves to the execution's /work once it is handed over.
     os.chdir('/')
-    os.setsid()  # kill(0) from the program must reach neither the fork server nor the judge
-    doomed_first()
     drop_caps()
     enter_seccomp()
-    sys.argv = ['main.py', '--worker']
+    mod = PREPARED[sha]
+    sys.argv = ['main.py']
     sys.modules['__main__'] = mod
-    try:
-        mod.assay_worker(3)
-    finally:
-        os._exit(0)
+    mod.assay_judge(3)
 
-def program(job_r, out_w, err_w, status_w, ids, spare_sha):
-    """The execution: PID 1 of fresh user, mount, PID and IPC namespaces (the network namespace is the
-    server's own, and a server runs one execution at a time). It is cloned while the server waits for
-    its next job (so the clone and most of the isolation are not paid while a job waits), enters its
-    namespaces, then reads its job and stdin from job_r, takes its scratch mounts and becomes the program
-    in this very process. As PID 1 it cannot be killed by itself or its children, and when it exits
-    the kernel kills whatever it left behind. The one visible difference from a plain process: signals
-    it sends itself with a default action (os.kill(os.getpid(), SIGTERM), SIGALRM without a handler)
-    are ignored. Failures before the program starts go to status_w, as sandbox errors."""
-    prepared = None
-    try:
-        die_with_parent()
-        enter_namespaces(ids[0], ids[1])
-        if spare_sha in PREPARED:
+def judges_ready():
+    """Before a job is read (nothing of one in memory): a judge for every program with a worker mode,
+    a fresh one where the last died, overran its job or retired."""
+    for sha in PREPARED:
+        j = JUDGES.get(sha)
+        if j is not None and not j.dead and not j.retire:
             try:
-                prepared = prepare_program(spare_sha)
-            except BaseException:
-                prepared = None  # the job runs the program from the start
-        n, n_stdin = (int(x) for x in read_line(job_r).split())
-        buf = read_exact(job_r, n)
-        stdin = read_exact(job_r, n_stdin)
-        os.close(job_r)
-        # The program reads its stdin from its file, never from our memory (a harness's stdin holds
-        # what its own workers must not see).
-        inr = stdin_file(stdin)[0]
-        zero(stdin, n_stdin)
-        job = json.loads(buf)
-        zero(buf, n)
-        if prepared is not None:
-            pid = prepared[1][0]
-            if job.get('sha') == spare_sha and os.waitpid(pid, os.WNOHANG)[0] == 0:
-                # As a worker forked by the program would inherit them (the program is PID 1).
-                set_limits(job['limits'], pid1=True, pid=pid)
-            else:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                prepared[1][1].close()
-                prepared = None
-        mount_scratch(job['limits']['diskBytes'])
-        # Own session and process group: kill(0) from the program must not reach the fork server.
-        os.setsid()
-        write_files('/work', job['files'], job.get('sha'))
-    except BaseException as e:
-        os.write(status_w, ('%s: %s' % (type(e).__name__, e)).encode())
-        os._exit(127)
+                if os.waitpid(j.pid, os.WNOHANG)[0] == 0:
+                    continue
+            except ChildProcessError:
+                pass
+        if j is not None:
+            j.stop()
+        try:
+            JUDGES[sha] = Judge(sha)
+        except BaseException as e:
+            JUDGES.pop(sha, None)  # its jobs run as plain programs (the harness judges itself)
+            sys.stderr.write('cannot start the judge of %s: %s\n' % (sha[:12], e))
+
+def wait_exit(pid, seconds):
+    """Whether pid (our child) exited within seconds, without reaping it."""
     try:
-        child_stdio(inr, out_w, err_w, keep=(status_w,) + ((prepared[1][1].fileno(),) if prepared else ()))
-        doomed_first()
-        drop_caps()
-        set_limits(job['limits'], pid1=True)
-        enter_seccomp()
-    except BaseException as e:
-        # Said on the status pipe, which the program never holds: stderr is the program's to write.
-        os.write(status_w, ('cannot start the program: %s' % e).encode()[:4000])
-        os._exit(127)
-    os.close(status_w)
-    run_python_inprocess(job, prepared)
-
-def zero(buf, n):
-    if n:
-        buf[:n] = bytes(n)
-
-def clone_next(ids, spare_sha=None):
-    """The next execution's process, cloned and in its namespaces before its job exists: (pid, job
-    writer, stdout reader, stderr reader, status reader)."""
-    fds = [os.pipe(), os.pipe(), os.pipe(), os.pipe()]  # job, stdout, stderr, status
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+            time.sleep(0.002)
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     try:
-        pid = fork_isolated(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
-    except BaseException:
-        for fd in (fd for pair in fds for fd in pair):
-            os.close(fd)
-        raise
-    if pid == 0:
-        os.close(fds[0][1]); os.close(fds[1][0]); os.close(fds[2][0]); os.close(fds[3][0])
-        program(fds[0][0], fds[1][1], fds[2][1], fds[3][1], ids, spare_sha)
-    os.close(fds[0][0]); os.close(fds[1][1]); os.close(fds[2][1]); os.close(fds[3][1])
-    return pid, fds[0][1], fds[1][0], fds[2][0], fds[3][0]
+        return bool(select.select([fd], [], [], max(0.0, seconds))[0])
+    finally:
+        os.close(fd)
 
-def execute(job_id, key, buf, stdin, lim, nxt, out, err):
-    """One execution by the process nxt (clone_next); writes 'D <id> <header length> <stdout length>
-    <stderr length>' and the header JSON, then the raw stdout and stderr, then an HMAC-SHA256 of all of
-    it under the job's key (given in its header, after the execution was cloned). The job, its stdin and its
-    output exist in this process only in buffers that are zeroed before the next execution is cloned,
-    so no later execution, which starts as a copy of this process, finds an earlier one's code, input
-    or output in memory it inherited."""
+def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
+    """A run of a worker-mode program by its judge: the execution nxt is the first worker, the judge
+    gets the tests and reports into pipes read here, and asks for fresh workers and for how workers
+    ended (see Judge). Returns the report and the stdout and stderr lengths, like pump."""
+    pid, job_w, out_r, err_r, status_r, chan = nxt
+    os.close(out_r)
+    os.close(err_r)
+    try:
+        write_all(job_w, b'%d 0 w\n' % len(buf))
+        write_all(job_w, buf)
+    except OSError:
+        pass  # it failed before reading its job: its status pipe says why
+    os.close(job_w)
+    tests = os.memfd_create('tests', os.MFD_CLOEXEC)
+    write_all(tests, stdin)
+    os.lseek(tests, 0, os.SEEK_SET)
+    zero(stdin, len(stdin))
+    r_out, w_out = os.pipe()
+    r_err, w_err = os.pipe()
+    cpu_s = max(1, -(-cpu_ms // 1000))
+    try:
+        socket.send_fds(judge.sock, [b'J %d %d\n' % (pid, cpu_s)], [tests, w_out, w_err, chan])
+        sent = True
+    except OSError:
+        sent = False
+    for fd in (tests, w_out, w_err, chan):
+        os.close(fd)
+    execs = {pid: None}  # every execution of the run -> its status reader (None: the first, read by pump)
+    reaped = set()
+    usage = {'cpu': 0.0, 'rss': 0}
+    state = {'done': False, 'line': bytearray(), 'failed': None}
+
+    def reap(p, killed):
+        extra = 0.0
+        if killed:
+            extra = descendants_cpu_ms(p)
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, st, ru = os.wait4(p, 0)
+        reaped.add(p)
+        cpu = ru.ru_utime + ru.ru_stime
+        usage['cpu'] += cpu * 1000.0 + extra
+        usage['rss'] = max(usage['rss'], ru.ru_maxrss)
+        s_r = execs[p]
+        if s_r is not None:
+            why = os.read(s_r, 4096)
+            os.close(s_r)
+            execs[p] = None
+            if why:
+                state['failed'] = 'a fresh execution could not start: ' + why.decode('utf-8', 'replace')
+        return st, cpu
+
+    def respawn():
+        try:
+            p, jw, o_r, e_r, s_r, c = clone_next(ids)
+        except BaseException as e:
+            state['failed'] = 'cannot clone a fresh execution: %s' % e
+            judge.sock.sendall(b'P 0\n')
+            return
+        os.close(o_r)
+        os.close(e_r)
+        try:
+            write_all(jw, b'%d 0 x\n' % len(buf))
+            write_all(jw, buf)
+        except OSError:
+            pass
+        os.close(jw)
+        execs[p] = s_r
+        try:
+            socket.send_fds(judge.sock, [b'P %d\n' % p], [c])
+        finally:
+            os.close(c)
+
+    def request():
+        try:
+            chunk = judge.sock.recv(4096)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            return False  # the judge is gone
+        line = state['line']
+        line += chunk
+        while True:
+            i = line.find(b'\n')
+            if i < 0:
+                if len(line) > 64:
+                    return False
+                return True
+            words = bytes(line[:i]).split()
+            del line[:i + 1]
+            try:
+                if words[0] == b'W':
+                    respawn()
+                elif words[0] == b'E':
+                    p = int(words[1])
+                    if p in execs and p not in reaped:
+                        left = started + lim['wallMs'] / 1000.0 - time.monotonic()
+                        st, cpu = reap(p, not wait_exit(p, min(0.2, max(0.0, left))))
+                    else:
+                        st, cpu = -1, 0.0
+                    judge.sock.sendall(b'S %d %.6f\n' % (st, cpu))
+                elif words[0] == b'D':
+                    state['done'] = True
+                    judge.retire = len(words) > 1
+                    return False
+                else:
+                    return False
+            except (IndexError, ValueError, OSError):
+                return False
+
+    if sent:
+        rep, n_out, n_err, status = pump(None, os.open(os.devnull, os.O_WRONLY), r_out, r_err, memoryview(b''),
+                                         lim, started, out, err, status_r, requests=(judge.sock.fileno(), request))
+    else:
+        os.close(r_out)
+        os.close(r_err)
+        rep, n_out, n_err, status = {'timedOut': False, 'outputExceeded': False, 'wallMs': 0.0}, 0, 0, b''
+    if not state['done']:
+        judge.stop()  # overran the deadline, or died: the next job gets a fresh one
+    for p in list(execs):
+        if p not in reaped:
+            reap(p, True)
+    os.close(status_r)
+    rep['cpuMs'], rep['maxRssKb'] = usage['cpu'], usage['rss']
+    rep['exitCode'], rep['signal'] = 0, None
+    if status:
+        return {'sandboxError': status.decode('utf-8', 'replace')}, 0, 0
+    if state['failed']:
+        return {'sandboxError': state['failed']}, 0, 0
+    if not state['done'] and not rep['timedOut'] and not rep['outputExceeded']:
+        return {'sandboxError': 'the judge process ended before the tests did' if sent else 'the judge process is gone'}, 0, 0
+    return rep, n_out, n_err
+
+def execute(job_id, key, buf, stdin, lim, cpu_ms, nxt, out, err, judge, ids):
+    """One execution by the process nxt (clone_next), judged (see Judge) when judge is given; writes 'D
+    <id> <header length> <stdout length> <stderr length>' and the header JSON, then the raw stdout and
+    stderr, then an HMAC-SHA256 of all of it under the job's key (given in its header, after the
+    execution was cloned). The job, its stdin and its output exist in this process only in buffers that
+    are zeroed before the next execution is cloned, so no later execution, which starts as a copy of
+    this process, finds an earlier one's code, input or output in memory it inherited."""
     n_out = n_err = 0
     try:
         if isinstance(nxt, BaseException):
             raise nxt  # the clone failed
-        pid, job_w, out_r, err_r, status_r = nxt
+        pid, job_w, out_r, err_r, status_r, chan = nxt
         ended = os.waitpid(pid, os.WNOHANG)
         if ended[0] != 0:
             # Killed while it waited (nothing of the job ran): never the program's failure.
-            for fd in (job_w, out_r, err_r, status_r):
+            for fd in (job_w, out_r, err_r, status_r, chan):
                 os.close(fd)
             raise RuntimeError('the execution ended before its job came (wait status %d)' % ended[1])
         started = time.monotonic()
-        try:
-            write_all(job_w, b'%d %d\n' % (len(buf), len(stdin)))
-            write_all(job_w, buf)
-            write_all(job_w, stdin)
-        except OSError:
-            pass  # it failed before reading its job: its status pipe says why
-        os.close(job_w)
-        zero(buf, len(buf))
-        zero(stdin, len(stdin))
-        rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
-                                         lim, started, out, err, status_r, descendants=True)
-        os.close(status_r)
-        if status:
-            rep = {'sandboxError': status.decode('utf-8', 'replace')}
-            n_out = n_err = 0
+        if judge is not None:
+            rep, n_out, n_err = judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids)
+        else:
+            os.close(chan)
+            try:
+                write_all(job_w, b'%d %d p\n' % (len(buf), len(stdin)))
+                write_all(job_w, buf)
+                write_all(job_w, stdin)
+            except OSError:
+                pass  # it failed before reading its job: its status pipe says why
+            os.close(job_w)
+            zero(buf, len(buf))
+            zero(stdin, len(stdin))
+            rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
+                                             lim, started, out, err, status_r, descendants=True)
+            os.close(status_r)
+            if status:
+                rep = {'sandboxError': status.decode('utf-8', 'replace')}
+                n_out = n_err = 0
     except BaseException as e:
         rep = {'sandboxError': '%s: %s' % (type(e).__name__, e)}
     zero(buf, len(buf))
@@ -758,22 +969,23 @@ def serve():
     import gc
     gc.collect()
     gc.freeze()  # keep the collector from touching (and copying) the server's objects in every fork
+    judges_ready()
     os.write(1, b'READY\n')
     nxt = None
-    spare_sha = None  # the warm program of the last job, when it has a worker mode: likely the next one's
     while True:
+        judges_ready()
         if nxt is None:
             try:
-                nxt = clone_next(ids, spare_sha)
+                nxt = clone_next(ids)
             except BaseException as e:
                 nxt = e  # said as the next job's sandbox error
-        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->,
-        # then the report key (32 raw bytes, read into a buffer zeroed after the report: never text,
-        # which no later execution could be kept from finding), then the job JSON, then stdin.
+        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
+        # <CPU ms>, then the report key (32 raw bytes, read into a buffer zeroed after the report: never
+        # text, which no later execution could be kept from finding), then the job JSON, then stdin.
         line = read_line(0).split()
         job_id = line[1].encode()
-        n, n_stdin, wall_ms, cap = (int(x) for x in line[2:6])
-        spare_sha = line[6] if line[6] in SPARE else None
+        n, n_stdin, wall_ms, cap, cpu_ms = (int(x) for x in line[2:6] + line[7:8])
+        judge = JUDGES.get(line[6])
         del line
         key = read_exact(0, 32)
         buf = read_exact(0, n)
@@ -784,7 +996,8 @@ def serve():
         if len(out) < cap + 1 or len(out) > max(4 * (cap + 1), 8 << 20):
             out = err = None
             out, err = bytearray(cap + 1), bytearray(cap + 1)
-        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, nxt, out, err)
+        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, cpu_ms, nxt, out, err,
+                judge if judge is not None and not judge.dead else None, ids)
         zero(key, len(key))  # before the next execution is cloned
         nxt = None
         del buf, stdin, key

@@ -21,10 +21,11 @@ const workerPrograms = new Set<string>();
 /**
  * Declare a Python program that will run often (a test harness): warm servers started afterwards
  * compile it once, and runs whose code is exactly this source skip the compile. `workerMode`: the
- * program also runs as `main.py --worker` with a channel on fd 3 (a harness's worker), and takes a
- * worker started ahead of its job from its global `__assay_worker__` (pid, channel fd) when there is
- * one: after a run of it, a server starts the next execution with such a worker while it waits for
- * the next job (see spare_worker in runner-py.ts).
+ * program is a judge and its workers (harness-py.ts): run once define-only (`__assay_prepare__` set),
+ * it defines `assay_judge(fd)`, which judges job after job (the job's stdin, report pipes and first
+ * worker arrive on the socket fd), and `assay_worker(fd)`, which serves the judge on a channel; each
+ * warm server keeps one judge of it, and the job's execution becomes its worker (Judge in runner-py.ts).
+ * `main.py --worker FD` is the same worker from a fresh interpreter.
  */
 export function registerWarmProgram(source: string, opts: { workerMode?: boolean } = {}): void {
   const sha = sha256(source);
@@ -243,12 +244,12 @@ class ForkServer {
       rest.files = { ...job.files, [job.main]: { data: '', warm: true } };
     const body = Buffer.from(JSON.stringify(rest));
     const input = Buffer.from(stdin);
-    // The last field: the program to start a worker of for the next execution (likely the same again).
-    const next = job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
+    // The program whose judge runs this job (its execution becomes the worker), or '-'.
+    const judged = job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
     // A fresh key per job authenticates its report. The execution that runs the job was cloned from the
     // server before the server read this header, so no program ever holds its own job's key.
     const key = randomBytes(32);
-    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${next}\n`;
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${judged} ${job.limits.cpuMs}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();

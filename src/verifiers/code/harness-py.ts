@@ -7,16 +7,24 @@
  * - **workers**: each runs the candidate's module once and then serves calls.
  *
  * The stdin carries two length-prefixed JSON frames. The judge reads the first (program, preamble),
- * starts the first worker, and only then reads the second frame (nonce, tests, expected values). The
- * first worker is forked from the judge, and points its stdin at /dev/null before anything else; or, on
- * a warm server, it was forked before the job existed (the server runs this file with __assay_prepare__
- * set, which only defines things, forks a worker that waits in assay_worker, and calls assay_main with
- * it once the job comes), and it gets the program over its channel. A later worker (after one died or hung) is forked
- * from the judge, which by then holds the secrets, so it execs a fresh interpreter at once (this file in
- * worker mode) and receives the program over its channel. So no worker has the secrets in its memory,
- * and it cannot reach the judge's: the judge is not dumpable (no ptrace, /proc/<pid>/mem or
- * /proc/<pid>/fd access for the same uid), and the workers' stdin, stdout and stderr are /dev/null (the
- * judge reports on a private duplicate of stdout that no worker holds).
+ * starts the first worker, and only then reads the second frame (nonce, tests, expected values), so no
+ * process that runs the candidate ever holds the second. It runs in one of two ways:
+ *
+ * - **on its own** (the cold path): this file is the sandboxed program and the judge (assay_main). The
+ *   first worker is forked from it before it reads the second frame and points its stdin at /dev/null
+ *   before anything else; a later worker (after one died or hung) is forked from the judge, which by
+ *   then holds the secrets, so it execs a fresh interpreter at once (this file in worker mode) and
+ *   receives the program over its channel.
+ * - **judge mode** (a warm server): each server forks one judge before any job (assay_judge), outside
+ *   every execution's namespaces, and it judges job after job; the job's execution, a clone of the
+ *   server, is the first worker (assay_worker), and the server clones a fresh execution, which execs
+ *   this file in worker mode, for each later worker (see Judge in runner-py.ts). The judge cannot be
+ *   seen, signalled or traced from any worker, and no worker is ever a copy of it.
+ *
+ * Either way no worker has the secrets in its memory, and none can reach the judge's: the judge is not
+ * dumpable (no ptrace, /proc/<pid>/mem or /proc/<pid>/fd access for the same uid), and the workers'
+ * stdin, stdout and stderr are /dev/null (the judge reports on a private duplicate of stdout that no
+ * worker holds).
  *
  * The test code (HumanEval's `check`, MBPP asserts, setup) runs in the judge, with every name the
  * program defines bound to a **remote** stand-in: calling it sends the arguments to the worker, which
@@ -334,6 +342,26 @@ class Clock:
             names = os.listdir('/proc')
         except OSError:
             return 0.0
+        if JUDGE_CHAN is not None:
+            # Judge mode: the worker is PID 1 of its own namespace, so every process it started (a
+            # grandchild orphaned by a double fork too) descends from it, and nothing else does.
+            parent, times = {}, {}
+            for name in names:
+                if name.isdigit():
+                    try:
+                        with open('/proc/%s/stat' % name, 'rb') as f:
+                            fields = f.read().rsplit(b')', 1)[1].split()
+                    except OSError:
+                        continue
+                    parent[int(name)] = int(fields[1])
+                    times[int(name)] = sum(int(x) for x in fields[11:15])
+            for p in parent:
+                q, hops = parent[p], 0
+                while q in parent and q != pid and hops < 64:
+                    q, hops = parent[q], hops + 1
+                if q == pid:
+                    ticks += times[p]
+            return ticks / CLK_TCK
         for name in names:
             if name.isdigit() and int(name) not in JUDGE_LINE and int(name) != pid:
                 try:
@@ -526,15 +554,27 @@ def fork_worker():
     return pid, a
 
 def adopt_worker(pid, fd):
-    """(pid, the judge's end of the channel) of a worker the sandbox started ahead of the job."""
+    """(pid, the judge's end of the channel) of a worker the sandbox started (judge mode): it gets the
+    program over its channel, and waits for the judge's go."""
     sock = socket.socket(fileno=fd)
-    send_msg(fd, json.dumps(dict(PROGRAM, cwd=os.getcwd(), wait=True)))
+    send_msg(fd, json.dumps(dict(PROGRAM, cwd='/work', wait=True)))
     return pid, sock
 
 def exec_worker():
-    """A later worker (after one died or hung): the judge now holds the secrets, so the child it forks
-    replaces itself at once with a fresh interpreter running this file in worker mode, and gets the
-    program over its channel (fd 3). Nothing of the judge's memory survives the exec."""
+    """A later worker (after one died or hung). In judge mode the warm server starts it, a fresh
+    execution that execs this file in worker mode. Else the judge now holds the secrets, so the child
+    it forks replaces itself at once with a fresh interpreter running this file in worker mode. Either
+    way nothing of a judge's or server's memory survives the exec, and the program arrives over the
+    channel (fd 3)."""
+    if JUDGE_CHAN is not None:
+        words, fds = server_ask(b'W\n', fds=1)
+        if len(words) != 2 or words[0] != b'P' or not fds or int(words[1]) <= 0:
+            for fd in fds:
+                os.close(fd)
+            raise ProgramFailed('runtime_error', 'no fresh run of the program could be started')
+        pid, sock = int(words[1]), socket.socket(fileno=fds[0])
+        send_msg(sock.fileno(), json.dumps(dict(PROGRAM, cwd='/work')))
+        return pid, sock
     a, b = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -565,26 +605,127 @@ def assay_worker(fd=3):
     finally:
         os._exit(0)
 
-def assay_main(spare=None):
-    """The judge. spare: (pid, channel fd) of a worker the sandbox started ahead of the job (a warm
-    server's, running assay_worker), which gets the program over its channel; else the first worker is
-    forked from here. Either way it starts before the judge reads the tests, and loads the program
-    meanwhile."""
-    global PROGRAM, _first, payload, NONCE, OUT, JUDGE_LINE
+def judge_job(first_worker):
+    """One run of the tests: the program frame from stdin, the first worker (which loads the program
+    meanwhile), and only then the frame with the tests and the nonce, which no process that runs the
+    candidate ever had in its memory."""
+    global PROGRAM, _first, payload, NONCE, OUT
+    PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
+    _first = first_worker()
+    payload = json.loads(read_frame(0))
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    NONCE = payload.pop('nonce')
+    OUT = os.dup(1)
+    try:
+        main()
+    finally:
+        os.close(OUT)
+
+def assay_main():
+    """The judge of one run (cold path, or a warm server without a judge): the first worker is forked
+    from here before the judge reads the tests."""
+    global JUDGE_LINE
     not_dumpable()
     system_path()
     JUDGE_LINE = judge_line()
     # Python turns SIGINT into KeyboardInterrupt wherever the judge happens to be; a worker could send
     # one to break into its bookkeeping (as PID 1 of a warm namespace, handled signals reach it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
-    _first = adopt_worker(*spare) if spare else fork_worker()
-    # Read only now: no process that runs the candidate ever had what follows in its memory.
-    payload = json.loads(read_frame(0))
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    NONCE = payload.pop('nonce')
-    OUT = os.dup(1)
-    main()
+    judge_job(fork_worker)
+    # The worker is not waited for (0.8 ms): the sandbox ends every process of this execution with the
+    # judge, and a warm server stopping it at a limit counts its processes' CPU time itself.
+    os._exit(0)
+
+# Judge mode (a warm server's judge, serving job after job): its socket to the server, and the CPU-time
+# limit of the current job's workers. None on the cold path.
+JUDGE_CHAN = None
+CPU_LIMIT = 0
+
+def server_ask(line, fds=0):
+    """One exchange with the warm server: (the words of its one-line answer, the descriptors that came
+    with it). A test's timer (SIGALRM) is held off meanwhile, so it cannot cut the exchange in half."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        JUDGE_CHAN.sendall(line)
+        got, got_fds = bytearray(), []
+        while not got.endswith(b'\n'):
+            msg, more, _, _ = socket.recv_fds(JUDGE_CHAN, 64, max(fds, 1))
+            if not msg:
+                os._exit(1)  # the server is gone: nothing left to judge for
+            got += msg
+            got_fds += more
+            if len(got) > 64:
+                os._exit(1)
+        return bytes(got).split(), got_fds
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+def server_status(pid):
+    """(wait status, CPU seconds) of a worker whose channel ended (judge mode): the server, its parent,
+    waits briefly for it to exit, kills it if it does not, and reaps it."""
+    words, _ = server_ask(b'E %d\n' % pid)
+    try:
+        return int(words[1]), float(words[2])
+    except (IndexError, ValueError):
+        return -1, 0.0
+
+def assay_judge(fd):
+    """Judge mode: a warm server's judge, forked from it before any job (see Judge in runner-py.ts). Each
+    job arrives on the socket fd as 'J <worker pid> <CPU limit s>' with four descriptors: the job's
+    stdin (the two frames), its stdout and stderr, and the channel of its first worker, which is the
+    job's execution. The tests run here as judge_job; then 'D' (or 'D r', and this judge exits so a fresh
+    one serves the next job) once its stdout and stderr are closed."""
+    global JUDGE_CHAN, CPU_LIMIT, SESSION
+    not_dumpable()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    JUDGE_CHAN = socket.socket(fileno=fd)
+    null = os.open(os.devnull, os.O_RDWR)
+    served = 0
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(JUDGE_CHAN, 64, 4)
+        except OSError:
+            os._exit(0)
+        if not msg:
+            os._exit(0)
+        words = msg.split()
+        if len(words) != 3 or words[0] != b'J' or len(fds) != 4:
+            os._exit(1)  # not the server speaking: it kills and replaces us
+        pid, CPU_LIMIT = int(words[1]), int(words[2])
+        for i in range(3):
+            os.dup2(fds[i], i)
+            os.close(fds[i])
+        SESSION = Session()
+        Clock.active = False
+        try:
+            system_path()
+            judge_job(lambda: adopt_worker(pid, fds[3]))
+        except BaseException:
+            try:
+                traceback.print_exc()
+            except BaseException:
+                pass
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        Clock.active = False
+        w = SESSION.worker
+        if w is not None:
+            w.end()
+        elif _first is not None:
+            _first[1].close()
+        for s in (sys.stdout, sys.stderr):
+            try:
+                s.flush()
+            except BaseException:
+                pass
+        for i in (0, 1, 2):
+            os.dup2(null, i)
+        served += 1
+        retire = served >= 500 or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > (512 << 10)
+        JUDGE_CHAN.sendall(b'D r\n' if retire else b'D\n')
+        if retire:
+            os._exit(0)
 
 def report(*parts):
     write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
@@ -617,11 +758,16 @@ class Worker:
 
     def ended(self):
         cpu = 0.0
-        try:
-            _, status, ru = os.wait4(self.pid, 0)
-            cpu = ru.ru_utime + ru.ru_stime
-        except ChildProcessError:
-            status = -1
+        if JUDGE_CHAN is not None:
+            status, cpu = server_status(self.pid)
+            limit = CPU_LIMIT
+        else:
+            try:
+                _, status, ru = os.wait4(self.pid, 0)
+                cpu = ru.ru_utime + ru.ru_stime
+            except ChildProcessError:
+                status = -1
+            limit = resource.getrlimit(resource.RLIMIT_CPU)[0]
         if status >= 0 and os.WIFEXITED(status):
             code = os.WEXITSTATUS(status)
             if code == 0:
@@ -631,7 +777,6 @@ class Worker:
             sig = os.WTERMSIG(status)
             # SIGXCPU at RLIMIT_CPU; SIGKILL there when the limit's hard and soft values are one (the
             # program is PID 1 of a warm namespace, and its workers inherit that).
-            limit = resource.getrlimit(resource.RLIMIT_CPU)[0]
             if sig == signal.SIGXCPU or (sig == signal.SIGKILL and limit > 0 and cpu >= limit - 0.5):
                 return ('timeout', 'CPU-time limit of the run reached')
             return ('runtime_error', 'the program was killed by signal %d' % sig)
@@ -646,7 +791,11 @@ class Worker:
         if self.alive:
             try:
                 os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)  # reaped: a zombie still counts against the process limit
+                # Reaped: a zombie still counts against the process limit (judge mode: by the server).
+                if JUDGE_CHAN is not None:
+                    server_status(self.pid)
+                else:
+                    os.waitpid(self.pid, 0)
             except OSError:
                 pass
             self.end()
@@ -1020,15 +1169,12 @@ def main():
         except OSError:
             pass
     report('done', index)
-    # The worker is not waited for (0.8 ms): the sandbox ends every process of this execution with the
-    # judge, and a warm server stopping it at a limit counts its processes' CPU time itself.
-    os._exit(0)
 
-# A warm server runs this file once per execution before the job exists (with __assay_prepare__ set,
-# defining only), then calls assay_main or assay_worker itself; run as a plain program, it starts here.
+# A warm server runs this file once, define-only (__assay_prepare__ set), then calls assay_judge in its
+# judge and assay_worker in each execution itself; run as a plain program, it starts here.
 if not globals().get('__assay_prepare__'):
     if sys.argv[1:2] == ['--worker']:
-        assay_worker()
+        assay_worker(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
     else:
         assay_main()
 `;
