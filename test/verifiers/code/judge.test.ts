@@ -7,11 +7,11 @@ import { getSandbox } from '../../../src/sandbox/index.js';
 import '../../../src/verifiers/code/index.js';
 
 /**
- * The warm server starts the harness's first worker before the job it will serve exists (runner-py.ts,
- * spare_worker). That worker must be exactly as confined as one forked by the judge: same limits, no
- * capability, the syscall filter, its own session, the execution's own /work, and nothing left of it
- * when the next job is not a harness. One server (concurrency 1) serves every run here, one at a
- * time, so each run after the first is served by a spare.
+ * A warm server judges harness runs with one judge process it forked before any job (runner-py.ts,
+ * Judge), and the job's execution is the worker (a later worker is a fresh execution). Workers must be
+ * as confined as any program (the job's limits, no capability, the syscall filter, the execution's own
+ * /work) and unable to see, signal or reach the judge; the judge must serve job after job, and a fresh
+ * one must take over when one dies or overruns. One server (concurrency 1) serves every run here.
  */
 const runtime = new Runtime({ inThread: true });
 const sandbox = getSandbox(runtime.env, { concurrency: 1 });
@@ -23,23 +23,29 @@ const py = (code: string) => `\`\`\`python\n${code}\n\`\`\`\n`;
 const probe = py(
   [
     'import os, resource',
-    'def probe(write=None):',
+    'def probe(write=None, die=False):',
+    '    if die: os._exit(1)',
     '    status = dict(l.split(":\\t", 1) for l in open("/proc/self/status").read().splitlines() if ":\\t" in l)',
     '    limits = [resource.getrlimit(r) for r in (resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE,',
     '              resource.RLIMIT_NPROC, resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)]',
     '    found = os.path.exists("left-by-an-earlier-run.txt") or os.path.exists("/work/left-by-an-earlier-run.txt")',
     '    if write:',
     '        with open("left-by-an-earlier-run.txt", "w") as f: f.write("x")',
-    '    return {"spare": os.getsid(0) == os.getpid(), "limits": [list(l) for l in limits], "cwd": os.getcwd(),',
+    '    return {"pid": os.getpid(), "limits": [list(l) for l in limits], "cwd": os.getcwd(),',
     '            "cap_eff": status["CapEff"].strip(), "seccomp": status["Seccomp"].strip(),',
     '            "no_new_privs": status["NoNewPrivs"].strip(), "found": found,',
     '            "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit())}',
   ].join('\n'),
 );
-// The test fails on purpose, so the probe's answer comes back in `detail`.
+// The test fails on purpose, so the probe's answer comes back in `detail`. The second reference first
+// kills the worker, so the probe runs in a fresh one.
 const reference = {
   entry_point: 'probe',
   test: 'def check(candidate):\n    r = candidate(True)\n    assert r == "report", repr(r)\n',
+};
+const afterDeath = {
+  entry_point: 'probe',
+  test: 'def check(candidate):\n    assert candidate(die=True)\n    r = candidate(True)\n    assert r == "report", repr(r)\n',
 };
 
 async function run(response: string, ref: unknown, args: Record<string, unknown> = {}) {
@@ -52,7 +58,7 @@ async function run(response: string, ref: unknown, args: Record<string, unknown>
 }
 
 interface Probe {
-  spare: boolean;
+  pid: number;
   limits: number[][];
   cwd: string;
   cap_eff: string;
@@ -62,37 +68,36 @@ interface Probe {
   pids: number[];
 }
 
-async function probed(args: Record<string, unknown> = {}): Promise<Probe> {
-  const r = await run(probe, reference, args);
+async function probed(args: Record<string, unknown> = {}, ref: unknown = reference): Promise<Probe> {
+  const r = await run(probe, ref, args);
   expect(r.status, JSON.stringify(r)).toBe('ok');
-  const message = (r.detail!.failed as { message: string }[])[0]!.message;
+  const message = (r.detail!.failed as { message: string }[]).at(-1)!.message;
   const text = message.slice(message.indexOf('{'));
   return JSON.parse(text.replace(/'/g, '"').replace(/True/g, 'true').replace(/False/g, 'false')) as Probe;
 }
 
-describe('a harness worker started ahead of its job', () => {
-  it('is as confined as a forked one: same limits, no capability, the syscall filter, the execution’s own /work', async () => {
-    await sandbox.run({ language: 'python', code: 'pass' }); // the server is up; its next execution has no spare
-    const forked = await probed({ cpu_ms: 4000, memory_mb: 300 });
-    const spare = await probed({ cpu_ms: 4000, memory_mb: 300 });
-    expect(forked.spare, 'the first harness run of a server forks its worker').toBe(false);
-    expect(spare.spare, 'a harness run after a harness run gets a spare worker').toBe(true);
-    expect(spare.limits).toEqual(forked.limits);
-    expect(spare.limits[0]![0]).toBe(4); // CPU seconds
-    for (const p of [forked, spare]) {
+describe('a judged run’s workers', () => {
+  it('are confined like any program: the job’s own limits, no capability, the syscall filter, their own /work, alone in their namespace', async () => {
+    const first = await probed({ cpu_ms: 4000, memory_mb: 300 });
+    const again = await probed({ cpu_ms: 4000, memory_mb: 300 });
+    const fresh = await probed({ cpu_ms: 4000, memory_mb: 300 }, afterDeath);
+    const other = await probed({ cpu_ms: 2000, memory_mb: 300 });
+    expect(first.limits[0]![0]).toBe(4); // CPU seconds
+    expect(other.limits[0]![0], 'a worker gets the limits of its own job').toBe(2);
+    for (const p of [first, again, fresh, other]) {
       expect(p.cwd).toBe('/work');
       expect(p.cap_eff).toBe('0000000000000000');
       expect(p.seccomp).toBe('2');
       expect(p.no_new_privs).toBe('1');
       expect(p.found, 'a file written by an earlier execution').toBe(false);
+      // PID 1 of its own namespace, with no other process in view: never the judge, never the server.
+      expect(p.pid).toBe(1);
+      expect(p.pids).toEqual([1]);
     }
-    // Other limits: a spare gets the limits of its own job, not the last one's.
-    const other = await probed({ cpu_ms: 2000, memory_mb: 300 });
-    expect(other.spare).toBe(true);
-    expect(other.limits[0]![0]).toBe(2);
+    expect(fresh.limits).toEqual(first.limits);
   });
 
-  it('is killed unused when the next job is another program, and nothing of it is left', async () => {
+  it('leave nothing behind for the next program', async () => {
     await probed();
     const r = await sandbox.run({
       language: 'python',
@@ -115,9 +120,12 @@ describe('a harness worker started ahead of its job', () => {
   });
 });
 
-/** Host pids of this test process's sandboxed Python processes whose command line ends with `last`. */
-function sandboxProcesses(last: string): { pid: number; ppid: number }[] {
-  const found: { pid: number; ppid: number }[] = [];
+/**
+ * Host pids of this test process's sandboxed Python processes whose command line ends with `last`, with
+ * how many PID namespaces deep each is (an execution is one deeper than its server and judge).
+ */
+function sandboxProcesses(last: string): { pid: number; ppid: number; depth: number }[] {
+  const found: { pid: number; ppid: number; depth: number }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -125,7 +133,10 @@ function sandboxProcesses(last: string): { pid: number; ppid: number }[] {
       const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (args[0] === '/usr/bin/python3' && args.at(-1) === last) found.push({ pid: Number(name), ppid });
+      const nspid = readFileSync(`/proc/${name}/status`, 'utf8').match(/^NSpid:(.*)$/m)?.[1] ?? '';
+      const depth = nspid.trim().split(/\s+/).length;
+      if (args[0] === '/usr/bin/python3' && args.at(-1) === last)
+        found.push({ pid: Number(name), ppid, depth });
     } catch {}
   }
   return found;
@@ -135,14 +146,16 @@ describe('the execution a warm server clones ahead of its job', () => {
   it('killed while it waits, fails its job as a sandbox error (never a failed program), and the next job runs', async () => {
     const first = await sandbox.run({ language: 'python', code: 'print(1)' });
     expect(first.status).toBe('ok');
-    // The server and the execution it cloned for the next job share the command line (a clone): the
-    // server is the one whose parent is not one of them. Its child appears just after the report.
-    let waiting: { pid: number; ppid: number }[] = [];
+    // The server, its judge and the execution it cloned for the next job share the command line (a
+    // fork, a clone): the server is the one whose parent is not one of them, the execution is its child
+    // in a deeper PID namespace. It appears just after the report.
+    let waiting: { pid: number; ppid: number; depth: number }[] = [];
     for (let i = 0; i < 100 && waiting.length === 0; i++) {
       const found = sandboxProcesses('serve');
       const servers = found.filter((p) => !found.some((q) => q.pid === p.ppid));
       expect(servers.length, 'one warm server').toBe(1);
-      waiting = found.filter((p) => p.ppid === servers[0]!.pid);
+      const server = servers[0]!;
+      waiting = found.filter((p) => p.ppid === server.pid && p.depth > server.depth);
       if (waiting.length === 0) await new Promise((r) => setTimeout(r, 10));
     }
     expect(waiting.length, 'one execution waits for the next job').toBe(1);
@@ -157,10 +170,10 @@ describe('the execution a warm server clones ahead of its job', () => {
 });
 
 /**
- * Found by a red-team review of the spare path: each attack runs several times on the one server, so
- * every run after the first is served by a spare (and a prepared judge).
+ * Found by red-team reviews of the warm harness path: each attack runs several times on the one server,
+ * so the same judge serves them one after another.
  */
-describe('a prepared judge and its spare, attacked', () => {
+describe('the judge, attacked from its workers', () => {
   const add = {
     prompt: 'def add(a, b):\n    """Add two numbers."""\n',
     entry_point: 'add',
@@ -210,25 +223,83 @@ describe('a prepared judge and its spare, attacked', () => {
     expect(await run(py('def add(a, b): return a + b'), numpyTest)).toMatchObject({ status: 'ok', score: 1 });
   });
 
-  it('signals from the worker do not reach into the judge: SIGINT is ignored there, a stray SIGALRM ends nothing', async () => {
+  it('no signal from a worker reaches the judge or the server: nothing but the worker is in its namespace', async () => {
+    // A right program that signals every pid it can name (and kill(-1): every process it may signal).
     const probe = py(
       [
         'import os, signal',
         'def add(a, b):',
-        '    for _ in range(50):',
-        '        os.kill(os.getppid(), signal.SIGINT)',
-        '        os.kill(os.getppid(), signal.SIGALRM)',
-        '    ignored = int(dict(l.split(":\\t") for l in open("/proc/%d/status" % os.getppid()).read().splitlines() if ":\\t" in l)["SigIgn"], 16)',
-        '    return a + b if ignored & (1 << (signal.SIGINT - 1)) else -1',
+        '    reached = 0',
+        '    for pid in range(2, 4000):',
+        '        for sig in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM, signal.SIGSTOP):',
+        '            try:',
+        '                os.kill(pid, sig)',
+        '                reached += 1',
+        '            except OSError:',
+        '                pass',
+        '    for sig in (signal.SIGINT, signal.SIGALRM):',
+        '        try:',
+        '            os.kill(-1, sig)',
+        '        except OSError:',
+        '            pass',
+        '    return a + b if reached == 0 and os.getppid() == 0 else -1',
       ].join('\n'),
     );
     for (let i = 0; i < 3; i++) {
       const r = await run(probe, add);
       expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 1 });
     }
+    expect(await run(py('def add(a, b): return a + b'), mbpp)).toMatchObject({ status: 'ok', score: 1 });
   });
 
-  it('a plain program after a spare was prepared sees the server as python3 would: its own sys.path, no report key in any frame', async () => {
+  it('a worker that lies, floods or hangs fails its own tests, and the same judge serves the next job right', async () => {
+    const attacks = [
+      // A frame of garbage where an answer belongs.
+      'import os\ndef add(a, b):\n    os.write(3, b"999999\\n" + b"x" * 5000)\n    return a + b',
+      // An answer that is not a plain value.
+      'def add(a, b):\n    return lambda: a + b',
+      // Closes its channel and keeps running.
+      'import os, time\ndef add(a, b):\n    os.close(3)\n    while True: time.sleep(1)',
+    ];
+    for (const attack of attacks) {
+      const r = await run(py(attack), add, { test_timeout_ms: 500 });
+      expect(r, `${attack}: ${JSON.stringify(r)}`).toMatchObject({ status: 'ok', score: 0 });
+      expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+    }
+  });
+
+  it('a judge stopped at the deadline (tests that never end) is replaced: the next job is judged right', async () => {
+    // The dataset's own check code spins in the judge, out of any test's timer: the run's deadline stops it.
+    const stuck = {
+      ...add,
+      test: 'import signal\ndef check(candidate):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n    while True: pass\n',
+    };
+    const spec = parseSpec({
+      reward: { use: 'code', args: { mode: 'fraction', cpu_ms: 1000, wall_ms: 1500 } },
+      timeout_ms: 30_000,
+    });
+    const [r] = (await new Scorer(spec, runtime).score([
+      { response: py('def add(a, b): return a + b'), reference: stuck },
+    ])) as RewardResult[];
+    expect(r!.score ?? 0, JSON.stringify(r)).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+      expect(await run(py('def add(a, b): return 3'), add)).toMatchObject({ status: 'ok', score: 0.5 });
+    }
+  });
+
+  it('a judge that dies in the middle of a job makes it an error, never a score, and a fresh judge serves the next', async () => {
+    const dies = {
+      ...add,
+      test: 'import os\ndef check(candidate):\n    assert candidate(1, 2) == 3\n    os._exit(1)\n',
+    };
+    const r = await run(py('def add(a, b): return a + b'), dies);
+    expect(r.status, JSON.stringify(r)).toBe('error');
+    expect(r.score).toBeNull();
+    expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+  });
+
+  it('a plain program after judged runs sees the server as python3 would: its own sys.path, no report key in any frame', async () => {
     await run(py('def add(a, b): return a + b'), add);
     const show = [
       'import sys, re',
@@ -245,7 +316,7 @@ describe('a prepared judge and its spare, attacked', () => {
     ].join('\n');
     const before = await sandbox.run({ language: 'python', code: show });
     await run(py('def add(a, b): return a + b'), add);
-    await run(py('def add(a, b): return a + b'), add); // the next execution was prepared for the harness
+    await run(py('def add(a, b): return a + b'), add);
     const after = await sandbox.run({ language: 'python', code: show });
     expect(after.status, JSON.stringify(after)).toBe('ok');
     const [pathBefore, keysBefore] = before.stdout.trim().split('\n');
