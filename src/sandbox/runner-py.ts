@@ -146,9 +146,24 @@ def doomed_first():
     except OSError:
         pass
 
+def has_children(pid):
+    """Whether pid has a live or unreaped child (any of its threads'), from /proc; True when unsure."""
+    try:
+        for tid in os.listdir('/proc/%d/task' % pid):
+            with open('/proc/%d/task/%s/children' % (pid, tid), 'rb') as f:
+                if f.read().strip():
+                    return True
+        return False
+    except OSError:
+        return True
+
 def descendant_ticks(root):
     """Clock ticks (user, system, and of the children they reaped) of every live or unreaped process
-    descended from root, read from /proc: the CPU time of work a program moved into other processes."""
+    descended from root, read from /proc: the CPU time of work a program moved into other processes.
+    A root that is PID 1 of its namespace (an execution) adopts every orphan below it, so when it has
+    no child there is nothing below it (most programs: one file read instead of a /proc walk)."""
+    if not has_children(root):
+        return 0
     parent, times = {}, {}
     for name in os.listdir('/proc'):
         if not name.isdigit():
@@ -524,6 +539,36 @@ def mount_scratch(disk_bytes):
         opts = ('size=%d,mode=%o' % (disk_bytes, mode)).encode()
         if libc.mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
             raise OSError(ctypes.get_errno(), 'mount tmpfs ' + where.decode())
+
+def compile_apart(programs):
+    """{sha: code object} of the warm programs, compiled in a child process and sent back marshalled:
+    compiling leaves megabytes of freed syntax-tree memory in the process that compiles (measured: 3.8 MB
+    of heap for the 35 KB harness, against 0.3 MB for the code objects alone), and the server's every
+    page is copied into each execution's page tables."""
+    import marshal
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            write_all(w, marshal.dumps({sha: compile(src, '/work/main.py', 'exec') for sha, src in programs.items()}))
+        finally:
+            os._exit(0)
+    os.close(w)
+    data = bytearray()
+    while True:
+        chunk = os.read(r, 1 << 20)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    try:
+        code = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        code = {}
+    # Anything the child could not compile is compiled here (and fails here, as it always did).
+    return {sha: code.get(sha) or compile(src, '/work/main.py', 'exec') for sha, src in programs.items()}
 
 def define_workers(shas):
     """Run each worker-mode program's module once, define-only, in the server: its judge (Judge) and
@@ -961,13 +1006,17 @@ def serve():
     n = int(read_line(0))
     init = json.loads(read_exact(0, n))
     load_seccomp(init['seccomp'])
+    PRECOMPILED.update(compile_apart(init['programs']))
     for sha, src in init['programs'].items():
-        PRECOMPILED[sha] = compile(src, '/work/main.py', 'exec')
         SOURCES[sha] = src.encode()
     define_workers(init.get('workers') or ())
+    del init
     out = err = bytearray(0)
     import gc
     gc.collect()
+    # Every execution is a copy of this process: the fewer pages it holds, the less each clone copies
+    # (page tables) and tears down. Freed heap memory (what compiling and importing left) goes back.
+    libc.malloc_trim(0)
     gc.freeze()  # keep the collector from touching (and copying) the server's objects in every fork
     judges_ready()
     os.write(1, b'READY\n')

@@ -338,13 +338,20 @@ class Clock:
         done in it. One listing of /proc; a process's stat is read only when there is one."""
         try:
             with open('/proc/%d/stat' % pid, 'rb') as f:
-                ticks = sum(int(x) for x in f.read().rsplit(b')', 1)[1].split()[13:15])  # cutime, cstime
+                fields = f.read().rsplit(b')', 1)[1].split()
+            ticks = int(fields[13]) + int(fields[14])  # cutime, cstime
+            if JUDGE_CHAN is not None and fields[17] == b'1':
+                # Judge mode: the worker is PID 1 of its own namespace, so every process it started
+                # (a grandchild orphaned by a double fork too) is its child or below one; a worker of
+                # one thread lists its children in one file, and most have none.
+                with open('/proc/%d/task/%d/children' % (pid, pid), 'rb') as f:
+                    if not f.read().strip():
+                        return ticks / CLK_TCK
             names = os.listdir('/proc')
-        except OSError:
+        except (OSError, IndexError, ValueError):
             return 0.0
         if JUDGE_CHAN is not None:
-            # Judge mode: the worker is PID 1 of its own namespace, so every process it started (a
-            # grandchild orphaned by a double fork too) descends from it, and nothing else does.
+            # Every process descended from the worker, and nothing else.
             parent, times = {}, {}
             for name in names:
                 if name.isdigit():
@@ -376,20 +383,33 @@ class Clock:
         return cls.cpu_of(pid) + cls.children_of(pid)
 
     @classmethod
-    def used(cls):
+    def used(cls, end=False):
+        """CPU seconds the worker used since the test started. end: the test's last reading, which
+        the next test starts from when it is served by the same worker (the worker waits for its
+        next call meanwhile, and anything a process it left behind computes then counts too)."""
         w = SESSION.worker
         if w is None or not w.alive:
             return 0.0
-        return cls.total(w.pid) - cls.base.get(w.pid, 0.0)
+        total = cls.total(w.pid)
+        if end:
+            cls.last = (w.pid, total)
+        return total - cls.base.get(w.pid, 0.0)
 
     active = False
+    last = (0, 0.0)
 
     @classmethod
     def start(cls, limit):
         cls.active = True
         cls.limit = limit
         w = SESSION.worker
-        cls.base = {w.pid: cls.total(w.pid)} if w is not None and w.alive else {}
+        last, cls.last = cls.last, (0, 0.0)
+        if w is None or not w.alive:
+            cls.base = {}
+        elif last[0] == w.pid:
+            cls.base = {w.pid: last[1]}
+        else:
+            cls.base = {w.pid: cls.total(w.pid)}
         cls.wall_end = time.monotonic() + 3 * limit + 1
         signal.setitimer(signal.ITIMER_REAL, limit)
 
@@ -437,6 +457,10 @@ def raised(kind, message, name):
     return ProgramFailed(kind, message)
 
 # ---- worker: the candidate's process ----
+# The usual preamble, compiled once: a warm server defines this module before any job, so every worker
+# it clones starts with it.
+TYPING_PREAMBLE = ('from typing import *', compile('from typing import *', '<preamble>', 'exec'))
+
 def worker(conn, wait=False):
     fd = conn.fileno()
     chan = Channel(fd)
@@ -444,7 +468,7 @@ def worker(conn, wait=False):
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
     try:
-        exec(compile(PROGRAM['preamble'], '<preamble>', 'exec'), g)
+        exec(TYPING_PREAMBLE[1] if PROGRAM['preamble'] == TYPING_PREAMBLE[0] else compile(PROGRAM['preamble'], '<preamble>', 'exec'), g)
         before = dict(g)
         code = compile(PROGRAM['program'], '<candidate>', 'exec')
         early = None
@@ -610,9 +634,11 @@ def judge_job(first_worker):
     meanwhile), and only then the frame with the tests and the nonce, which no process that runs the
     candidate ever had in its memory."""
     global PROGRAM, _first, payload, NONCE, OUT
-    PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
+    # Judge mode: stdin is the job's own file, read in big pieces (the first worker is not our copy).
+    frames = Channel(0) if JUDGE_CHAN is not None else types.SimpleNamespace(read_frame=lambda: read_frame(0))
+    PROGRAM = json.loads(bytes(frames.read_frame()).decode('utf-8', 'surrogatepass'))
     _first = first_worker()
-    payload = json.loads(read_frame(0))
+    payload = json.loads(frames.read_frame())
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -698,7 +724,7 @@ def assay_judge(fd):
             os.dup2(fds[i], i)
             os.close(fds[i])
         SESSION = Session()
-        Clock.active = False
+        Clock.active, Clock.last = False, (0, 0.0)  # a pid of an earlier job may be reused
         try:
             system_path()
             judge_job(lambda: adopt_worker(pid, fds[3]))
@@ -952,11 +978,28 @@ def bind_test_modules(g, used, keep):
 # The names tests use for modules under another name.
 MODULE_ALIASES = {'np': 'numpy', 'pd': 'pandas', 'sp': 'scipy', 'it': 'itertools', 'ft': 'functools'}
 
-def module_names_used(trees):
+def code_names(code, names):
+    """Every name a code object and those nested in it use: globals, attributes and local variables (a
+    superset of the names an attribute is read from)."""
+    names.update(code.co_names)
+    names.update(code.co_varnames)
+    names.update(code.co_cellvars)
+    names.update(code.co_freevars)
+    for c in code.co_consts:
+        if type(c) is types.CodeType:
+            code_names(c, names)
+    return names
+
+MODULE_NAMES = TEST_MODULES | frozenset(MODULE_ALIASES)
+
+def module_names_used(trees, code=None):
     """{name: module} for the names the tests use as modules (math.isclose(...), np.allclose(...)):
     those are the judge's own imports, whatever the program binds to that name (a class named math with
-    an always-true isclose, or numpy imported as math)."""
+    an always-true isclose, or numpy imported as math). code: the tests compiled, whose names say at once
+    when no such name occurs (most tests), sparing the walk over their syntax trees."""
     used = {}
+    if code is not None and not any(MODULE_NAMES.intersection(code_names(c, set())) for c in code):
+        return used
     for tree in trees:
         for n in ast.walk(tree):
             if type(n) is ast.Attribute and type(n.value) is ast.Name:
@@ -1035,6 +1078,45 @@ def call_tests(spec):
         return [(spec['fn'], [json.loads(l) for l in i.split('\n') if l.strip()], json.loads(o), False) for i, o in spec['cases']]
     return [(t['fn'], t['args'], t['expected'], False) for t in json.loads(spec['tests'])]
 
+# A judge that serves job after job (judge mode) keeps the compiled form of the tests it has seen, by
+# their source text: GRPO scores a group of responses to each prompt, so the same tests come again and
+# again (measured: compiling them was a third of the judge's CPU time). Code objects are immutable, and
+# each job runs them in fresh globals. Bounded by their sources' size (64 MB in all, none over 1 MB),
+# the least recently used dropped first.
+COMPILED = {}
+COMPILED_BYTES = [0]
+
+def cached(key, make):
+    got = COMPILED.pop(key, None)
+    if got is None:
+        got = (make(), sum(len(k) for k in key if type(k) is str))
+        if JUDGE_CHAN is None or got[1] > (1 << 20):
+            return got[0]
+        COMPILED_BYTES[0] += got[1]
+        while COMPILED_BYTES[0] > (64 << 20):
+            COMPILED_BYTES[0] -= COMPILED.pop(next(iter(COMPILED)))[1]
+    COMPILED[key] = got  # now the most recently used
+    return got[0]
+
+def compiled(src, name):
+    return cached(('code', name, src), lambda: compile(src, name, 'exec'))
+
+def humaneval_compiled(test_src):
+    module, param, stmts = humaneval_units(test_src)
+    units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
+    code = compile(module, '<tests>', 'exec')
+    return code, param, units, module_names_used([module], [code] + [c for _, c in units])
+
+def asserts_compiled(setup_src, tests):
+    setup_tree = ast.parse(setup_src)
+    trees, units = [setup_tree], []
+    for src in tests:
+        tree = ast.parse(src)
+        trees.append(tree)
+        units.append(('vacuous' if has_assert(tree) and vacuous(tree) else 'test', compile(tree, '<tests>', 'exec')))
+    code = compile(setup_tree, '<setup>', 'exec')
+    return code, units, module_names_used(trees, [code] + [c for _, c in units])
+
 def main():
     kind = payload['kind']
     tol = payload.get('tol', 0.0)
@@ -1044,19 +1126,14 @@ def main():
     used_modules = {}
     param = None
     if kind == 'humaneval':
-        module, param, stmts = humaneval_units(payload['test'])
-        used_modules = module_names_used([module])
-        setup.append(('module', compile(module, '<tests>', 'exec')))
-        units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
+        test_src = payload['test']
+        code, param, units, used_modules = cached(('humaneval', test_src), lambda: humaneval_compiled(test_src))
+        setup.append(('module', code))
     elif kind == 'asserts':
-        setup_tree = ast.parse(payload.get('setup', ''))
-        setup.append(('setup', compile(setup_tree, '<setup>', 'exec')))
-        trees = [setup_tree]
-        for src in payload['tests']:
-            tree = ast.parse(src)
-            trees.append(tree)
-            units.append(('vacuous' if has_assert(tree) and vacuous(tree) else 'test', compile(tree, '<tests>', 'exec')))
-        used_modules = module_names_used(trees)
+        setup_src, tests = payload.get('setup', ''), payload['tests']
+        key = ('asserts', setup_src) + tuple(t if type(t) is str else '' for t in tests)
+        code, units, used_modules = cached(key, lambda: asserts_compiled(setup_src, tests))
+        setup.append(('setup', code))
     else:
         units = [('call', c) for c in call_tests(payload['calls'])]
     total = sum(1 for k, _ in units if k != 'setup')
@@ -1076,7 +1153,7 @@ def main():
             if per_test:
                 Clock.start(per_test)
             r = fn()
-            if per_test and Clock.used() > per_test:
+            if per_test and Clock.used(end=True) > per_test:
                 raise TestTimeout()
             return r
         finally:
@@ -1085,7 +1162,7 @@ def main():
 
     try:
         timed(SESSION.current)
-        exec(compile(payload.get('preamble', ''), '<preamble>', 'exec'), g)
+        exec(compiled(payload.get('preamble', ''), '<preamble>'), g)
         prompt_names = ()
         if kind == 'humaneval':
             entry = payload['entry_point']
@@ -1094,7 +1171,7 @@ def main():
             # The prompt's helpers are the dataset's, run here; the entry point is the program's.
             pg = dict(g)
             try:
-                exec(compile(payload.get('prompt', ''), '<prompt>', 'exec'), pg)
+                exec(compiled(payload.get('prompt', ''), '<prompt>'), pg)
                 prompt_names = {n for n in pg if n not in g and n != entry}
             except Exception:
                 # The prompt itself does not run here (a missing module): the tests see the program's
