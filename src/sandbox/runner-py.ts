@@ -20,7 +20,7 @@
  * in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
-import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno, socket
+import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno, socket, mmap
 
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -963,8 +963,20 @@ def execute(job_id, key, buf, stdin, lim, cpu_ms, nxt, out, err, judge, ids):
         mac.update(part)
         write_all(1, part)
     write_all(1, mac.digest())
-    zero(out, n_out + 1)
-    zero(err, n_err + 1)
+    release(out, n_out + 1)
+    release(err, n_err + 1)
+
+def output_buffer(n):
+    """A zero-filled buffer of n bytes for a job's output, whose pages exist only once written (an
+    anonymous mapping): every execution is cloned from this process, and each page it holds is one
+    more to copy and tear down per clone (a bytearray of the 1 MiB cap is 256 written pages)."""
+    return mmap.mmap(-1, max(n, 1))
+
+def release(buf, n):
+    """Zero the first n bytes of an output_buffer by giving their pages back: what a program wrote is
+    gone from this process (and from every execution cloned from it later), and holds no memory."""
+    if n > 0:
+        buf.madvise(mmap.MADV_DONTNEED, 0, min(len(buf), -(-n // mmap.PAGESIZE) * mmap.PAGESIZE))
 
 def write_all(fd, data):
     view = memoryview(data)
@@ -1011,7 +1023,7 @@ def serve():
         SOURCES[sha] = src.encode()
     define_workers(init.get('workers') or ())
     del init
-    out = err = bytearray(0)
+    out = err = output_buffer(0)
     import gc
     gc.collect()
     # Every execution is a copy of this process: the fewer pages it holds, the less each clone copies
@@ -1039,12 +1051,12 @@ def serve():
         key = read_exact(0, 32)
         buf = read_exact(0, n)
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
-        # Output buffers of this job's cap: grown when it is larger, and given back when it is much
-        # smaller (pages a big output touched stay charged to the server's cgroup, and so would count
-        # against later programs' memory). The old ones are all zeros.
+        # Output buffers of this job's cap: grown when it is larger, and unmapped when it is much
+        # smaller. Their pages are given back after every report (release), so they hold none now.
         if len(out) < cap + 1 or len(out) > max(4 * (cap + 1), 8 << 20):
-            out = err = None
-            out, err = bytearray(cap + 1), bytearray(cap + 1)
+            out.close()
+            err.close()
+            out, err = output_buffer(cap + 1), output_buffer(cap + 1)
         execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, cpu_ms, nxt, out, err,
                 judge if judge is not None and not judge.dead else None, ids)
         zero(key, len(key))  # before the next execution is cloned

@@ -106,7 +106,13 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * that parses is judged differently.
  */
 export function definesFunction(program: string, name: string): boolean {
-  return new RegExp(
-    `(?:^|\\n)[ \\t\\f\\v\\r]*(?:async[ \\t]+)?def[ \\t]+${escapeRegExp(name)}[ \\t]*\\(`,
-  ).test(program);
+  let re = definers.get(name);
+  if (re === undefined) {
+    re = new RegExp(`(?:^|\\n)[ \\t\\f\\v\\r]*(?:async[ \\t]+)?def[ \\t]+${escapeRegExp(name)}[ \\t]*\\(`);
+    // Compiled once per entry point (a few hundred in a dataset); bounded all the same.
+    if (definers.size >= 4096) definers.clear();
+    definers.set(name, re);
+  }
+  return re.test(program);
 }
+const definers = new Map<string, RegExp>();

@@ -337,16 +337,23 @@ class Clock:
         double fork, live or unreaped). Work moved out of the worker counts against the test like work
         done in it. One listing of /proc; a process's stat is read only when there is one."""
         try:
-            with open('/proc/%d/stat' % pid, 'rb') as f:
-                fields = f.read().rsplit(b')', 1)[1].split()
-            ticks = int(fields[13]) + int(fields[14])  # cutime, cstime
-            if JUDGE_CHAN is not None and fields[17] == b'1':
+            if JUDGE_CHAN is not None:
                 # Judge mode: the worker is PID 1 of its own namespace, so every process it started
                 # (a grandchild orphaned by a double fork too) is its child or below one; a worker of
-                # one thread lists its children in one file, and most have none.
-                with open('/proc/%d/task/%d/children' % (pid, pid), 'rb') as f:
-                    if not f.read().strip():
-                        return ticks / CLK_TCK
+                # one thread lists its children in one file, and most have none. Both files stay open
+                # while the worker lives (a read at offset 0 is a fresh one; after the worker is
+                # gone, reads fail instead of reading another process that took its pid).
+                fds = Clock.fds.get(pid)
+                if fds is None:
+                    fds = Clock.fds[pid] = (os.open('/proc/%d/stat' % pid, os.O_RDONLY | os.O_CLOEXEC),
+                                            os.open('/proc/%d/task/%d/children' % (pid, pid), os.O_RDONLY | os.O_CLOEXEC))
+                fields = os.pread(fds[0], 4096, 0).rsplit(b')', 1)[1].split()
+                ticks = int(fields[13]) + int(fields[14])  # cutime, cstime
+                if fields[17] == b'1' and not os.pread(fds[1], 4096, 0).strip():
+                    return ticks / CLK_TCK
+            else:
+                with open('/proc/%d/stat' % pid, 'rb') as f:
+                    ticks = sum(int(x) for x in f.read().rsplit(b')', 1)[1].split()[13:15])  # cutime, cstime
             names = os.listdir('/proc')
         except (OSError, IndexError, ValueError):
             return 0.0
@@ -397,6 +404,12 @@ class Clock:
 
     active = False
     last = (0, 0.0)
+    fds = {}  # judge mode: pid -> the worker's open /proc stat and children files
+
+    @classmethod
+    def forget(cls, pid):
+        for fd in cls.fds.pop(pid, ()):
+            os.close(fd)
 
     @classmethod
     def start(cls, limit):
@@ -725,6 +738,8 @@ def assay_judge(fd):
             os.close(fds[i])
         SESSION = Session()
         Clock.active, Clock.last = False, (0, 0.0)  # a pid of an earlier job may be reused
+        for p in list(Clock.fds):
+            Clock.forget(p)
         try:
             system_path()
             judge_job(lambda: adopt_worker(pid, fds[3]))
@@ -812,6 +827,7 @@ class Worker:
         if self.alive:
             self.alive = False
             self.sock.close()
+            Clock.forget(self.pid)
 
     def kill(self):
         if self.alive:
