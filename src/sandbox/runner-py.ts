@@ -191,8 +191,9 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
     lengths read into out/err (each at least cap + 1 long) and what arrived on status_r. Output is read
     straight into out/err (never into temporary bytes objects), so a warm server that zeroes those
     buffers afterwards keeps no copy of a program's output. requests: (fd, handler) of a judge's
-    requests, served as they come (handler() is False once that channel is done); pid None: the
-    caller stops and reaps the processes itself (a judged run has several)."""
+    requests, served as they come (handler() is False once that channel is done, 'stop' when the run
+    is: what the output pipes hold then is read, without waiting for their end); pid None: the caller
+    stops and reaps the processes itself (a judged run has several)."""
     deadline = started + lim['wallMs'] / 1000.0
     cap = lim['outputBytes']
     used = {outr: 0, errr: 0}
@@ -210,7 +211,28 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
         os.close(inw); inw = None
     else:
         os.set_blocking(inw, False)
-    while readers or inw is not None:
+    stop = False
+
+    def take(fd):
+        """Read what fd has into its buffer: False at its end (or at the cap: over is set)."""
+        nonlocal total, over
+        room = cap - total
+        at = used[fd]
+        # One byte past the cap: reading it is how we learn the cap was exceeded.
+        n = os.readv(fd, [bufs[fd][at:at + room + 1]])
+        if n == 0:
+            readers.remove(fd)
+            os.close(fd)
+            return False
+        if n > room:
+            over = True
+            used[fd] = at + room
+            return False
+        used[fd] = at + n
+        total += n
+        return True
+
+    while (readers or inw is not None) and not stop:
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
@@ -232,9 +254,7 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
                 os.close(inw); inw = None
         for fd in r:
             if requests is not None and fd == requests[0]:
-                if not requests[1]():
-                    readers.remove(fd)
-                continue
+                continue  # after the output that came with it
             if fd == status_r:
                 chunk = os.read(fd, 4096)
                 if chunk:
@@ -243,22 +263,27 @@ def pump(pid, inw, outr, errr, stdin_view, lim, started, out, err, status_r=None
                 else:
                     readers.remove(fd)
                 continue
-            room = cap - total
-            at = used[fd]
-            # One byte past the cap: reading it is how we learn the cap was exceeded.
-            n = os.readv(fd, [bufs[fd][at:at + room + 1]])
-            if n == 0:
-                readers.remove(fd)
-                os.close(fd)
-                continue
-            if n > room:
-                over = True
-                used[fd] = at + room
+            if not take(fd) and over:
                 break
-            used[fd] = at + n
-            total += n
         if over:
             break
+        if requests is not None and requests[0] in r:
+            said = requests[1]()
+            if said == 'stop':
+                stop = True
+                # Everything the judge wrote came before its word: read it, without waiting for an end.
+                for fd in (outr, errr):
+                    if fd in readers:
+                        os.set_blocking(fd, False)
+                        try:
+                            while take(fd):
+                                pass
+                        except BlockingIOError:
+                            pass
+                        if over:
+                            break
+            elif not said:
+                readers.remove(requests[0])
     if pid is None:
         if inw is not None:
             os.close(inw)
@@ -885,7 +910,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
                 elif words[0] == b'D':
                     state['done'] = True
                     judge.retire = len(words) > 1
-                    return False
+                    return 'stop'
                 else:
                     return False
             except (IndexError, ValueError, OSError):
@@ -970,7 +995,9 @@ def output_buffer(n):
     """A zero-filled buffer of n bytes for a job's output, whose pages exist only once written (an
     anonymous mapping): every execution is cloned from this process, and each page it holds is one
     more to copy and tear down per clone (a bytearray of the 1 MiB cap is 256 written pages)."""
-    return mmap.mmap(-1, max(n, 1))
+    # Private (copy-on-write in every clone, zero-filled again after MADV_DONTNEED), never the default
+    # MAP_SHARED, which every execution cloned from here would share, live, with the server.
+    return mmap.mmap(-1, max(n, 1), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
 
 def release(buf, n):
     """Zero the first n bytes of an output_buffer by giving their pages back: what a program wrote is

@@ -334,6 +334,16 @@ describe('processes are contained', () => {
     const r = await run('python', code, { limits: { ...TIGHT, memoryMb: 512 } });
     expect(r.stdout.trim()).toBe('0 0 0 True');
   });
+
+  it('a warm execution shares no writable memory with its server (a shared mapping would be the server’s live buffers)', async () => {
+    // Every mapping a warm program inherited is private (copy-on-write): none is writable and shared.
+    const r = await run(
+      'python',
+      'print([l.strip() for l in open("/proc/self/maps") if l.split()[1].startswith("rw") and l.split()[1][3] == "s"])',
+    );
+    expect(r.engine).toBe('warm');
+    expect(r.stdout.trim()).toBe('[]');
+  });
 });
 
 /**

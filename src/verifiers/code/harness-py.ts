@@ -169,12 +169,15 @@ def jsonable(value):
             return False
     return True
 
+# json.dumps(value, allow_nan=False) builds a new encoder on every call; this one is built once.
+_JSON_EXACT = json.JSONEncoder(allow_nan=False).encode
+
 def encode(value, handle=None):
     """Text of a value: JSON (tagged J, parsed in C, fast for big test data) when it gives the value
     back exactly, else a Python literal (literal())."""
     if jsonable(value):
         try:
-            return 'J' + json.dumps(value, allow_nan=False)
+            return 'J' + _JSON_EXACT(value)
         except ValueError:
             pass  # nan or inf
     return literal(value, handle)
@@ -424,13 +427,14 @@ class Clock:
         else:
             cls.base = {w.pid: cls.total(w.pid)}
         cls.wall_end = time.monotonic() + 3 * limit + 1
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, min(limit, FLUSH_S) if BATCH[0] else limit)
 
 def _alarm(signum, frame):
     # A SIGALRM a worker sends (the judge is PID 1 of the warm namespace, so only handled signals reach
     # it) must never end anything but a timed test: outside one it is ignored.
     if not Clock.active:
         return
+    flush_reports()
     left = min(Clock.limit - Clock.used(), Clock.wall_end - time.monotonic())
     if left <= 0:
         raise TestTimeout()
@@ -472,7 +476,23 @@ def raised(kind, message, name):
 # ---- worker: the candidate's process ----
 # The usual preamble, compiled once: a warm server defines this module before any job, so every worker
 # it clones starts with it.
-TYPING_PREAMBLE = ('from typing import *', compile('from typing import *', '<preamble>', 'exec'))
+TYPING_PREAMBLE = 'from typing import *'
+PREAMBLES = {}  # preamble text -> the globals it leaves (imports only: the same objects every time)
+
+def preamble_globals(text, name):
+    """Fresh globals named name holding what the preamble text binds: its imports run once per process
+    (and the usual one in a warm server, before any worker is cloned from it), then are copied."""
+    got = PREAMBLES.get(text)
+    if got is None:
+        got = {'__name__': '__preamble__', '__builtins__': builtins}
+        exec(compile(text, '<preamble>', 'exec'), got)
+        if len(PREAMBLES) < 64:
+            PREAMBLES[text] = got
+    g = dict(got)
+    g['__name__'] = name
+    return g
+
+preamble_globals(TYPING_PREAMBLE, '__candidate__')
 
 def worker(conn, wait=False):
     fd = conn.fileno()
@@ -481,7 +501,7 @@ def worker(conn, wait=False):
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
     try:
-        exec(TYPING_PREAMBLE[1] if PROGRAM['preamble'] == TYPING_PREAMBLE[0] else compile(PROGRAM['preamble'], '<preamble>', 'exec'), g)
+        g = preamble_globals(PROGRAM['preamble'], '__candidate__')
         before = dict(g)
         code = compile(PROGRAM['program'], '<candidate>', 'exec')
         early = None
@@ -657,10 +677,16 @@ def judge_job(first_worker):
     os.close(null)
     NONCE = payload.pop('nonce')
     OUT = os.dup(1)
+    BATCH[0] = JUDGE_CHAN is not None and payload.get('test_timeout_ms', 0) > 0
     try:
         main()
     finally:
-        os.close(OUT)
+        BATCH[0] = False
+        try:
+            flush_reports()
+        finally:
+            del REPORTS[:]
+            os.close(OUT)
 
 def assay_main():
     """The judge of one run (cold path, or a warm server without a judge): the first worker is forked
@@ -760,16 +786,41 @@ def assay_judge(fd):
                 s.flush()
             except BaseException:
                 pass
-        for i in (0, 1, 2):
-            os.dup2(null, i)
         served += 1
         retire = served >= 500 or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > (512 << 10)
+        # Said once all of the job's output is written: the server reads what the pipes hold and stops.
         JUDGE_CHAN.sendall(b'D r\n' if retire else b'D\n')
         if retire:
             os._exit(0)
+        for i in (0, 1, 2):
+            os.dup2(null, i)
 
 def report(*parts):
-    write_all(OUT, ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace'))
+    line = ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace')
+    REPORTS.append(line)
+    if not BATCH[0] or parts[0] == 'count' or time.monotonic() - FLUSHED[0] > FLUSH_S:
+        flush_reports()
+
+# Judge mode with a per-test limit: report lines are written together, one wakeup of the server per
+# run instead of one per test. Never held for long: the count at once, the rest at the end, whenever
+# FLUSH_S has passed since the last write, and by a test's timer, whose first tick comes FLUSH_S into
+# the test; so a run stopped at its deadline loses at most the results of its last FLUSH_S.
+BATCH = [False]
+FLUSH_S = 0.05
+REPORTS = []
+FLUSHING = [False]
+FLUSHED = [0.0]
+
+def flush_reports():
+    if REPORTS and not FLUSHING[0]:  # never from a timer that interrupted a flush
+        FLUSHING[0] = True
+        try:
+            data = b''.join(REPORTS)
+            del REPORTS[:]
+            write_all(OUT, data)
+            FLUSHED[0] = time.monotonic()
+        finally:
+            FLUSHING[0] = False
 
 class Worker:
     def __init__(self, first=None):
@@ -1178,7 +1229,7 @@ def main():
 
     try:
         timed(SESSION.current)
-        exec(compiled(payload.get('preamble', ''), '<preamble>'), g)
+        g.update(preamble_globals(payload.get('preamble', ''), '__tests__'))
         prompt_names = ()
         if kind == 'humaneval':
             entry = payload['entry_point']

@@ -288,6 +288,23 @@ describe('the judge, attacked from its workers', () => {
     }
   });
 
+  it('a run stopped at its deadline keeps every result the judge had (report lines are batched, never held past a timer tick)', async () => {
+    // Four quick tests pass, the fifth never returns; its own limit is longer than the run's, so the
+    // run's deadline stops the judge with the four results still to be written but for the tick.
+    const hangsLast = py(
+      'import time\ndef add(a, b):\n    if a == 4:\n        time.sleep(100)\n    return a + b',
+    );
+    const five = {
+      ...add,
+      test: `def check(candidate):\n${[0, 1, 2, 3, 4].map((a) => `    assert candidate(${a}, 1) == ${a + 1}\n`).join('')}`,
+    };
+    for (let i = 0; i < 2; i++) {
+      const r = await run(hangsLast, five, { wall_ms: 1500, cpu_ms: 1000, test_timeout_ms: 10_000 });
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 'ok', score: 0.8 });
+    }
+    expect(await run(py('def add(a, b): return a + b'), five)).toMatchObject({ status: 'ok', score: 1 });
+  });
+
   it('a judge that dies in the middle of a job makes it an error, never a score, and a fresh judge serves the next', async () => {
     const dies = {
       ...add,
