@@ -4,9 +4,10 @@
  * while a server waits for its next job is free); this measures what a saturated machine pays: all CPU
  * time of the machine (user and system, every process: host, fork servers, programs, the kernel's
  * fork/exit/page-fault work) from /proc/stat over HumanEval-style problems scored one at a time through
- * `code`, divided by the programs. With several checkouts, each scores 10 programs in turn, so that
- * all see the same background load (the machine's counters are system-wide); ROUNDS=n repeats the 150
- * problems (default 2).
+ * `code`, divided by the programs. With several checkouts, each scores 10 programs in turn, in an order
+ * reversed every block (ABBA), so that all see the same background load and drift (the machine's
+ * counters are system-wide); the ratio of each checkout to the last one given is printed.
+ * ROUNDS=n repeats the 150 problems (default 2).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -34,7 +35,8 @@ function machine(): { busy: number; user: number; sys: number } {
 
 for (let r = 0; r < rounds; r++) {
   for (let at = 0; at < samples.length; at += BLOCK) {
-    for (const s of runs) {
+    const order = (at / BLOCK + r) % 2 === 0 ? runs : [...runs].reverse();
+    for (const s of order) {
       const before = machine();
       const t = performance.now();
       for (const sample of samples.slice(at, at + BLOCK)) {
@@ -50,10 +52,12 @@ for (let r = 0; r < rounds; r++) {
     }
   }
 }
+const last = runs.at(-1)!;
 for (const s of runs) {
   const per = (v: number) => (v / s.n).toFixed(2);
+  const ratio = runs.length > 1 ? `   ${(s.busy / s.n / (last.busy / last.n)).toFixed(2)}x CPU of the last` : '';
   console.log(
-    `${s.root.padEnd(24)} CPU ${per(s.busy)} ms/program (user ${per(s.user)}, system ${per(s.sys)})   wall ${per(s.wall)} ms/program`,
+    `${s.root.padEnd(24)} CPU ${per(s.busy)} ms/program (user ${per(s.user)}, system ${per(s.sys)})   wall ${per(s.wall)} ms/program${ratio}`,
   );
 }
 await Promise.all(runs.map((s) => s.runtime.close()));
