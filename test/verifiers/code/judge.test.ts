@@ -169,6 +169,37 @@ describe('the execution a warm server clones ahead of its job', () => {
   });
 });
 
+describe('the zygote every execution is cloned from', () => {
+  it('killed, costs at most the job that was waiting on it (a sandbox error, never a score), and a fresh one serves the next', async () => {
+    expect((await sandbox.run({ language: 'python', code: 'print(1)' })).status).toBe('ok');
+    // The server's children of its own PID namespace depth are its judges and its zygote; the zygote
+    // is the one whose command line is the server's and that is not the parent of a deeper process.
+    const found = sandboxProcesses('serve');
+    const server = found.find((p) => !found.some((q) => q.pid === p.ppid))!;
+    const same = found.filter((p) => p.ppid === server.pid && p.depth === server.depth);
+    expect(same.length, 'a judge and a zygote').toBeGreaterThanOrEqual(2);
+    for (const p of same) process.kill(p.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await sandbox.run({ language: 'python', code: `print(${i})` });
+      if (r.status === 'sandbox_error') outcomes.push('error');
+      else {
+        expect(r).toMatchObject({ status: 'ok', stdout: `${i}\n` });
+        outcomes.push('ok');
+      }
+    }
+    expect(outcomes.filter((o) => o === 'error').length).toBeLessThanOrEqual(1);
+    expect(outcomes.slice(1)).toEqual(['ok', 'ok', 'ok']);
+    // Judged runs too: a fresh judge was forked.
+    for (let i = 0; i < 2; i++) {
+      const add = { entry_point: 'add', test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n' };
+      expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+      expect(await run(py('def add(a, b): return 4'), add)).toMatchObject({ status: 'ok', score: 0 });
+    }
+  });
+});
+
 /**
  * Found by red-team reviews of the warm harness path: each attack runs several times on the one server,
  * so the same judge serves them one after another.
