@@ -736,6 +736,15 @@ def server_status(pid):
     except (IndexError, ValueError):
         return -1, 0.0
 
+def rss_mb():
+    """This process's resident memory now, MB (what a judge holds from earlier jobs counts against the
+    memory of every later program: it retires above 96 MB, and a fresh one is forked)."""
+    try:
+        with open('/proc/self/statm', 'rb') as f:
+            return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
 def assay_judge(fd):
     """Judge mode: a warm server's judge, forked from it before any job (see Judge in runner-py.ts). Each
     job arrives on the socket fd as 'J <worker pid> <CPU limit s>' with four descriptors: the job's
@@ -787,7 +796,7 @@ def assay_judge(fd):
             except BaseException:
                 pass
         served += 1
-        retire = served >= 500 or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > (512 << 10)
+        retire = served >= 500 or rss_mb() > 96
         # Said once all of the job's output is written: the server reads what the pipes hold and stops.
         JUDGE_CHAN.sendall(b'D r\n' if retire else b'D\n')
         if retire:
@@ -1148,8 +1157,9 @@ def call_tests(spec):
 # A judge that serves job after job (judge mode) keeps the compiled form of the tests it has seen, by
 # their source text: GRPO scores a group of responses to each prompt, so the same tests come again and
 # again (measured: compiling them was a third of the judge's CPU time). Code objects are immutable, and
-# each job runs them in fresh globals. Bounded by their sources' size (64 MB in all, none over 1 MB),
-# the least recently used dropped first.
+# each job runs them in fresh globals. Kept small, because the judge's memory is in the cgroup that
+# bounds each program's (and the program is what the OOM killer takes first): 1 MB of source in all,
+# 512 entries, none over 64 KB, the least recently used dropped first.
 COMPILED = {}
 COMPILED_BYTES = [0]
 
@@ -1157,10 +1167,10 @@ def cached(key, make):
     got = COMPILED.pop(key, None)
     if got is None:
         got = (make(), sum(len(k) for k in key if type(k) is str))
-        if JUDGE_CHAN is None or got[1] > (1 << 20):
+        if JUDGE_CHAN is None or got[1] > (64 << 10):
             return got[0]
         COMPILED_BYTES[0] += got[1]
-        while COMPILED_BYTES[0] > (64 << 20):
+        while COMPILED and (COMPILED_BYTES[0] > (1 << 20) or len(COMPILED) >= 512):
             COMPILED_BYTES[0] -= COMPILED.pop(next(iter(COMPILED)))[1]
     COMPILED[key] = got  # now the most recently used
     return got[0]

@@ -336,6 +336,17 @@ describe('the judge, attacked from its workers', () => {
     expect(await run(py('def add(a, b): return a + b'), five)).toMatchObject({ status: 'ok', score: 1 });
   });
 
+  it('a judge retires after 500 jobs and the next judges as right: 520 runs in a row, right and wrong alternating', async () => {
+    const spec = parseSpec({ reward: { use: 'code', args: { mode: 'fraction' } }, timeout_ms: 60_000 });
+    const samples = Array.from({ length: 520 }, (_, i) => ({
+      response: py(i % 2 ? 'def add(a, b): return a + b' : 'def add(a, b): return 3'),
+      reference: add,
+    }));
+    const results = (await new Scorer(spec, runtime).score(samples)) as RewardResult[];
+    const wrong = results.filter((r, i) => r.status !== 'ok' || r.score !== (i % 2 ? 1 : 0.5));
+    expect(wrong.map((r) => JSON.stringify(r).slice(0, 200))).toEqual([]);
+  }, 120_000);
+
   it('a judge that dies in the middle of a job makes it an error, never a score, and a fresh judge serves the next', async () => {
     const dies = {
       ...add,
