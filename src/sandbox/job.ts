@@ -6,6 +6,8 @@ export interface Job {
   /** argv to exec (cold path); absent on the warm path, which runs `main` in-process. */
   cmd?: string[];
   main?: string;
+  /** Warm path: judged by the persistent judge of the worker-mode program `sha` (RunRequest.judge). */
+  judged?: boolean;
   /** sha256 of `main` when it is a registered warm program (the server has it compiled). */
   sha?: string;
   args?: string[];

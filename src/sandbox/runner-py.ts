@@ -837,8 +837,9 @@ class Judge:
       'P 0' when none could be started;
     - judge: 'E <pid>' (this worker's channel ended): the server waits briefly for it to exit, kills it
       if it has not, reaps it, and says 'S <wait status> <CPU seconds>';
-    - judge: 'D' (the job is done, its stdout and stderr closed), or 'D r' (and this judge retires: a
-      fresh one is forked for the next job).
+    - judge: 'D' (the job is done: all its output is in the pipes), with 'r' when this judge retires
+      (a fresh one is forked for the next job) and 'x' when the job's own judge (a child the judge forks
+      for each job, so that no job's test code runs in the judge itself) did not end by itself.
     A judge that dies, or does not finish by the job's deadline, is killed; the next job gets a fresh one."""
     def __init__(self, sha):
         a, b = socket.socketpair()
@@ -1023,7 +1024,9 @@ def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
                     judge.sock.sendall(b'S %d %.6f\n' % (st, cpu))
                 elif words[0] == b'D':
                     state['done'] = True
-                    judge.retire = len(words) > 1
+                    judge.retire = b'r' in words[1:]
+                    if b'x' in words[1:]:
+                        state['failed'] = 'the judge ended before the tests did'
                     return 'stop'
                 else:
                     return False

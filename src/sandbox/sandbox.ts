@@ -10,7 +10,7 @@ import { type Job, type JobFile, type RawReport, safeRelativePath, sandboxFailur
 import { findProfile, type LanguageProfile, languageNames } from './profiles.js';
 import type { CompileResult, Limits, RunRequest, RunResult, Sandbox } from './types.js';
 import { DEFAULT_LIMITS } from './types.js';
-import { WarmPool, warmProgramSha } from './warm.js';
+import { mayJudge, WarmPool, warmProgramSha } from './warm.js';
 
 export interface SandboxOptions {
   /**
@@ -170,7 +170,8 @@ export class BwrapSandbox implements Sandbox {
       }
       if (useWarm) {
         const sha = warmProgramSha(code);
-        return this.warm!.run({ ...job, main: profile.main, ...(sha && { sha }) }, req.signal);
+        const judged = mayJudge(req.judge, sha);
+        return this.warm!.run({ ...job, main: profile.main, ...(sha && { sha }), ...(judged && { judged }) }, req.signal);
       }
       return runCold(
         { ...job, cmd: profile.run(job.args ?? [], ran.memoryMb) },

@@ -52,6 +52,12 @@ export interface RunRequest {
    * `sandbox_error` (the program never ran, which says nothing about it).
    */
   deadline?: number;
+  /**
+   * Warm Python only: have this run judged by the persistent judge of the registered worker-mode
+   * program it runs (the value registerWarmProgram returned; `code` must be that program's source).
+   * Anything else, or the same source without it, runs as a plain program.
+   */
+  judge?: unknown;
 }
 
 export interface CompileResult {

@@ -22,20 +22,37 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const workerPrograms = new Set<string>();
 
 /**
+ * What registerWarmProgram returns: the capability to have runs judged by the program's judge
+ * (RunRequest.judge). Only the module that registered the program holds it; it cannot be sent over
+ * HTTP or forged from a request.
+ */
+export class WarmProgram {
+  /** @internal */
+  constructor(readonly sha: string) {}
+}
+
+/**
  * Declare a Python program that will run often (a test harness): warm servers started afterwards
  * compile it once, and runs whose code is exactly this source skip the compile. `workerMode`: the
  * program is a judge and its workers (harness-py.ts): run once define-only (`__assay_prepare__` set),
- * it defines `assay_judge(fd)`, which judges job after job (the job's stdin, report pipes and first
- * worker arrive on the socket fd), and `assay_worker(fd)`, which serves the judge on a channel; each
- * warm server keeps one judge of it, and the job's execution becomes its worker (Judge in runner-py.ts).
- * `main.py --worker FD` is the same worker from a fresh interpreter.
+ * it defines `assay_judge(fd)`, which takes job after job (the job's stdin, report pipes and first
+ * worker arrive on the socket fd) and judges each in a child of its own, and `assay_worker(fd)`, which
+ * serves the judge on a channel; each warm server keeps one judge of it, and the job's execution
+ * becomes its worker (Judge in runner-py.ts). `main.py --worker FD` is the same worker from a fresh
+ * interpreter. Only runs that pass the returned WarmProgram as `judge` are judged so; any other run of
+ * the same source (a caller of /run_code) is a plain program in its own execution.
  */
-export function registerWarmProgram(source: string, opts: { workerMode?: boolean } = {}): void {
+export function registerWarmProgram(source: string, opts: { workerMode?: boolean } = {}): WarmProgram {
   const sha = sha256(source);
   warmPrograms.set(sha, source);
   warmShas.set(source, sha);
   if (opts.workerMode) workerPrograms.add(sha);
+  return new WarmProgram(sha);
 }
+
+/** Whether a run may be judged by the judge of `program` (see RunRequest.judge). */
+export const mayJudge = (program: unknown, sha: string | undefined): boolean =>
+  program instanceof WarmProgram && program.sha === sha && workerPrograms.has(sha);
 
 /** The sha256 of `code` when it is a registered warm program, else undefined. */
 export const warmProgramSha = (code: string): string | undefined => warmShas.get(code);
@@ -250,7 +267,7 @@ class ForkServer {
     const body = Buffer.from(JSON.stringify(rest));
     const input = Buffer.from(stdin);
     // The program whose judge runs this job (its execution becomes the worker), or '-'.
-    const judged = job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
+    const judged = job.judged && job.sha && workerPrograms.has(job.sha) ? job.sha : '-';
     // A fresh key per job authenticates its report. The execution that runs the job was cloned from the
     // server before the server read this header, so no program ever holds its own job's key.
     const key = randomBytes(32);

@@ -662,19 +662,22 @@ def assay_worker(fd=3):
     finally:
         os._exit(0)
 
-def judge_job(first_worker):
+def judge_job(first_worker, frames=None):
     """One run of the tests: the program frame from stdin, the first worker (which loads the program
     meanwhile), and only then the frame with the tests and the nonce, which no process that runs the
-    candidate ever had in its memory."""
+    candidate ever had in its memory. frames: both, already read (judge mode, whose workers are never
+    copies of the judge)."""
     global PROGRAM, _first, payload, NONCE, OUT
-    # Judge mode: stdin is the job's own file, read in big pieces (the first worker is not our copy).
-    frames = Channel(0) if JUDGE_CHAN is not None else types.SimpleNamespace(read_frame=lambda: read_frame(0))
-    PROGRAM = json.loads(bytes(frames.read_frame()).decode('utf-8', 'surrogatepass'))
-    _first = first_worker()
-    payload = json.loads(frames.read_frame())
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
+    if frames is None:
+        PROGRAM = json.loads(bytes(read_frame(0)).decode('utf-8', 'surrogatepass'))
+        _first = first_worker()
+        payload = json.loads(read_frame(0))
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+    else:
+        PROGRAM, payload = frames
+        _first = first_worker()
     NONCE = payload.pop('nonce')
     OUT = os.dup(1)
     BATCH[0] = JUDGE_CHAN is not None and payload.get('test_timeout_ms', 0) > 0
@@ -745,17 +748,122 @@ def rss_mb():
     except (OSError, ValueError, IndexError):
         return 0.0
 
+def read_job(fd):
+    """Judge mode: the job's two frames from its stdin file (program, tests), parsed, with the tests
+    compiled into this judge's cache and the modules they use imported. Compiling runs none of the
+    tests, and the modules are the judge's own (TEST_MODULES), by name: nothing of the job runs here."""
+    frames = Channel(fd)
+    program = json.loads(bytes(frames.read_frame()).decode('utf-8', 'surrogatepass'))
+    tests = json.loads(frames.read_frame())
+    pure = False
+    try:
+        _, _, _, used, pure = compiled_tests(tests)
+        if 'numpy' in str(program.get('program', '')):
+            used = dict(used, np='numpy')  # a program's numpy, bound as the judge's own (bind_exports)
+        for module in set(used.values()):
+            if module in TEST_MODULES and module not in sys.modules:
+                try:
+                    __import__(module)
+                except ImportError:
+                    pass
+    except Exception:
+        pure = False  # the job's own judge compiles them again, and says what is wrong
+    return (program, tests), pure
+
+def run_job(pid, chan, frames):
+    """The job's tests, judged by this process (judge_job), with their stdout and stderr on fds 1 and 2.
+    Tests that cannot be run say why on stderr (the host reports them as not loaded, with it)."""
+    try:
+        if frames is None:
+            raise ValueError('the job could not be read')
+        judge_job(lambda: adopt_worker(pid, chan), frames)
+    except BaseException:
+        try:
+            traceback.print_exc()
+        except BaseException:
+            pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        Clock.active = False
+        for f in (sys.stdout, sys.stderr):
+            try:
+                f.flush()
+            except BaseException:
+                pass
+
+def judge_here(pid, out_w, err_w, chan, frames):
+    """A job whose dataset code is pure (pure_code), judged in this persistent judge: no fork, its state
+    reset around it."""
+    global SESSION, _first
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    os.close(out_w)
+    os.close(err_w)
+    SESSION, _first = Session(), None
+    Clock.active, Clock.last = False, (0, 0.0)  # a pid of an earlier job may be reused
+    try:
+        run_job(pid, chan, frames)
+        return True
+    finally:
+        w = SESSION.worker
+        if w is not None:
+            w.end()
+        elif _first is not None:
+            _first[1].close()
+        else:
+            try:
+                os.close(chan)
+            except OSError:
+                pass
+        for p in list(Clock.fds):
+            Clock.forget(p)
+        SESSION, _first = Session(), None
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+
+def judge_apart(pid, out_w, err_w, chan, frames):
+    """A job whose dataset code could change the process it runs in, judged by a child forked for it
+    (in the worker's /work, where its tests may read what the program wrote), which exits after it."""
+    child = os.fork()
+    if child == 0:
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: never outlive the judge
+            if os.getppid() == 1:
+                os._exit(3)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            os.close(out_w)
+            os.close(err_w)
+            try:
+                # The worker's /work, seen through its root (the judge's user owns the worker's user
+                # namespace): tests that open a file the program wrote find it, as on the cold path.
+                os.chdir('/proc/%d/root/work' % pid)
+            except OSError:
+                pass
+            run_job(pid, chan, frames)
+        finally:
+            os._exit(0)
+    for f in (out_w, err_w, chan):
+        os.close(f)
+    return os.waitpid(child, 0)[1] == 0
+
 def assay_judge(fd):
     """Judge mode: a warm server's judge, forked from it before any job (see Judge in runner-py.ts). Each
     job arrives on the socket fd as 'J <worker pid> <CPU limit s>' with four descriptors: the job's
     stdin (the two frames), its stdout and stderr, and the channel of its first worker, which is the
-    job's execution. The tests run here as judge_job; then 'D' (or 'D r', and this judge exits so a fresh
-    one serves the next job) once its stdout and stderr are closed."""
-    global JUDGE_CHAN, CPU_LIMIT, SESSION
+    job's execution. This process reads and compiles the job (read_job). A job whose dataset code is pure
+    (pure_code: it cannot change the process it runs in) is judged here (judge_here); any other is
+    judged by a child forked for it, which exits after it (judge_apart), so no job's tests can change
+    how a later job is judged. Then 'D' once the job is judged (all its output written): 'r' added when
+    this judge retires (a fresh one is forked for the next job), 'x' when the job's own judge did not
+    end by itself (killed, or ended by the tests)."""
+    global JUDGE_CHAN, CPU_LIMIT
     not_dumpable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    system_path()
     JUDGE_CHAN = socket.socket(fileno=fd)
-    null = os.open(os.devnull, os.O_RDWR)
     served = 0
     while True:
         try:
@@ -768,41 +876,23 @@ def assay_judge(fd):
         if len(words) != 3 or words[0] != b'J' or len(fds) != 4:
             os._exit(1)  # not the server speaking: it kills and replaces us
         pid, CPU_LIMIT = int(words[1]), int(words[2])
-        for i in range(3):
-            os.dup2(fds[i], i)
-            os.close(fds[i])
-        SESSION = Session()
-        Clock.active, Clock.last = False, (0, 0.0)  # a pid of an earlier job may be reused
-        for p in list(Clock.fds):
-            Clock.forget(p)
+        tests_fd, out_w, err_w, chan = fds
         try:
-            system_path()
-            judge_job(lambda: adopt_worker(pid, fds[3]))
+            frames, pure = read_job(tests_fd)
         except BaseException:
-            try:
-                traceback.print_exc()
-            except BaseException:
-                pass
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        Clock.active = False
-        w = SESSION.worker
-        if w is not None:
-            w.end()
-        elif _first is not None:
-            _first[1].close()
-        for s in (sys.stdout, sys.stderr):
-            try:
-                s.flush()
-            except BaseException:
-                pass
+            frames, pure = None, False
+        os.close(tests_fd)
+        if pure:
+            ok = judge_here(pid, out_w, err_w, chan, frames)
+        else:
+            ok = judge_apart(pid, out_w, err_w, chan, frames)
+        frames = None  # nothing of the job stays here but its compiled tests
         served += 1
         retire = served >= 500 or rss_mb() > 96
-        # Said once all of the job's output is written: the server reads what the pipes hold and stops.
-        JUDGE_CHAN.sendall(b'D r\n' if retire else b'D\n')
+        # Said once the job's judge has ended: the server reads what the pipes hold and stops.
+        JUDGE_CHAN.sendall(b'D' + (b' r' if retire else b'') + (b'' if ok else b' x') + b'\n')
         if retire:
             os._exit(0)
-        for i in (0, 1, 2):
-            os.dup2(null, i)
 
 def report(*parts):
     line = ('\n' + NONCE + ' ' + ' '.join(str(p) for p in parts) + '\n').encode('utf-8', 'replace')
@@ -1175,6 +1265,92 @@ def cached(key, make):
     COMPILED[key] = got  # now the most recently used
     return got[0]
 
+# ---- which dataset code may run in a persistent judge ----
+# A judge that serves job after job (judge mode) runs a job's dataset code (HumanEval check and prompt,
+# MBPP asserts, setup and imports) itself only when its syntax shows it cannot change the judge: plain
+# expressions and statements over its own names, the program's functions (remote), pure builtins and a
+# few pure modules, and only allow-listed attributes (so no path to a frame, a module's state or the
+# judge's own globals). Anything else runs in a child forked for the job (assay_judge), which the next
+# job never sees. A check that is too strict only costs that fork; one too loose would let one job's
+# tests change another's verdict, so this is an allow-list, node by node.
+PURE_BUILTINS = frozenset((
+    'abs', 'all', 'any', 'bin', 'bool', 'chr', 'complex', 'dict', 'divmod', 'enumerate', 'filter', 'float',
+    'frozenset', 'hex', 'int', 'isinstance', 'len', 'list', 'map', 'max', 'min', 'oct', 'ord', 'pow', 'range',
+    'repr', 'reversed', 'round', 'set', 'slice', 'sorted', 'str', 'sum', 'tuple', 'zip', 'True', 'False', 'None',
+    'Exception', 'ArithmeticError', 'AssertionError', 'AttributeError', 'IndexError', 'KeyError',
+    'LookupError', 'NameError', 'NotImplementedError', 'OverflowError', 'RecursionError', 'RuntimeError',
+    'StopIteration', 'TypeError', 'ValueError', 'ZeroDivisionError',
+))
+# Modules the tests may import and use, with the attributes they may read (functions without state).
+PURE_MODULES = {
+    'math': frozenset(('isclose', 'sqrt', 'pow', 'floor', 'ceil', 'fabs', 'log', 'log2', 'log10', 'exp', 'pi',
+                       'e', 'inf', 'nan', 'isnan', 'isinf', 'gcd', 'factorial', 'comb', 'perm', 'prod', 'sin',
+                       'cos', 'tan', 'atan', 'atan2', 'asin', 'acos', 'hypot', 'trunc', 'fsum', 'isqrt', 'lcm',
+                       'degrees', 'radians', 'copysign', 'tau', 'dist')),
+    'string': frozenset(('ascii_letters', 'ascii_lowercase', 'ascii_uppercase', 'digits', 'punctuation',
+                         'whitespace', 'hexdigits', 'octdigits', 'printable')),
+}
+# Methods of str, bytes, list, tuple, dict, set, int and float that return values or change only the
+# object they are called on (which the tests made, or the program's, remotely).
+PURE_ATTRIBUTES = frozenset((
+    'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'copy', 'count', 'index', 'reverse', 'sort',
+    'keys', 'values', 'items', 'get', 'update', 'setdefault', 'add', 'discard', 'union', 'intersection',
+    'difference', 'symmetric_difference', 'issubset', 'issuperset', 'isdisjoint', 'join', 'split', 'rsplit',
+    'splitlines', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'capitalize', 'swapcase', 'replace',
+    'startswith', 'endswith', 'find', 'rfind', 'rindex', 'isdigit', 'isalpha', 'isalnum', 'isspace',
+    'isupper', 'islower', 'isnumeric', 'isdecimal', 'zfill', 'center', 'ljust', 'rjust', 'partition',
+    'rpartition', 'encode', 'decode', 'real', 'imag', 'conjugate', 'is_integer', 'bit_length', 'casefold',
+))
+_PURE_NODES = (
+    ast.Module, ast.Expr, ast.Assert, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.FunctionDef, ast.Return,
+    ast.If, ast.For, ast.While, ast.Break, ast.Continue, ast.Pass, ast.Try, ast.ExceptHandler, ast.Raise,
+    ast.Constant, ast.Name, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp,
+    ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Starred, ast.Subscript, ast.Slice, ast.ListComp,
+    ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension, ast.Lambda, ast.JoinedStr,
+    ast.FormattedValue, ast.Attribute, ast.Import, ast.alias, ast.arguments, ast.arg, ast.Load, ast.Store,
+    ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context,
+)
+
+def pure_code(trees):
+    """Whether dataset code (syntax trees) can run in a persistent judge (see above)."""
+    for tree in trees:
+        for n in ast.walk(tree):
+            if not isinstance(n, _PURE_NODES):
+                return False
+            t = type(n)
+            if t is ast.Name:
+                name = n.id
+                if name.startswith('__') or (name in BUILTIN_NAMES and name not in PURE_BUILTINS):
+                    return False
+                if (name in TEST_MODULES or name in MODULE_ALIASES) and name not in PURE_MODULES:
+                    return False
+            elif t is ast.Attribute:
+                if type(n.ctx) is not ast.Load or n.attr.startswith('_'):
+                    return False
+                v = n.value
+                if type(v) is ast.Name and v.id in PURE_MODULES:
+                    if n.attr not in PURE_MODULES[v.id]:
+                        return False
+                elif n.attr not in PURE_ATTRIBUTES:
+                    return False
+            elif t is ast.Import:
+                if any(a.name not in PURE_MODULES or (a.asname and a.asname != a.name) for a in n.names):
+                    return False
+            elif t is ast.FunctionDef:
+                if n.decorator_list or n.returns is not None:
+                    return False
+            elif t is ast.ExceptHandler:
+                if n.type is not None and not all(type(e) is ast.Name for e in (n.type.elts if type(n.type) is ast.Tuple else [n.type])):
+                    return False
+            elif t is ast.Call:
+                f = n.func
+                if type(f) not in (ast.Name, ast.Attribute):
+                    return False
+    return True
+
+def parsed(src):
+    return ast.parse(src) if type(src) is str else ast.parse('')
+
 def compiled(src, name):
     return cached(('code', name, src), lambda: compile(src, name, 'exec'))
 
@@ -1182,7 +1358,7 @@ def humaneval_compiled(test_src):
     module, param, stmts = humaneval_units(test_src)
     units = [(k, compile(ast.Module([s], []), '<tests>', 'exec')) for k, s in stmts]
     code = compile(module, '<tests>', 'exec')
-    return code, param, units, module_names_used([module], [code] + [c for _, c in units])
+    return code, param, units, module_names_used([module], [code] + [c for _, c in units]), pure_code([module])
 
 def asserts_compiled(setup_src, tests):
     setup_tree = ast.parse(setup_src)
@@ -1192,7 +1368,34 @@ def asserts_compiled(setup_src, tests):
         trees.append(tree)
         units.append(('vacuous' if has_assert(tree) and vacuous(tree) else 'test', compile(tree, '<tests>', 'exec')))
     code = compile(setup_tree, '<setup>', 'exec')
-    return code, units, module_names_used(trees, [code] + [c for _, c in units])
+    return code, units, module_names_used(trees, [code] + [c for _, c in units]), pure_code(trees)
+
+def compiled_tests(payload):
+    """(setup [(kind, code)], units [(kind, code)], HumanEval check's parameter, {name: module} the
+    tests use, whether all the job's dataset code may run in a persistent judge (pure_code)) of a
+    payload, from the cache when the same tests came before. Call tests run no dataset code."""
+    kind = payload.get('kind')
+    if kind == 'humaneval':
+        test_src = payload['test']
+        code, param, units, used, pure = cached(('humaneval', test_src), lambda: humaneval_compiled(test_src))
+        prompt = payload.get('prompt', '')
+        try:
+            compiled(prompt, '<prompt>')
+            pure = pure and cached(('pure', prompt), lambda: pure_code([parsed(prompt)]))
+        except Exception:
+            pure = False  # a prompt that does not compile is the tests' business (main)
+        return [('module', code)], units, param, used, pure
+    if kind == 'asserts':
+        setup_src, tests = payload.get('setup', ''), payload['tests']
+        key = ('asserts', setup_src) + tuple(t if type(t) is str else '' for t in tests)
+        code, units, used, pure = cached(key, lambda: asserts_compiled(setup_src, tests))
+        preamble = payload.get('preamble', '')
+        try:
+            pure = pure and cached(('pure', preamble), lambda: pure_code([parsed(preamble)]))
+        except Exception:
+            pure = False
+        return [('setup', code)], units, None, used, pure
+    return [], [], None, {}, True
 
 def main():
     kind = payload['kind']
@@ -1202,15 +1405,8 @@ def main():
     setup = []
     used_modules = {}
     param = None
-    if kind == 'humaneval':
-        test_src = payload['test']
-        code, param, units, used_modules = cached(('humaneval', test_src), lambda: humaneval_compiled(test_src))
-        setup.append(('module', code))
-    elif kind == 'asserts':
-        setup_src, tests = payload.get('setup', ''), payload['tests']
-        key = ('asserts', setup_src) + tuple(t if type(t) is str else '' for t in tests)
-        code, units, used_modules = cached(key, lambda: asserts_compiled(setup_src, tests))
-        setup.append(('setup', code))
+    if kind in ('humaneval', 'asserts'):
+        setup, units, param, used_modules, _ = compiled_tests(payload)
     else:
         units = [('call', c) for c in call_tests(payload['calls'])]
     total = sum(1 for k, _ in units if k != 'setup')

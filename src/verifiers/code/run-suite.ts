@@ -55,7 +55,8 @@ export interface SuiteOptions {
   signal?: AbortSignal;
 }
 
-registerWarmProgram(HARNESS_PY, { workerMode: true });
+/** The capability to have harness runs judged by each warm server's judge (RunRequest.judge). */
+const HARNESS = registerWarmProgram(HARNESS_PY, { workerMode: true });
 
 /**
  * Room left before the reward's deadline for stopping the last run (killing its cgroup, reaping the
@@ -193,6 +194,7 @@ async function runHarness(
   const run = await sandbox.run({
     language: 'python',
     code: HARNESS_PY,
+    judge: HARNESS,
     stdin: harnessInput(suite, program, opts, nonce),
     ...runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
