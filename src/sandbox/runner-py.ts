@@ -831,7 +831,7 @@ class Judge:
     outside every execution's namespaces: no worker can see, signal or trace it (and it is not
     dumpable), and no worker is ever cloned from it, so none holds what it knows (the tests, the
     expected values, the nonce). It only ever speaks to the server, on a socket:
-    - server: 'J <worker pid> <cpu limit s>' with the descriptors of the tests (a memfd of the job's
+    - server: 'J <worker pid> <cpu limit s> <memory MB>' with the descriptors of the tests (a memfd of the job's
       stdin), the report's stdout and stderr, and the first worker's channel;
     - judge: 'W' (a fresh worker, after one died or hung): server 'P <pid>' with its channel, or
       'P 0' when none could be started;
@@ -919,7 +919,7 @@ def wait_exit(pid, seconds):
     finally:
         os.close(fd)
 
-def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
+def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, ids):
     """A run of a worker-mode program by its judge: the execution nxt is the first worker, the judge
     gets the tests and reports into pipes read here, and asks for fresh workers and for how workers
     ended (see Judge). Returns the report and the stdout and stderr lengths, like pump."""
@@ -940,7 +940,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
     r_err, w_err = os.pipe()
     cpu_s = max(1, -(-cpu_ms // 1000))
     try:
-        socket.send_fds(judge.sock, [b'J %d %d\n' % (pid, cpu_s)], [tests, w_out, w_err, chan])
+        socket.send_fds(judge.sock, [b'J %d %d %d\n' % (pid, cpu_s, memory_mb)], [tests, w_out, w_err, chan])
         sent = True
     except OSError:
         sent = False
@@ -1056,7 +1056,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids):
         return {'sandboxError': 'the judge process ended before the tests did' if sent else 'the judge process is gone'}, 0, 0
     return rep, n_out, n_err
 
-def execute(job_id, key, buf, stdin, lim, cpu_ms, nxt, out, err, judge, ids):
+def execute(job_id, key, buf, stdin, lim, cpu_ms, memory_mb, nxt, out, err, judge, ids):
     """One execution by the process nxt (clone_next), judged (see Judge) when judge is given; writes 'D
     <id> <header length> <stdout length> <stderr length>' and the header JSON, then the raw stdout and
     stderr, then an HMAC-SHA256 of all of it under the job's key (given in its header, after the
@@ -1076,7 +1076,7 @@ def execute(job_id, key, buf, stdin, lim, cpu_ms, nxt, out, err, judge, ids):
             raise RuntimeError('the execution ended before its job came (wait status %d)' % ended[1])
         started = time.monotonic()
         if judge is not None:
-            rep, n_out, n_err = judged(judge, buf, stdin, lim, cpu_ms, nxt, started, out, err, ids)
+            rep, n_out, n_err = judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, ids)
         else:
             os.close(chan)
             try:
@@ -1194,11 +1194,11 @@ def serve():
             except BaseException as e:
                 nxt = e  # said as the next job's sandbox error
         # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
-        # <CPU ms>, then the report key (32 raw bytes, read into a buffer zeroed after the report: never
+        # <CPU ms> <memory MB>, then the report key (32 raw bytes, read into a buffer zeroed after the report: never
         # text, which no later execution could be kept from finding), then the job JSON, then stdin.
         line = read_line(0).split()
         job_id = line[1].encode()
-        n, n_stdin, wall_ms, cap, cpu_ms = (int(x) for x in line[2:6] + line[7:8])
+        n, n_stdin, wall_ms, cap, cpu_ms, memory_mb = (int(x) for x in line[2:6] + line[7:9])
         judge = JUDGES.get(line[6])
         del line
         key = read_exact(0, 32)
@@ -1215,7 +1215,7 @@ def serve():
             out.close()
             err.close()
             out, err = output_buffer(cap + 1), output_buffer(cap + 1)
-        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, cpu_ms, nxt, out, err,
+        execute(job_id, key, buf, stdin, {'wallMs': wall_ms, 'outputBytes': cap}, cpu_ms, memory_mb, nxt, out, err,
                 judge if judge is not None and not judge.dead else None, ids)
         zero(key, len(key))  # before the next execution is cloned
         nxt = None

@@ -271,7 +271,7 @@ class ForkServer {
     // A fresh key per job authenticates its report. The execution that runs the job was cloned from the
     // server before the server read this header, so no program ever holds its own job's key.
     const key = randomBytes(32);
-    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${judged} ${job.limits.cpuMs}\n`;
+    const header = `R ${this.nextId++} ${body.length} ${input.length} ${job.limits.wallMs} ${job.limits.outputBytes} ${judged} ${job.limits.cpuMs} ${job.limits.memoryMb}\n`;
     return new Promise<RawReport>((resolve) => {
       const onAbort = () => {
         this.kill();

@@ -497,6 +497,12 @@ preamble_globals(TYPING_PREAMBLE, '__candidate__')
 def worker(conn, wait=False):
     fd = conn.fileno()
     chan = Channel(fd)
+    # The program's calls get the depth they would have from a module's top level in a fresh python3,
+    # whatever frames (a warm server's, the judge's) lie below this one.
+    depth, f = 0, sys._getframe()
+    while f is not None:
+        depth, f = depth + 1, f.f_back
+    sys.setrecursionlimit(1000 + depth - 1)
     g = {'__name__': '__candidate__', '__builtins__': builtins}
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
@@ -614,7 +620,7 @@ def adopt_worker(pid, fd):
     """(pid, the judge's end of the channel) of a worker the sandbox started (judge mode): it gets the
     program over its channel, and waits for the judge's go."""
     sock = socket.socket(fileno=fd)
-    send_msg(fd, json.dumps(dict(PROGRAM, cwd='/work', wait=True)))
+    send_msg(fd, json.dumps(dict(PROGRAM, cwd='/work', wait=True, judged=True)))
     return pid, sock
 
 def exec_worker():
@@ -630,7 +636,7 @@ def exec_worker():
                 os.close(fd)
             raise ProgramFailed('runtime_error', 'no fresh run of the program could be started')
         pid, sock = int(words[1]), socket.socket(fileno=fds[0])
-        send_msg(sock.fileno(), json.dumps(dict(PROGRAM, cwd='/work')))
+        send_msg(sock.fileno(), json.dumps(dict(PROGRAM, cwd='/work', judged=True)))
         return pid, sock
     a, b = socket.socketpair()
     pid = os.fork()
@@ -653,9 +659,13 @@ def assay_worker(fd=3):
     """Worker mode: the program arrives on the channel at fd (with the directory to work in and whether
     to wait for the judge's go), then calls are served on it."""
     global PROGRAM
-    not_dumpable()
     system_path()
     PROGRAM = json.loads(read_frame(fd))
+    # Judge mode: alone in its PID namespace, the worker is seen only by the server, its zygote and its
+    # judge, whose job's judge reads the files the program wrote through its /proc root: it stays
+    # dumpable. Either way none of the program has run yet.
+    if not PROGRAM.get('judged'):
+        not_dumpable()
     try:
         os.chdir(PROGRAM.get('cwd') or '/')
         worker(socket.socket(fileno=fd), wait=bool(PROGRAM.get('wait')))
@@ -823,6 +833,31 @@ def judge_here(pid, out_w, err_w, chan, frames):
         os.dup2(null, 2)
         os.close(null)
 
+SEE_WORK = [0]  # a job's own judge: the worker whose /work to work in, once it is ready
+
+def see_worker_work(pid):
+    """In a job's own judge (a child, thrown away after the job): the worker's /work as the working
+    directory and as /work for the file functions tests use, seen through the worker's root (the judge's
+    user owns the worker's user namespace), so tests that read a file the program wrote find it, by a
+    relative path or under /work, as on the cold path where both share one /work."""
+    root = '/proc/%d/root' % pid
+    try:
+        os.chdir(root + '/work')
+    except OSError:
+        return
+    def moved(fn):
+        def call(path, *a, **k):
+            if type(path) is str and (path == '/work' or path.startswith('/work/')):
+                path = path[6:] or '.'  # relative to the worker's /work, the working directory now
+            return fn(path, *a, **k)
+        return call
+    import io
+    builtins.open = io.open = moved(io.open)
+    for name in ('open', 'stat', 'listdir', 'remove', 'unlink', 'scandir'):
+        setattr(os, name, moved(getattr(os, name)))
+    for name in ('exists', 'isfile', 'isdir', 'getsize'):
+        setattr(os.path, name, moved(getattr(os.path, name)))
+
 def judge_apart(pid, out_w, err_w, chan, frames):
     """A job whose dataset code could change the process it runs in, judged by a child forked for it
     (in the worker's /work, where its tests may read what the program wrote), which exits after it."""
@@ -836,12 +871,7 @@ def judge_apart(pid, out_w, err_w, chan, frames):
             os.dup2(err_w, 2)
             os.close(out_w)
             os.close(err_w)
-            try:
-                # The worker's /work, seen through its root (the judge's user owns the worker's user
-                # namespace): tests that open a file the program wrote find it, as on the cold path.
-                os.chdir('/proc/%d/root/work' % pid)
-            except OSError:
-                pass
+            SEE_WORK[0] = pid  # once the worker is ready (main)
             run_job(pid, chan, frames)
         finally:
             os._exit(0)
@@ -851,7 +881,7 @@ def judge_apart(pid, out_w, err_w, chan, frames):
 
 def assay_judge(fd):
     """Judge mode: a warm server's judge, forked from it before any job (see Judge in runner-py.ts). Each
-    job arrives on the socket fd as 'J <worker pid> <CPU limit s>' with four descriptors: the job's
+    job arrives on the socket fd as 'J <worker pid> <CPU limit s> <memory MB>' with four descriptors: the job's
     stdin (the two frames), its stdout and stderr, and the channel of its first worker, which is the
     job's execution. This process reads and compiles the job (read_job). A job whose dataset code is pure
     (pure_code: it cannot change the process it runs in) is judged here (judge_here); any other is
@@ -873,9 +903,9 @@ def assay_judge(fd):
         if not msg:
             os._exit(0)
         words = msg.split()
-        if len(words) != 3 or words[0] != b'J' or len(fds) != 4:
+        if len(words) != 4 or words[0] != b'J' or len(fds) != 4:
             os._exit(1)  # not the server speaking: it kills and replaces us
-        pid, CPU_LIMIT = int(words[1]), int(words[2])
+        pid, CPU_LIMIT, MEMORY_MB[0] = int(words[1]), int(words[2]), int(words[3])
         tests_fd, out_w, err_w, chan = fds
         try:
             frames, pure = read_job(tests_fd)
@@ -921,6 +951,35 @@ def flush_reports():
         finally:
             FLUSHING[0] = False
 
+# Judge mode: the job's memory limit, MB (the judge shares the job's cgroup, and never holds the limit
+# itself). On the cold path the judge's own address-space limit says it.
+MEMORY_MB = [0]
+
+def memory_budget():
+    """Bytes the judge may spend reading one answer: a quarter of the job's memory."""
+    mb = MEMORY_MB[0]
+    if not mb:
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        mb = limit >> 20 if limit > 0 else 512
+    return (mb << 20) // 4
+
+def parse_cost(raw):
+    """Bytes reading a reply frame would take, estimated from its text in a few linear scans (no parse):
+    about 64 per element of JSON, 512 of a Python literal (read through its syntax tree), which a
+    program could otherwise make the judge build until the job's memory is spent (an error, not its 0)."""
+    items = raw.count(b',') + raw.count(b'[') + raw.count(b'{') + raw.count(b'(') + len(raw) // 64 + 1
+    literal = raw[:1] != b'J'
+    if raw[:1] == b'P':
+        literal = False
+        at = 1
+        while at >= 0:
+            if raw[at:at + 1] != b'J':
+                literal = True
+                break
+            at = raw.find(b'\x1e', at)
+            at = at + 1 if at >= 0 else -1
+    return items * (512 if literal else 64)
+
 class Worker:
     def __init__(self, first=None):
         self.pid, self.sock = first if first is not None else exec_worker()
@@ -941,6 +1000,9 @@ class Worker:
         except (OSError, EOFError, ValueError):
             self.end()
             raise ProgramFailed(*self.ended())
+        if parse_cost(raw) > memory_budget():
+            self.kill()
+            raise ProgramFailed('wrong_answer', 'the program sent back a value too large for the judge to read')
         try:
             return decode(raw.decode('utf-8', 'surrogatepass'), remote_of)
         except BaseException:
@@ -1435,6 +1497,9 @@ def main():
 
     try:
         timed(SESSION.current)
+        if SEE_WORK[0]:
+            see_worker_work(SEE_WORK[0])  # the worker has mounted its /work and written its files
+            SEE_WORK[0] = 0
         g.update(preamble_globals(payload.get('preamble', ''), '__tests__'))
         prompt_names = ()
         if kind == 'humaneval':
