@@ -20,6 +20,8 @@
  * in memory it inherited; its reports carry an HMAC under the job's key.
  */
 export const RUNNER_PY = String.raw`
+# The address space of a fresh interpreter, pages, before this file imports anything (FRESH_VM).
+_FRESH_PAGES = int(open('/proc/self/statm').read().split()[0])
 import os, sys, json, time, signal, select, resource, base64, ctypes, builtins, types, hmac, errno, socket, mmap
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -37,8 +39,10 @@ ENV = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/work', 'LANG': 'C.UTF-8
 def die_with_parent():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
-def set_limits(lim, pid1=False):
-    """The job's limits on this process."""
+def set_limits(lim, pid1=False, extra_as=0):
+    """The job's limits on this process. extra_as: address space it already holds beyond what a fresh
+    interpreter would (a warm execution inherits the server's preloaded modules), added to the limit so
+    a program has the room it would have in python3."""
     cpu = max(1, -(-lim['cpuMs'] // 1000))
     mem = lim['asBytes']
     # PID 1 of a namespace ignores SIGXCPU (default action), so it gets SIGKILL at the limit instead.
@@ -47,7 +51,7 @@ def set_limits(lim, pid1=False):
               (resource.RLIMIT_NPROC, (lim['processes'], lim['processes'])),
               (resource.RLIMIT_CORE, (0, 0)), (resource.RLIMIT_NOFILE, (256, 256))]
     if mem > 0:  # 0: no address-space limit (the cgroup limits memory; runtimes reserve far more than they use)
-        limits.append((resource.RLIMIT_AS, (mem, mem)))
+        limits.append((resource.RLIMIT_AS, (mem + extra_as, mem + extra_as)))
     for r, v in limits:
         resource.setrlimit(r, v)
 
@@ -673,7 +677,7 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
         child_stdio(inr, out_w, err_w, keep=(status_w,) if mode == 'p' else (status_w, chan))
         doomed_first()
         drop_caps()
-        set_limits(job['limits'], pid1=True)
+        set_limits(job['limits'], pid1=True, extra_as=0 if mode == 'x' else max(0, vm_bytes() - FRESH_VM[0]))
         enter_seccomp()
         if mode == 'x':
             os.set_inheritable(chan, True)
@@ -687,6 +691,15 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
     if mode == 'w':
         run_worker_inprocess(job, chan)
     run_python_inprocess(job)
+
+FRESH_VM = [0]  # the server's address space as a fresh interpreter, before it imported anything
+
+def vm_bytes():
+    try:
+        with open('/proc/self/statm', 'rb') as f:
+            return int(f.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+    except (OSError, ValueError, IndexError):
+        return 0
 
 def zero(buf, n):
     if n:
@@ -1137,6 +1150,7 @@ def serve():
         import platform
         sys.stderr.write('no clone(2) syscall number known for %s; use the sandbox option warm: false\n' % platform.machine())
         sys.exit(2)
+    FRESH_VM[0] = _FRESH_PAGES * os.sysconf('SC_PAGE_SIZE')
     PYAPI, PYLIBC = ctypes.pythonapi, ctypes.PyDLL(None, use_errno=True)
     os.environ.clear()
     os.environ.update(ENV)  # the programs' environment, inherited by every execution

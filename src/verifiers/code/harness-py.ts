@@ -499,10 +499,8 @@ def worker(conn, wait=False):
     chan = Channel(fd)
     # The program's calls get the depth they would have from a module's top level in a fresh python3,
     # whatever frames (a warm server's, the judge's) lie below this one.
-    depth, f = 0, sys._getframe()
-    while f is not None:
-        depth, f = depth + 1, f.f_back
-    sys.setrecursionlimit(1000 + depth - 1)
+    sys.setrecursionlimit(1000 + stack_depth() - 1)
+    as_python3_signals()
     g = {'__name__': '__candidate__', '__builtins__': builtins}
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
@@ -601,6 +599,53 @@ def to_devnull():
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+
+def stack_depth():
+    depth, f = 0, sys._getframe(1)
+    while f is not None:
+        depth, f = depth + 1, f.f_back
+    return depth
+
+# Signals whose default action ends the process; a PID 1 (a warm worker is PID 1 of its own namespace)
+# never gets the signals it sends itself with their default action.
+ENDING_SIGNALS = tuple(getattr(signal, n) for n in ('SIGHUP', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM',
+                                                      'SIGVTALRM', 'SIGPROF', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGTRAP')
+                       if hasattr(signal, n))
+
+def _ended_by(signum, frame):
+    os._exit(128 + signum)  # as a shell reports a process a signal ended
+
+def as_python3_signals():
+    """Signals as in a fresh python3: SIGINT raises KeyboardInterrupt (a cold judge ignores it, and its
+    workers inherit that), and on a PID 1 a signal the program sends itself ends it as it would end any
+    other process (with status 128 + the signal), where the kernel would drop it. Not SIGKILL or
+    SIGSTOP, which no handler can stand in for."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if os.getpid() == 1:
+        for sig in ENDING_SIGNALS:
+            if signal.getsignal(sig) == signal.SIG_DFL:
+                signal.signal(sig, _ended_by)
+        # SIGKILL has no handler: its usual senders, aimed at this process, end it themselves. (A program
+        # that sends it some other way only spares itself.)
+        kill, killpg, raise_signal = os.kill, os.killpg, signal.raise_signal
+        def own_kill(pid, sig):
+            if sig == signal.SIGKILL and pid in (0, 1):
+                _ended_by(sig, None)
+            return kill(pid, sig)
+        def own_killpg(pgid, sig):
+            if sig == signal.SIGKILL and pgid in (0, os.getpgrp()):
+                _ended_by(sig, None)
+            return killpg(pgid, sig)
+        def own_raise(sig):
+            if sig == signal.SIGKILL:
+                _ended_by(sig, None)
+            return raise_signal(sig)
+        os.kill, os.killpg, signal.raise_signal = own_kill, own_killpg, own_raise
+    else:
+        try:
+            os.setpgid(0, 0)  # its own group, which the judge kills whole when it kills it (cold path)
+        except OSError:
+            pass
 
 def fork_worker():
     """(pid, the judge's end of the channel) of the first worker, forked before the judge holds secrets."""
@@ -1044,6 +1089,13 @@ class Worker:
     def kill(self):
         if self.alive:
             try:
+                if JUDGE_CHAN is None:
+                    try:
+                        # Cold path: the processes it started go with it (a warm worker is PID 1 of its
+                        # namespace, which takes them), or their CPU would count against the next test.
+                        os.killpg(self.pid, signal.SIGKILL)
+                    except OSError:
+                        pass
                 os.kill(self.pid, signal.SIGKILL)
                 # Reaped: a zombie still counts against the process limit (judge mode: by the server).
                 if JUDGE_CHAN is not None:
@@ -1067,6 +1119,10 @@ class Session:
             global _first
             w = self.worker = Worker(_first)
             _first = None
+            if Clock.active:
+                # A worker started inside a timed test: its own CPU counts from its start, but not
+                # processes that were there before it (on the cold path, what a killed worker left).
+                Clock.base[w.pid] = Clock.children_of(w.pid)
             hello = w.read()  # the worker speaks first, once the program is loaded
             if type(hello) is not tuple or not hello or hello[0] not in ('ready', 'load_error'):
                 w.kill()
@@ -1399,7 +1455,7 @@ def pure_code(trees):
                 if any(a.name not in PURE_MODULES or (a.asname and a.asname != a.name) for a in n.names):
                     return False
             elif t is ast.FunctionDef:
-                if n.decorator_list or n.returns is not None:
+                if n.decorator_list:  # annotations are expressions, checked as such
                     return False
             elif t is ast.ExceptHandler:
                 if n.type is not None and not all(type(e) is ast.Name for e in (n.type.elts if type(n.type) is ast.Tuple else [n.type])):
@@ -1460,6 +1516,8 @@ def compiled_tests(payload):
     return [], [], None, {}, True
 
 def main():
+    # The tests' own code gets the same depth on both paths, whatever frames lie below this one.
+    sys.setrecursionlimit(1000 + stack_depth() - 1)
     kind = payload['kind']
     tol = payload.get('tol', 0.0)
     g = {'__name__': '__tests__', '__builtins__': builtins}
