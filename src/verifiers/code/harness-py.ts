@@ -28,8 +28,8 @@
  *
  * The test code (HumanEval's `check`, MBPP asserts, setup) runs in the judge, with every name the
  * program defines bound to a **remote** stand-in: calling it sends the arguments to the worker, which
- * calls the real function and sends back the result as text (JSON when that is exact, else a Python
- * literal, read by walking its syntax tree: never eval, never pickle). A result reaches the test code
+ * calls the real function and sends back the result as text (JSON when that is exact, else JSON whose
+ * lists say the type of what they stand for: never eval, never pickle). A result reaches the test code
  * only as a plain value the judge parsed itself from that text (int, float, complex, str, bytes, bool,
  * None and list, tuple, dict, set, frozenset of them, by exact type): an object with its own `__eq__` (a
  * function, a `functools.partial`, a subclass of int) can never reach a comparison. A non-plain result
@@ -173,111 +173,99 @@ def jsonable(value):
 _JSON_EXACT = json.JSONEncoder(allow_nan=False).encode
 
 def encode(value, handle=None):
-    """Text of a value: JSON (tagged J, parsed in C, fast for big test data) when it gives the value
-    back exactly, else a Python literal (literal())."""
+    """Text of a value: JSON (tagged J) when it gives the value back exactly, else tagged JSON (T, see
+    tagged()); both parsed in C, fast for big test data and answers."""
     if jsonable(value):
         try:
             return 'J' + _JSON_EXACT(value)
         except ValueError:
             pass  # nan or inf
-    return literal(value, handle)
+    return 'T' + _JSON_EXACT(tagged(value, handle))
 
 def encode_parts(parts, handle=None):
     """A message of several values, each encoded on its own (a big JSON argument beside a handle)."""
     return 'P' + SEP.join(encode(p, handle) for p in parts)
 
-def literal(value, handle=None):
-    """Python literal text of a plain value, by exact type; handle(x) names anything else (H(n)), or
-    NotPlain is raised when there is no handle function."""
-    parts = []
-    def walk(x, depth):
-        t = type(x)
-        if depth > 100:
-            raise NotPlain('a value nested more than 100 levels deep')
-        if t is int or t is bool or t is float or t is str or t is bytes or t is complex or x is None:
-            parts.append(repr(x))
-        elif t is list or t is tuple:
-            parts.append('[' if t is list else '(')
-            for v in x:
-                walk(v, depth + 1)
-                parts.append(',')
-            parts.append(']' if t is list else ')')
-        elif t is dict:
-            parts.append('{')
-            for k, v in x.items():
-                walk(k, depth + 1)
-                parts.append(':')
-                walk(v, depth + 1)
-                parts.append(',')
-            parts.append('}')
-        elif t is set or t is frozenset:
-            parts.append('frozenset([' if t is frozenset else ('set([' if not x else '{'))
-            for v in x:
-                walk(v, depth + 1)
-                parts.append(',')
-            parts.append('])' if (t is frozenset or not x) else '}')
-        elif handle is not None:
-            parts.append(handle(x))
-        else:
-            raise NotPlain('a %s' % t.__name__)
-    walk(value, 0)
-    return ''.join(parts)
+_SCALARS = (int, str, bool, type(None))
 
-_NUMBER = (int, float, complex)
+def tagged(value, handle=None, depth=0):
+    """A plain value as JSON data, by exact type: int, str, bool, None and finite floats as themselves,
+    everything else a list whose first item says what it is: ['l', ...] list, ['t', ...] tuple, ['s', ...]
+    set, ['f', ...] frozenset, ['d', key, value, ...] dict, ['b', latin-1 text] bytes, ['c', re, im]
+    complex, ['x', 'nan' | 'inf' | '-inf'] float; handle(x) gives ['h', n] or ['n', name] for anything
+    else, or NotPlain is raised when there is no handle function. (Python literals read through a syntax
+    tree cost the reader hundreds of bytes an element; JSON a few dozen.)"""
+    t = type(value)
+    if t in _SCALARS:
+        return value
+    if t is float:
+        return value if value == value and value not in (math.inf, -math.inf) else ['x', repr(value)]
+    if depth > 100:
+        raise NotPlain('a value nested more than 100 levels deep')
+    if t is list or t is tuple or t is set or t is frozenset:
+        tag = 'l' if t is list else 't' if t is tuple else 's' if t is set else 'f'
+        if all(type(v) in _SCALARS for v in value):
+            return [tag, *value]
+        return [tag] + [tagged(v, handle, depth + 1) for v in value]
+    if t is dict:
+        out = ['d']
+        for k, v in value.items():
+            out.append(tagged(k, handle, depth + 1))
+            out.append(tagged(v, handle, depth + 1))
+        return out
+    if t is bytes:
+        return ['b', value.decode('latin-1')]
+    if t is complex:
+        return ['c', tagged(value.real), tagged(value.imag)]
+    if handle is not None:
+        return handle(value)
+    raise NotPlain('a %s' % t.__name__)
+
+_BUILDERS = {'l': list, 't': tuple, 's': set, 'f': frozenset}
+
+def untag(v, handle=None, depth=0):
+    """The plain value tagged() data stands for (ValueError when it is not such data); ['h', n] and
+    ['n', name] become handle('H', n) and handle('N', name) when a handle function is given."""
+    t = type(v)
+    if t in _SCALARS or t is float:
+        return v
+    if t is not list or not v or type(v[0]) is not str or depth > 100:
+        raise ValueError('not a plain value')
+    tag = v[0]
+    build = _BUILDERS.get(tag)
+    try:
+        if build is not None:
+            if not any(type(x) is list for x in v):
+                return build(v[1:])
+            return build(untag(x, handle, depth + 1) for x in v[1:])
+        if tag == 'd' and len(v) % 2 == 1:
+            return {untag(v[i], handle, depth + 1): untag(v[i + 1], handle, depth + 1) for i in range(1, len(v), 2)}
+        if len(v) == 2 and tag == 'b' and type(v[1]) is str:
+            return v[1].encode('latin-1')
+        if len(v) == 3 and tag == 'c' and all(type(x) in (int, float) or type(x) is list for x in v[1:]):
+            re, im = untag(v[1], None, depth + 1), untag(v[2], None, depth + 1)
+            if type(re) is float and type(im) is float:
+                return complex(re, im)
+        if len(v) == 2 and tag == 'x' and v[1] in ('nan', 'inf', '-inf'):
+            return float(v[1])
+        if handle is not None and len(v) == 2 and tag == 'h' and type(v[1]) is int:
+            return handle('H', v[1])
+        if handle is not None and len(v) == 2 and tag == 'n' and type(v[1]) is str and v[1].isidentifier():
+            return handle('N', v[1])
+    except (TypeError, UnicodeError):
+        pass  # an unhashable key or member
+    raise ValueError('not a plain value')
 
 def decode(text, handle=None):
-    """The plain value a text encodes, read by walking its syntax tree (never eval, never pickle);
-    H(n) and N('name') become handle(kind, arg) when a handle function is given."""
+    """The plain value a text of encode() stands for (never eval, never pickle, never a syntax tree);
+    handles become handle(kind, arg) when a handle function is given."""
     if text[:1] == 'P':
         return tuple(decode(p, handle) for p in text[1:].split(SEP))
     if text[:1] == 'J':
         return json.loads(text[1:])  # only dict, list, str, int, float, bool and None come out
-    if handle is not None and text[-1:] == ')':
-        # The common references without a syntax tree: H(<digits>) and N('<identifier>').
-        if text[:2] == 'H(' and text[2:-1].isdigit() and text[2:-1].isascii():
-            return handle('H', int(text[2:-1]))
-        if text[:3] == "N('" and text[-2:] == "')" and text[3:-2].isidentifier() and text[3:-2].isascii():
-            return handle('N', text[3:-2])
-    def lit(n):
-        t = type(n)
-        if t is ast.Constant:
-            if n.value is Ellipsis:
-                raise ValueError('not a plain value')
-            return n.value
-        if t is ast.List:
-            return [lit(e) for e in n.elts]
-        if t is ast.Tuple:
-            return tuple(lit(e) for e in n.elts)
-        if t is ast.Set:
-            return {lit(e) for e in n.elts}
-        if t is ast.Dict:
-            if any(k is None for k in n.keys):
-                raise ValueError('not a plain value')
-            return {lit(k): lit(v) for k, v in zip(n.keys, n.values)}
-        if t is ast.Name and n.id in ('nan', 'inf'):
-            return float(n.id)
-        if t is ast.UnaryOp and type(n.op) in (ast.USub, ast.UAdd):
-            v = lit(n.operand)
-            if type(v) not in _NUMBER:
-                raise ValueError('not a plain value')
-            return -v if type(n.op) is ast.USub else v
-        if t is ast.BinOp and type(n.op) in (ast.Add, ast.Sub):
-            a, b = lit(n.left), lit(n.right)
-            if type(a) not in _NUMBER or type(b) is not complex:
-                raise ValueError('not a plain value')
-            return a + b if type(n.op) is ast.Add else a - b
-        if t is ast.Call and type(n.func) is ast.Name and not n.keywords and len(n.args) == 1:
-            name = n.func.id
-            if name in ('set', 'frozenset'):
-                items = lit(n.args[0])
-                if type(items) is not list:
-                    raise ValueError('not a plain value')
-                return set(items) if name == 'set' else frozenset(items)
-            arg = n.args[0]
-            if handle is not None and name in ('H', 'N') and type(arg) is ast.Constant:
-                return handle(name, arg.value)
-        raise ValueError('not a plain value')
-    return lit(ast.parse(text, mode='eval').body)
+    if text[:1] == 'T':
+        return untag(json.loads(text[1:]), handle)
+    raise ValueError('not a plain value')
 
 def failure_of(e, where=''):
     if isinstance(e, TestTimeout):
@@ -518,9 +506,9 @@ def worker(conn, wait=False):
     objs = []
     def new_handle(x):
         if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
-            return literal(x.tolist(), new_handle)
+            return tagged(x.tolist(), new_handle)
         objs.append(x)
-        return 'H(%d)' % (len(objs) - 1)
+        return ['h', len(objs) - 1]
     def resolve(kind, arg):
         if kind == 'H' and type(arg) is int and 0 <= arg < len(objs):
             return objs[arg]
@@ -1010,20 +998,9 @@ def memory_budget():
 
 def parse_cost(raw):
     """Bytes reading a reply frame would take, estimated from its text in a few linear scans (no parse):
-    about 64 per element of JSON, 512 of a Python literal (read through its syntax tree), which a
-    program could otherwise make the judge build until the job's memory is spent (an error, not its 0)."""
-    items = raw.count(b',') + raw.count(b'[') + raw.count(b'{') + raw.count(b'(') + len(raw) // 64 + 1
-    literal = raw[:1] != b'J'
-    if raw[:1] == b'P':
-        literal = False
-        at = 1
-        while at >= 0:
-            if raw[at:at + 1] != b'J':
-                literal = True
-                break
-            at = raw.find(b'\x1e', at)
-            at = at + 1 if at >= 0 else -1
-    return items * (512 if literal else 64)
+    about 64 per element of JSON, which a program could otherwise make the judge build until the job's
+    memory is spent (an error, not its 0)."""
+    return (raw.count(b',') + raw.count(b'[') + raw.count(b'{') + len(raw) // 64 + 1) * 64
 
 class Worker:
     def __init__(self, first=None):
@@ -1159,15 +1136,15 @@ SESSION = Session()
 
 def remote_ref(x):
     if type(x) is Remote:
-        return x._ref
+        return list(x._ref)
     if type(x).__module__ == 'numpy' and hasattr(x, 'tolist'):
-        return literal(x.tolist())
+        return tagged(x.tolist())
     raise NotPlain('a %s' % type(x).__name__)
 
 def remote_of(kind, arg):
     if kind != 'H' or type(arg) is not int:
         raise ValueError('bad handle')
-    return Remote('H(%d)' % arg, SESSION.worker, 'an object')
+    return Remote(('h', arg), SESSION.worker, 'an object')
 
 def _opaque(self, *a):
     raise ProgramFailed('wrong_answer', 'the program returned %s, not a plain value' % self._what)
@@ -1247,7 +1224,7 @@ def bind_exports(g, skip=()):
                 except Exception:
                     pass
         else:
-            g[name] = Remote('N(%r)' % name, None, name)
+            g[name] = Remote(('n', name), None, name)
 
 def bind_test_modules(g, used, keep):
     """Bind the judge's own import of each module the tests use (module_names_used), over whatever
@@ -1578,7 +1555,7 @@ def main():
                 g[n] = pg[n]
             # Modules the tests use that neither they nor the prompt import are the judge's own too.
             bind_test_modules(g, used_modules, prompt_names)
-            target = Remote('N(%r)' % entry, None, entry)
+            target = Remote(('n', entry), None, entry)
             g['candidate'] = target
             if param:
                 g[param] = target
