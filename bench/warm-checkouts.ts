@@ -11,9 +11,20 @@ const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', i
   .split('\n')
   .map((l) => JSON.parse(l));
 
+/**
+ * IMPURE=1: every test suite starts with `import random`, a module outside the warm judge's pure list
+ * (pure_code in harness-py.ts), so each job is judged by a child forked for it: the cost of tests that
+ * may change the process they run in.
+ */
+const impure = process.env.IMPURE === '1';
+
 export const samples = problems.map((p) => ({
   response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,
-  reference: { test: p.test, entry_point: p.entry_point, prompt: p.prompt },
+  reference: {
+    test: impure ? `import random\n${p.test}` : p.test,
+    entry_point: p.entry_point,
+    prompt: p.prompt,
+  },
 }));
 
 /** A checkout's scorer, its warm server already started. */

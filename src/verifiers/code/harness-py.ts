@@ -834,10 +834,13 @@ def run_job(pid, chan, frames):
             except BaseException:
                 pass
 
+PERSISTENT = [False]  # judging in the persistent judge itself (judge_here)
+
 def judge_here(pid, out_w, err_w, chan, frames):
     """A job whose dataset code is pure (pure_code), judged in this persistent judge: no fork, its state
     reset around it."""
     global SESSION, _first
+    PERSISTENT[0] = True
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
@@ -862,6 +865,7 @@ def judge_here(pid, out_w, err_w, chan, frames):
         for p in list(Clock.fds):
             Clock.forget(p)
         SESSION, _first = Session(), None
+        PERSISTENT[0] = False
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
@@ -1218,6 +1222,11 @@ def bind_exports(g, skip=()):
             except Exception:
                 pass
         elif spec[0] == 'module':
+            # In the persistent judge (judge_here) only a pure module under its own name: the tests'
+            # allow-list reads attributes by name, and a program's 'import os as data' must not make
+            # their 'data.remove(...)' the judge's os.remove.
+            if PERSISTENT[0] and not (spec[1] == name and name in PURE_MODULES):
+                continue
             if len(spec) > 1 and type(spec[1]) is str and spec[1] in TEST_MODULES:
                 try:
                     g[name] = __import__(spec[1])
