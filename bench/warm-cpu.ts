@@ -55,7 +55,8 @@ for (let r = 0; r < rounds; r++) {
 const last = runs.at(-1)!;
 for (const s of runs) {
   const per = (v: number) => (v / s.n).toFixed(2);
-  const ratio = runs.length > 1 ? `   ${(s.busy / s.n / (last.busy / last.n)).toFixed(2)}x CPU of the last` : '';
+  const ratio =
+    runs.length > 1 ? `   ${(s.busy / s.n / (last.busy / last.n)).toFixed(2)}x CPU of the last` : '';
   console.log(
     `${s.root.padEnd(24)} CPU ${per(s.busy)} ms/program (user ${per(s.user)}, system ${per(s.sys)})   wall ${per(s.wall)} ms/program${ratio}`,
   );

@@ -171,7 +171,10 @@ export class BwrapSandbox implements Sandbox {
       if (useWarm) {
         const sha = warmProgramSha(code);
         const judged = mayJudge(req.judge, sha);
-        return this.warm!.run({ ...job, main: profile.main, ...(sha && { sha }), ...(judged && { judged }) }, req.signal);
+        return this.warm!.run(
+          { ...job, main: profile.main, ...(sha && { sha }), ...(judged && { judged }) },
+          req.signal,
+        );
       }
       return runCold(
         { ...job, cmd: profile.run(job.args ?? [], ran.memoryMb) },
