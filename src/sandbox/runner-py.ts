@@ -846,13 +846,15 @@ class Judge:
     expected values, the nonce). It only ever speaks to the server, on a socket:
     - server: 'J <worker pid> <cpu limit s> <memory MB>' with the descriptors of the tests (a memfd of the job's
       stdin), the report's stdout and stderr, and the first worker's channel;
+    - judge: 'A', it judges the job, or 'R', the job's dataset code is not pure (pure_code in the
+      harness: it could change the process it runs in), so it runs as a plain program in its own
+      execution, whose harness judges itself there, as on the cold path;
     - judge: 'W' (a fresh worker, after one died or hung): server 'P <pid>' with its channel, or
       'P 0' when none could be started;
     - judge: 'E <pid>' (this worker's channel ended): the server waits briefly for it to exit, kills it
       if it has not, reaps it, and says 'S <wait status> <CPU seconds>';
     - judge: 'D' (the job is done: all its output is in the pipes), with 'r' when this judge retires
-      (a fresh one is forked for the next job) and 'x' when the job's own judge (a child the judge forks
-      for each job, so that no job's test code runs in the judge itself) did not end by itself.
+      (a fresh one is forked for the next job) and 'x' when it could not judge the job to its end.
     A judge that dies, or does not finish by the job's deadline, is killed; the next job gets a fresh one."""
     def __init__(self, sha):
         a, b = socket.socketpair()
@@ -937,18 +939,9 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     gets the tests and reports into pipes read here, and asks for fresh workers and for how workers
     ended (see Judge). Returns the report and the stdout and stderr lengths, like pump."""
     pid, job_w, out_r, err_r, status_r, chan = nxt
-    os.close(out_r)
-    os.close(err_r)
-    try:
-        write_all(job_w, b'%d 0 w\n' % len(buf))
-        write_all(job_w, buf)
-    except OSError:
-        pass  # it failed before reading its job: its status pipe says why
-    os.close(job_w)
     tests = os.memfd_create('tests', os.MFD_CLOEXEC)
     write_all(tests, stdin)
     os.lseek(tests, 0, os.SEEK_SET)
-    zero(stdin, len(stdin))
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
     cpu_s = max(1, -(-cpu_ms // 1000))
@@ -959,10 +952,33 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
         sent = False
     for fd in (tests, w_out, w_err, chan):
         os.close(fd)
+    # The judge's first word: 'A', it judges the job (its tests are pure: see pure_code in the harness),
+    # or 'R', the job runs as a plain program in its own execution (the harness judging itself there,
+    # with the job's dataset code inside the execution's namespaces, as on the cold path).
+    left = started + lim['wallMs'] / 1000.0 - time.monotonic()
+    word, rest = judge_word(judge, left) if sent else (None, b'')
+    if word != b'A':
+        os.close(r_out)
+        os.close(r_err)
+        if word == b'R':
+            return run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err)
+        for fd in (job_w, out_r, err_r):
+            os.close(fd)
+        judge.stop()
+        return {'sandboxError': 'the judge did not take the job'}, 0, 0
+    os.close(out_r)
+    os.close(err_r)
+    zero(stdin, len(stdin))
+    try:
+        write_all(job_w, b'%d 0 w\n' % len(buf))
+        write_all(job_w, buf)
+    except OSError:
+        pass  # it failed before reading its job: its status pipe says why
+    os.close(job_w)
     execs = {pid: None}  # every execution of the run -> its status reader (None: the first, read by pump)
     reaped = set()
     usage = {'cpu': 0.0, 'rss': 0}
-    state = {'done': False, 'line': bytearray(), 'failed': None}
+    state = {'done': False, 'line': bytearray(rest), 'failed': None}
 
     def reap(p, killed):
         extra = 0.0
@@ -1069,6 +1085,42 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
         return {'sandboxError': 'the judge process ended before the tests did' if sent else 'the judge process is gone'}, 0, 0
     return rep, n_out, n_err
 
+def judge_word(judge, seconds):
+    """(the judge's first line, what came after it) within seconds; (None, b'') when none came."""
+    got = bytearray()
+    end = time.monotonic() + max(0.0, seconds)
+    while b'\n' not in got and len(got) < 64:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([judge.sock], [], [], left)[0]:
+            return None, b''
+        try:
+            chunk = judge.sock.recv(64)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            return None, b''
+        got += chunk
+    line, _, rest = bytes(got).partition(b'\n')
+    return line.strip(), rest
+
+def run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err):
+    """The job as a plain program in the execution pid: (report, stdout length, stderr length)."""
+    try:
+        write_all(job_w, b'%d %d p\n' % (len(buf), len(stdin)))
+        write_all(job_w, buf)
+        write_all(job_w, stdin)
+    except OSError:
+        pass  # it failed before reading its job: its status pipe says why
+    os.close(job_w)
+    zero(buf, len(buf))
+    zero(stdin, len(stdin))
+    rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
+                                     lim, started, out, err, status_r, descendants=True)
+    os.close(status_r)
+    if status:
+        return {'sandboxError': status.decode('utf-8', 'replace')}, 0, 0
+    return rep, n_out, n_err
+
 def execute(job_id, key, buf, stdin, lim, cpu_ms, memory_mb, nxt, out, err, judge, ids):
     """One execution by the process nxt (clone_next), judged (see Judge) when judge is given; writes 'D
     <id> <header length> <stdout length> <stderr length>' and the header JSON, then the raw stdout and
@@ -1092,21 +1144,7 @@ def execute(job_id, key, buf, stdin, lim, cpu_ms, memory_mb, nxt, out, err, judg
             rep, n_out, n_err = judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, ids)
         else:
             os.close(chan)
-            try:
-                write_all(job_w, b'%d %d p\n' % (len(buf), len(stdin)))
-                write_all(job_w, buf)
-                write_all(job_w, stdin)
-            except OSError:
-                pass  # it failed before reading its job: its status pipe says why
-            os.close(job_w)
-            zero(buf, len(buf))
-            zero(stdin, len(stdin))
-            rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
-                                             lim, started, out, err, status_r, descendants=True)
-            os.close(status_r)
-            if status:
-                rep = {'sandboxError': status.decode('utf-8', 'replace')}
-                n_out = n_err = 0
+            rep, n_out, n_err = run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err)
     except BaseException as e:
         rep = {'sandboxError': '%s: %s' % (type(e).__name__, e)}
     zero(buf, len(buf))

@@ -653,7 +653,7 @@ def adopt_worker(pid, fd):
     """(pid, the judge's end of the channel) of a worker the sandbox started (judge mode): it gets the
     program over its channel, and waits for the judge's go."""
     sock = socket.socket(fileno=fd)
-    send_msg(fd, json.dumps(dict(PROGRAM, cwd='/work', wait=True, judged=True)))
+    send_msg(fd, json.dumps(dict(PROGRAM, cwd='/work', wait=True)))
     return pid, sock
 
 def exec_worker():
@@ -669,7 +669,7 @@ def exec_worker():
                 os.close(fd)
             raise ProgramFailed('runtime_error', 'no fresh run of the program could be started')
         pid, sock = int(words[1]), socket.socket(fileno=fds[0])
-        send_msg(sock.fileno(), json.dumps(dict(PROGRAM, cwd='/work', judged=True)))
+        send_msg(sock.fileno(), json.dumps(dict(PROGRAM, cwd='/work')))
         return pid, sock
     a, b = socket.socketpair()
     pid = os.fork()
@@ -692,13 +692,9 @@ def assay_worker(fd=3):
     """Worker mode: the program arrives on the channel at fd (with the directory to work in and whether
     to wait for the judge's go), then calls are served on it."""
     global PROGRAM
+    not_dumpable()
     system_path()
     PROGRAM = json.loads(read_frame(fd))
-    # Judge mode: alone in its PID namespace, the worker is seen only by the server, its zygote and its
-    # judge, whose job's judge reads the files the program wrote through its /proc root: it stays
-    # dumpable. Either way none of the program has run yet.
-    if not PROGRAM.get('judged'):
-        not_dumpable()
     try:
         os.chdir(PROGRAM.get('cwd') or '/')
         worker(socket.socket(fileno=fd), wait=bool(PROGRAM.get('wait')))
@@ -870,62 +866,17 @@ def judge_here(pid, out_w, err_w, chan, frames):
         os.dup2(null, 2)
         os.close(null)
 
-SEE_WORK = [0]  # a job's own judge: the worker whose /work to work in, once it is ready
-
-def see_worker_work(pid):
-    """In a job's own judge (a child, thrown away after the job): the worker's /work as the working
-    directory and as /work for the file functions tests use, seen through the worker's root (the judge's
-    user owns the worker's user namespace), so tests that read a file the program wrote find it, by a
-    relative path or under /work, as on the cold path where both share one /work."""
-    root = '/proc/%d/root' % pid
-    try:
-        os.chdir(root + '/work')
-    except OSError:
-        return
-    def moved(fn):
-        def call(path, *a, **k):
-            if type(path) is str and (path == '/work' or path.startswith('/work/')):
-                path = path[6:] or '.'  # relative to the worker's /work, the working directory now
-            return fn(path, *a, **k)
-        return call
-    import io
-    builtins.open = io.open = moved(io.open)
-    for name in ('open', 'stat', 'listdir', 'remove', 'unlink', 'scandir'):
-        setattr(os, name, moved(getattr(os, name)))
-    for name in ('exists', 'isfile', 'isdir', 'getsize'):
-        setattr(os.path, name, moved(getattr(os.path, name)))
-
-def judge_apart(pid, out_w, err_w, chan, frames):
-    """A job whose dataset code could change the process it runs in, judged by a child forked for it
-    (in the worker's /work, where its tests may read what the program wrote), which exits after it."""
-    child = os.fork()
-    if child == 0:
-        try:
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: never outlive the judge
-            if os.getppid() == 1:
-                os._exit(3)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            os.close(out_w)
-            os.close(err_w)
-            SEE_WORK[0] = pid  # once the worker is ready (main)
-            run_job(pid, chan, frames)
-        finally:
-            os._exit(0)
-    for f in (out_w, err_w, chan):
-        os.close(f)
-    return os.waitpid(child, 0)[1] == 0
-
 def assay_judge(fd):
     """Judge mode: a warm server's judge, forked from it before any job (see Judge in runner-py.ts). Each
     job arrives on the socket fd as 'J <worker pid> <CPU limit s> <memory MB>' with four descriptors: the job's
     stdin (the two frames), its stdout and stderr, and the channel of its first worker, which is the
     job's execution. This process reads and compiles the job (read_job). A job whose dataset code is pure
-    (pure_code: it cannot change the process it runs in) is judged here (judge_here); any other is
-    judged by a child forked for it, which exits after it (judge_apart), so no job's tests can change
-    how a later job is judged. Then 'D' once the job is judged (all its output written): 'r' added when
-    this judge retires (a fresh one is forked for the next job), 'x' when the job's own judge did not
-    end by itself (killed, or ended by the tests)."""
+    (pure_code: it cannot change the process it runs in) is judged here (judge_here), after 'A'; for
+    any other it says 'R', and the server runs that job as a plain program in its own execution, where
+    the harness judges it inside the execution's namespaces, so no job's tests ever run where they could
+    change how a later job is judged or reach the server. After a judged job, 'D' (all its output
+    written): 'r' added when this judge retires (a fresh one is forked for the next job), 'x' when it
+    could not judge the job to its end."""
     global JUDGE_CHAN, CPU_LIMIT
     not_dumpable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -949,10 +900,16 @@ def assay_judge(fd):
         except BaseException:
             frames, pure = None, False
         os.close(tests_fd)
-        if pure:
-            ok = judge_here(pid, out_w, err_w, chan, frames)
-        else:
-            ok = judge_apart(pid, out_w, err_w, chan, frames)
+        if not pure:
+            # Its dataset code could change the process it runs in: the server runs the job as a plain
+            # program in its own execution instead, where the harness judges it as on the cold path.
+            for f in (out_w, err_w, chan):
+                os.close(f)
+            frames = None
+            JUDGE_CHAN.sendall(b'R\n')
+            continue
+        JUDGE_CHAN.sendall(b'A\n')
+        ok = judge_here(pid, out_w, err_w, chan, frames)
         frames = None  # nothing of the job stays here but its compiled tests
         served += 1
         retire = served >= 500 or rss_mb() > 96
@@ -993,18 +950,22 @@ def flush_reports():
 MEMORY_MB = [0]
 
 def memory_budget():
-    """Bytes the judge may spend reading one answer: a quarter of the job's memory."""
+    """Bytes the judge may spend reading one answer: half of the job's memory."""
     mb = MEMORY_MB[0]
     if not mb:
         limit = resource.getrlimit(resource.RLIMIT_AS)[0]
         mb = limit >> 20 if limit > 0 else 512
-    return (mb << 20) // 4
+    return (mb << 20) // 2
 
 def parse_cost(raw):
-    """Bytes reading a reply frame would take, estimated from its text in a few linear scans (no parse):
-    about 64 per element of JSON, which a program could otherwise make the judge build until the job's
-    memory is spent (an error, not its 0)."""
-    return (raw.count(b',') + raw.count(b'[') + raw.count(b'{') + len(raw) // 64 + 1) * 64
+    """Bytes reading a reply frame would take, estimated from its text in a few linear scans (no parse),
+    which a program could otherwise make the judge spend until the job's memory is gone (an error, not
+    its 0): about 40 per element (and 100 per part of a several-part reply), plus the text itself two
+    or three times over (the bytes, their decoded text, the strings in it), at 4 bytes a character when
+    any is beyond ASCII."""
+    width = 1 if raw.isascii() and b'\\u' not in raw else 4
+    items = raw.count(b',') + raw.count(b'[') + raw.count(b'{') + 1
+    return 40 * items + 100 * raw.count(b'\x1e') + (2 + width) * len(raw)
 
 class Worker:
     def __init__(self, first=None):
@@ -1541,10 +1502,8 @@ def main():
 
     try:
         timed(SESSION.current)
-        if SEE_WORK[0]:
-            see_worker_work(SEE_WORK[0])  # the worker has mounted its /work and written its files
-            SEE_WORK[0] = 0
-        g.update(preamble_globals(payload.get('preamble', ''), '__tests__'))
+        # Run for each job (compiled once): what it binds must be this job's own objects.
+        exec(compiled(payload.get('preamble', ''), '<preamble>'), g)
         prompt_names = ()
         if kind == 'humaneval':
             entry = payload['entry_point']

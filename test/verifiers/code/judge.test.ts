@@ -352,15 +352,29 @@ describe('the judge, attacked from its workers', () => {
     expect(wrong.map((r) => JSON.stringify(r).slice(0, 200))).toEqual([]);
   }, 120_000);
 
-  it('a judge that dies in the middle of a job makes it an error, never a score, and a fresh judge serves the next', async () => {
-    const dies = {
+  it('tests that end the process they run in are judged in their own execution (as cold), never in the shared judge', async () => {
+    // Impure dataset code (pure_code says no): the job runs as a plain program in its own execution,
+    // whose harness judges itself there; ending that process ends nothing shared.
+    const ends = {
       ...add,
       test: 'import os\ndef check(candidate):\n    assert candidate(1, 2) == 3\n    os._exit(1)\n',
     };
-    const r = await run(py('def add(a, b): return a + b'), dies);
-    expect(r.status, JSON.stringify(r)).toBe('error');
-    expect(r.score).toBeNull();
-    expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+    const cold = new Runtime({ inThread: true });
+    getSandbox(cold.env, { concurrency: 1, warm: false });
+    try {
+      const spec = parseSpec({ reward: { use: 'code', args: { mode: 'fraction' } }, timeout_ms: 30_000 });
+      const [c] = (await new Scorer(spec, cold).score([
+        { response: py('def add(a, b): return a + b'), reference: ends },
+      ])) as RewardResult[];
+      const r = await run(py('def add(a, b): return a + b'), ends);
+      expect({ status: r.status, score: r.score }).toEqual({ status: c!.status, score: c!.score });
+    } finally {
+      await cold.close();
+    }
+    for (let i = 0; i < 2; i++) {
+      expect(await run(py('def add(a, b): return a + b'), add)).toMatchObject({ status: 'ok', score: 1 });
+      expect(await run(py('def add(a, b): return 3'), add)).toMatchObject({ status: 'ok', score: 0.5 });
+    }
   });
 
   it('a plain program after judged runs sees the server as python3 would: its own sys.path, no report key in any frame', async () => {
