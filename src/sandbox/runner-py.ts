@@ -846,9 +846,9 @@ class Judge:
     expected values, the nonce). It only ever speaks to the server, on a socket:
     - server: 'J <worker pid> <cpu limit s> <memory MB>' with the descriptors of the tests (a memfd of the job's
       stdin), the report's stdout and stderr, and the first worker's channel;
-    - judge: 'A', it judges the job, or 'R', the job's dataset code is not pure (pure_code in the
-      harness: it could change the process it runs in), so it runs as a plain program in its own
-      execution, whose harness judges itself there, as on the cold path;
+    - judge: 'R' (before anything else), the job's dataset code is not pure (pure_code in the harness:
+      it could change the process it runs in): the server drops the execution and runs the job as a
+      plain program in a fresh one, whose harness judges itself there, as on the cold path;
     - judge: 'W' (a fresh worker, after one died or hung): server 'P <pid>' with its channel, or
       'P 0' when none could be started;
     - judge: 'E <pid>' (this worker's channel ended): the server waits briefly for it to exit, kills it
@@ -952,33 +952,23 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
         sent = False
     for fd in (tests, w_out, w_err, chan):
         os.close(fd)
-    # The judge's first word: 'A', it judges the job (its tests are pure: see pure_code in the harness),
-    # or 'R', the job runs as a plain program in its own execution (the harness judging itself there,
-    # with the job's dataset code inside the execution's namespaces, as on the cold path).
-    left = started + lim['wallMs'] / 1000.0 - time.monotonic()
-    word, rest = judge_word(judge, left) if sent else (None, b'')
-    if word != b'A':
-        os.close(r_out)
-        os.close(r_err)
-        if word == b'R':
-            return run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err)
-        for fd in (job_w, out_r, err_r):
-            os.close(fd)
-        judge.stop()
-        return {'sandboxError': 'the judge did not take the job'}, 0, 0
+    # The execution starts as the worker at once, while the judge reads the tests. If their dataset
+    # code is not pure (pure_code in the harness: it could change the process it runs in), the judge
+    # says 'R' and the job runs as a plain program in a fresh execution instead (the harness judging
+    # itself inside that execution's namespaces, as on the cold path); see rerun below.
     os.close(out_r)
     os.close(err_r)
-    zero(stdin, len(stdin))
     try:
         write_all(job_w, b'%d 0 w\n' % len(buf))
         write_all(job_w, buf)
     except OSError:
         pass  # it failed before reading its job: its status pipe says why
     os.close(job_w)
+    rest = b''
     execs = {pid: None}  # every execution of the run -> its status reader (None: the first, read by pump)
     reaped = set()
     usage = {'cpu': 0.0, 'rss': 0}
-    state = {'done': False, 'line': bytearray(rest), 'failed': None}
+    state = {'done': False, 'line': bytearray(rest), 'failed': None, 'rerun': False}
 
     def reap(p, killed):
         extra = 0.0
@@ -1051,6 +1041,9 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
                     else:
                         st, cpu = -1, 0.0
                     judge.sock.sendall(b'S %d %.6f\n' % (st, cpu))
+                elif words[0] == b'R' and len(execs) == 1:
+                    state['rerun'] = state['done'] = True
+                    return 'stop'
                 elif words[0] == b'D':
                     state['done'] = True
                     judge.retire = b'r' in words[1:]
@@ -1075,6 +1068,14 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
         if p not in reaped:
             reap(p, True)
     os.close(status_r)
+    if state['rerun'] and not rep['timedOut']:
+        # Not judged here: the job, as a plain program, in a fresh execution, in what is left of its time.
+        try:
+            fresh = clone_execution(ids)
+        except BaseException as e:
+            return {'sandboxError': 'cannot clone an execution: %s' % e}, 0, 0
+        os.close(fresh[5])
+        return run_plain(*fresh[:5], buf, stdin, lim, started, out, err)
     rep['cpuMs'], rep['maxRssKb'] = usage['cpu'], usage['rss']
     rep['exitCode'], rep['signal'] = 0, None
     if status:
@@ -1084,24 +1085,6 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     if not state['done'] and not rep['timedOut'] and not rep['outputExceeded']:
         return {'sandboxError': 'the judge process ended before the tests did' if sent else 'the judge process is gone'}, 0, 0
     return rep, n_out, n_err
-
-def judge_word(judge, seconds):
-    """(the judge's first line, what came after it) within seconds; (None, b'') when none came."""
-    got = bytearray()
-    end = time.monotonic() + max(0.0, seconds)
-    while b'\n' not in got and len(got) < 64:
-        left = end - time.monotonic()
-        if left <= 0 or not select.select([judge.sock], [], [], left)[0]:
-            return None, b''
-        try:
-            chunk = judge.sock.recv(64)
-        except OSError:
-            chunk = b''
-        if not chunk:
-            return None, b''
-        got += chunk
-    line, _, rest = bytes(got).partition(b'\n')
-    return line.strip(), rest
 
 def run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err):
     """The job as a plain program in the execution pid: (report, stdout length, stderr length)."""

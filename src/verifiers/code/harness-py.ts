@@ -871,8 +871,8 @@ def assay_judge(fd):
     job arrives on the socket fd as 'J <worker pid> <CPU limit s> <memory MB>' with four descriptors: the job's
     stdin (the two frames), its stdout and stderr, and the channel of its first worker, which is the
     job's execution. This process reads and compiles the job (read_job). A job whose dataset code is pure
-    (pure_code: it cannot change the process it runs in) is judged here (judge_here), after 'A'; for
-    any other it says 'R', and the server runs that job as a plain program in its own execution, where
+    (pure_code: it cannot change the process it runs in) is judged here (judge_here); for any other
+    it says 'R', and the server runs that job as a plain program in its own execution, where
     the harness judges it inside the execution's namespaces, so no job's tests ever run where they could
     change how a later job is judged or reach the server. After a judged job, 'D' (all its output
     written): 'r' added when this judge retires (a fresh one is forked for the next job), 'x' when it
@@ -908,7 +908,6 @@ def assay_judge(fd):
             frames = None
             JUDGE_CHAN.sendall(b'R\n')
             continue
-        JUDGE_CHAN.sendall(b'A\n')
         ok = judge_here(pid, out_w, err_w, chan, frames)
         frames = None  # nothing of the job stays here but its compiled tests
         served += 1
