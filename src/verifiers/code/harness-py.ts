@@ -270,6 +270,8 @@ def decode(text, handle=None):
 def failure_of(e, where=''):
     if isinstance(e, TestTimeout):
         return ('timeout', 'test took longer than its time limit')
+    if type(e).__name__ == 'RunOverCPU':
+        return ('timeout', 'CPU-time limit of the run reached')
     if isinstance(e, SystemExit):
         return ('exit', 'the program called exit(%s) %s' % (e.code, where))
     if isinstance(e, AssertionError):
@@ -831,6 +833,18 @@ def run_job(pid, chan, frames):
                 pass
 
 PERSISTENT = [False]  # judging in the persistent judge itself (judge_here)
+RUN_OVER = [False]  # the run's CPU time is spent (judge_here): its remaining tests time out
+
+class RunOverCPU(BaseException):
+    pass
+
+def _run_over(signum, frame):
+    RUN_OVER[0] = True
+    raise RunOverCPU()
+
+def vm_size():
+    with open('/proc/self/statm', 'rb') as f:
+        return int(f.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
 
 def judge_here(pid, out_w, err_w, chan, frames):
     """A job whose dataset code is pure (pure_code), judged in this persistent judge: no fork, its state
@@ -844,10 +858,30 @@ def judge_here(pid, out_w, err_w, chan, frames):
     os.close(err_w)
     SESSION, _first = Session(), None
     Clock.active, Clock.last = False, (0, 0.0)  # a pid of an earlier job may be reused
+    # The limits a cold judge runs under, for this job's tests: the run's CPU time (a CPU-time timer; when
+    # it fires the run's remaining tests time out) and address space (half the job's memory: a
+    # MemoryError fails the test, where the cgroup's OOM killer would end the judge and make the run
+    # an error).
+    limits = [(resource.RLIMIT_AS, resource.getrlimit(resource.RLIMIT_AS))]
+    RUN_OVER[0] = False
+    signal.signal(signal.SIGPROF, _run_over)
+    signal.setitimer(signal.ITIMER_PROF, max(0.01, CPU_LIMIT))
+    try:
+        if MEMORY_MB[0]:
+            resource.setrlimit(resource.RLIMIT_AS, (vm_size() + (MEMORY_MB[0] << 20) // 2, limits[0][1][1]))
+    except (ValueError, OSError):
+        pass
     try:
         run_job(pid, chan, frames)
         return True
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_IGN)
+        for r, v in limits:
+            try:
+                resource.setrlimit(r, v)
+            except (ValueError, OSError):
+                pass
         w = SESSION.worker
         if w is not None:
             w.end()
@@ -1541,6 +1575,8 @@ def main():
     failed = False
     resolved = {}
     for k, unit in units:
+        if RUN_OVER[0] and not load_error:
+            load_error = ('timeout', 'CPU-time limit of the run reached')  # as a cold judge dies of it
         if k == 'vacuous':
             report('fail', index, 'vacuous', 'an assert on constants only, not counted')
             index += 1
