@@ -766,15 +766,19 @@ class Zygote:
         raise OSError(errno.EAGAIN, 'cannot clone an execution: %s' % (msg.decode('utf-8', 'replace').strip() or 'the zygote is gone'))
 
     def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        self.sock.close()
+        end_helper(self.pid, self.sock)
+
+def end_helper(pid, sock):
+    """Kill and reap a helper process of the server (its zygote, a judge) and close its socket."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    sock.close()
 
 def zygote_process(sock, ids):
     die_with_parent()
@@ -870,15 +874,7 @@ class Judge:
         self.dead = self.retire = False
 
     def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        self.sock.close()
+        end_helper(self.pid, self.sock)
         self.dead = True
 
 def judge_process(sha, sock):

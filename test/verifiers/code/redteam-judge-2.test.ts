@@ -1,35 +1,16 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { Runtime, Scorer } from '../../../src/core/scorer.js';
-import { parseSpec } from '../../../src/core/spec/load.js';
-import type { RewardResult, Sample } from '../../../src/core/types.js';
+import { describe, expect, it } from 'vitest';
+import { Runtime } from '../../../src/core/scorer.js';
 import { getSandbox } from '../../../src/sandbox/index.js';
 import '../../../src/verifiers/code/index.js';
+import { py, warmAndCold } from './warm-and-cold.js';
 
 /**
- * Second red-team review of the warm path's persistent judge (harness-py.ts assay_judge, judge_here,
- * judge_apart, pure_code). Each test is an attack through the real sandbox; each one broke a promise
+ * Second red-team review of the warm path's persistent judge (harness-py.ts assay_judge, judge_here, and the per-job child
+ * since replaced by a plain run in the job's own execution, pure_code). Each test is an attack through the real sandbox; each one broke a promise
  * when written. Concurrency 1: every warm run hits the same server and the same judge, so cross-job
  * effects show.
  */
-const runtimes = { warm: new Runtime({ inThread: true }), cold: new Runtime({ inThread: true }) };
-getSandbox(runtimes.warm.env, { concurrency: 1 });
-getSandbox(runtimes.cold.env, { warm: false, concurrency: 1 });
-afterAll(() => Promise.all([runtimes.warm.close(), runtimes.cold.close()]));
-
-const py = (code: string) => `\`\`\`python\n${code}\n\`\`\`\n`;
-
-async function score(
-  path: 'warm' | 'cold',
-  samples: Sample[],
-  args: Record<string, unknown> = {},
-  runtime?: Runtime,
-) {
-  const spec = parseSpec({
-    reward: { use: 'code', args: { mode: 'fraction', ...args } },
-    timeout_ms: 60_000,
-  });
-  return new Scorer(spec, runtime ?? runtimes[path]).score(samples) as Promise<RewardResult[]>;
-}
+const { score } = warmAndCold();
 
 const right = 'def add(a, b):\n    return a + b';
 const wrong = 'def add(a, b):\n    return 7';

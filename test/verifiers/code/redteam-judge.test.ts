@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Runtime, Scorer } from '../../../src/core/scorer.js';
 import { parseSpec } from '../../../src/core/spec/load.js';
-import type { RewardResult, Sample } from '../../../src/core/types.js';
+import type { RewardResult } from '../../../src/core/types.js';
 import { getSandbox } from '../../../src/sandbox/index.js';
 import { HARNESS_PY } from '../../../src/verifiers/code/harness-py.js';
 import '../../../src/verifiers/code/index.js';
+import { py, warmAndCold } from './warm-and-cold.js';
 
 /**
  * Red-team review of the warm path's persistent judge (runner-py.ts Judge/Zygote, harness-py.ts
@@ -12,20 +13,7 @@ import '../../../src/verifiers/code/index.js';
  * broke a promise of the README's sandbox section / issue 14 when written. Concurrency 1: every warm
  * run hits the same server and the same judge, so cross-job effects show.
  */
-const runtimes = { warm: new Runtime({ inThread: true }), cold: new Runtime({ inThread: true }) };
-getSandbox(runtimes.warm.env, { concurrency: 1 });
-getSandbox(runtimes.cold.env, { warm: false, concurrency: 1 });
-afterAll(() => Promise.all([runtimes.warm.close(), runtimes.cold.close()]));
-
-const py = (code: string) => `\`\`\`python\n${code}\n\`\`\`\n`;
-
-async function score(path: 'warm' | 'cold', samples: Sample[], args: Record<string, unknown> = {}) {
-  const spec = parseSpec({
-    reward: { use: 'code', args: { mode: 'fraction', ...args } },
-    timeout_ms: 60_000,
-  });
-  return new Scorer(spec, runtimes[path]).score(samples) as Promise<RewardResult[]>;
-}
+const { score } = warmAndCold();
 
 const humaneval = {
   prompt: 'def add(a, b):\n    """Add two numbers."""\n',
