@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../../src/core/scorer.js';
 import { getSandbox } from '../../../src/sandbox/index.js';
 import '../../../src/verifiers/code/index.js';
-import { py, warmAndCold } from './warm-and-cold.js';
+import { findChannel, py, warmAndCold } from './warm-and-cold.js';
 
 /**
  * Second red-team review of the warm path's persistent judge (harness-py.ts assay_judge, judge_here, and the per-job child
@@ -139,12 +139,7 @@ describe("red team 2: a job's own judge (judge_apart) holds the server's channel
 
 /** Raw frame written by the candidate straight onto its channel to the judge. */
 const rawChannel = [
-  'import os, stat',
-  'def _chan():',
-  '    for fd in range(3, 256):',
-  '        try:',
-  '            if stat.S_ISSOCK(os.fstat(fd).st_mode): return fd',
-  '        except OSError: pass',
+  findChannel,
   'def _send(fd, head, chunk, times, tail):',
   '    os.write(fd, b"%d\\n" % (len(head) + len(chunk) * times + len(tail)))',
   '    for p in [head] + [chunk] * times + [tail]:',

@@ -5,7 +5,7 @@ import type { RewardResult } from '../../../src/core/types.js';
 import { getSandbox } from '../../../src/sandbox/index.js';
 import { HARNESS_PY } from '../../../src/verifiers/code/harness-py.js';
 import '../../../src/verifiers/code/index.js';
-import { py, warmAndCold } from './warm-and-cold.js';
+import { findChannel, py, warmAndCold } from './warm-and-cold.js';
 
 /**
  * Red-team review of the warm path's persistent judge (runner-py.ts Judge/Zygote, harness-py.ts
@@ -23,12 +23,7 @@ const humaneval = {
 
 /** Raw frame written by the candidate straight onto its channel to the judge. */
 const rawChannel = [
-  'import os, stat',
-  'def _chan():',
-  '    for fd in range(3, 256):',
-  '        try:',
-  '            if stat.S_ISSOCK(os.fstat(fd).st_mode): return fd',
-  '        except OSError: pass',
+  findChannel,
   'def _send(fd, parts):',
   '    n = sum(len(p) for p in parts)',
   '    os.write(fd, b"%d\\n" % n)',
