@@ -67,6 +67,7 @@ export function toRunResult(raw: RawReport, limits: Limits, engine: 'warm' | 'co
     wallMs: Math.round(raw.wallMs),
     maxRssKb: raw.maxRssKb,
     engine,
+    ...(raw.refused && { refused: true }),
     ...(message !== undefined && { message }),
   };
 }

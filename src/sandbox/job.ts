@@ -52,6 +52,8 @@ export interface RawReport {
   sandboxError?: string;
   /** The sandbox's memory cgroup killed a process at its limit. */
   oomKilled?: boolean;
+  /** Asked to be judged (RunRequest.judge), the run was refused by the judge and ran as a plain program. */
+  refused?: boolean;
 }
 
 export const sandboxFailure = (message: string, wallMs = 0): RawReport => ({

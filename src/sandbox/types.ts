@@ -87,6 +87,12 @@ export interface RunResult {
   files?: Record<string, string>;
   /** Which path ran it: a warm fork server or a fresh bubblewrap process. */
   engine?: 'warm' | 'cold';
+  /**
+   * Asked to be judged (`judge`), the program's judge refused the run (its dataset code could change the
+   * judge: see pure_code in harness-py.ts), and it ran as a plain program instead; the same request
+   * without `judge` goes there directly.
+   */
+  refused?: boolean;
 }
 
 export interface Sandbox {

@@ -184,6 +184,32 @@ function harnessInput(
   return frame(visible) + frame({ ...common, ...secret });
 }
 
+/**
+ * Suites the warm judge refused (their dataset code could change it: pure_code in harness-py.ts), by
+ * suiteKey: their later runs (the rest of a GRPO group) go to a plain run in their own execution at once,
+ * instead of starting as the judge's worker first. Bounded: the oldest are forgotten.
+ */
+const refused = new Set<string>();
+const REFUSED_MAX = 4096;
+
+function remember(set: Set<string>, key: string): void {
+  if (set.size >= REFUSED_MAX) set.delete(set.values().next().value as string);
+  set.add(key);
+}
+
+/** sha256 of what decides whether the judge runs a suite's code: its kind and its dataset code. */
+function suiteKey(suite: Exclude<Suite, { kind: 'stdio' }>): string {
+  const code =
+    suite.kind === 'humaneval'
+      ? [suite.test, suite.prompt ?? '']
+      : suite.kind === 'asserts'
+        ? [suite.imports, suite.setup, ...suite.tests]
+        : [];
+  return createHash('sha256')
+    .update(JSON.stringify([suite.kind, ...code]))
+    .digest('hex');
+}
+
 async function runHarness(
   sandbox: Sandbox,
   suite: Exclude<Suite, { kind: 'stdio' }>,
@@ -191,14 +217,16 @@ async function runHarness(
   opts: SuiteOptions,
 ): Promise<SuiteRun> {
   const nonce = randomBytes(16).toString('hex');
+  const tests = suiteKey(suite);
   const run = await sandbox.run({
     language: 'python',
     code: HARNESS_PY,
-    judge: HARNESS,
+    ...(!refused.has(tests) && { judge: HARNESS }),
     stdin: harnessInput(suite, program, opts, nonce),
     ...runLimits(opts),
     ...(opts.signal && { signal: opts.signal }),
   });
+  if (run.refused) remember(refused, tests);
   if (run.status === 'sandbox_error') return { ok: false, error: `sandbox: ${run.message ?? 'failed'}` };
   const reports = parseReports(run.stdout, nonce);
   if (reports.count === undefined) {
