@@ -791,24 +791,15 @@ def rss_mb():
 
 def read_job(fd):
     """Judge mode: the job's two frames from its stdin file (program, tests), parsed, with the tests
-    compiled into this judge's cache and the modules they use imported. Compiling runs none of the
-    tests, and the modules are the judge's own (TEST_MODULES), by name: nothing of the job runs here."""
+    compiled into this judge's cache and whether their dataset code is pure (compiled_tests). Compiling
+    runs none of it, and nothing is imported for it: pure code uses only modules the judge has."""
     frames = Channel(fd)
     program = json.loads(bytes(frames.read_frame()).decode('utf-8', 'surrogatepass'))
     tests = json.loads(frames.read_frame())
-    pure = False
     try:
-        _, _, _, used, pure = compiled_tests(tests)
-        if 'numpy' in str(program.get('program', '')):
-            used = dict(used, np='numpy')  # a program's numpy, bound as the judge's own (bind_exports)
-        for module in set(used.values()):
-            if module in TEST_MODULES and module not in sys.modules:
-                try:
-                    __import__(module)
-                except ImportError:
-                    pass
+        pure = compiled_tests(tests)[4]
     except Exception:
-        pure = False  # the job's own judge compiles them again, and says what is wrong
+        pure = False  # the job's own run compiles them again, and says what is wrong
     return (program, tests), pure
 
 def run_job(pid, chan, frames):
