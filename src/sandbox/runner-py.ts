@@ -960,11 +960,10 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     except OSError:
         pass  # it failed before reading its job: its status pipe says why
     os.close(job_w)
-    rest = b''
     execs = {pid: None}  # every execution of the run -> its status reader (None: the first, read by pump)
     reaped = set()
     usage = {'cpu': 0.0, 'rss': 0}
-    state = {'done': False, 'line': bytearray(rest), 'failed': None, 'rerun': False}
+    state = {'done': False, 'line': bytearray(), 'failed': None, 'rerun': False}
 
     def reap(p, killed):
         extra = 0.0

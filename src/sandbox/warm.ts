@@ -36,7 +36,8 @@ export class WarmProgram {
  * compile it once, and runs whose code is exactly this source skip the compile. `workerMode`: the
  * program is a judge and its workers (harness-py.ts): run once define-only (`__assay_prepare__` set),
  * it defines `assay_judge(fd)`, which takes job after job (the job's stdin, report pipes and first
- * worker arrive on the socket fd) and judges each in a child of its own, and `assay_worker(fd)`, which
+ * worker arrive on the socket fd) and judges those whose tests are pure itself, refusing the others
+ * (which then run as plain programs in their own execution), and `assay_worker(fd)`, which
  * serves the judge on a channel; each warm server keeps one judge of it, and the job's execution
  * becomes its worker (Judge in runner-py.ts). `main.py --worker FD` is the same worker from a fresh
  * interpreter. Only runs that pass the returned WarmProgram as `judge` are judged so; any other run of

@@ -270,7 +270,7 @@ def decode(text, handle=None):
 def failure_of(e, where=''):
     if isinstance(e, TestTimeout):
         return ('timeout', 'test took longer than its time limit')
-    if type(e).__name__ == 'RunOverCPU':
+    if isinstance(e, RunOverCPU):
         return ('timeout', 'CPU-time limit of the run reached')
     if isinstance(e, SystemExit):
         return ('exit', 'the program called exit(%s) %s' % (e.code, where))
@@ -1359,9 +1359,9 @@ def cached(key, make):
 # MBPP asserts, setup and imports) itself only when its syntax shows it cannot change the judge: plain
 # expressions and statements over its own names, the program's functions (remote), pure builtins and a
 # few pure modules, and only allow-listed attributes (so no path to a frame, a module's state or the
-# judge's own globals). Anything else runs in a child forked for the job (assay_judge), which the next
-# job never sees. A check that is too strict only costs that fork; one too loose would let one job's
-# tests change another's verdict, so this is an allow-list, node by node.
+# judge's own globals). For anything else the judge refuses the job, which then runs as a plain program
+# in its own execution (assay_judge). A check that is too strict only costs that plain run; one too
+# loose would let one job's tests change another's verdict, so this is an allow-list, node by node.
 PURE_BUILTINS = frozenset((
     'abs', 'all', 'any', 'bin', 'bool', 'chr', 'complex', 'dict', 'divmod', 'enumerate', 'filter', 'float',
     'frozenset', 'hex', 'int', 'isinstance', 'len', 'list', 'map', 'max', 'min', 'oct', 'ord', 'pow', 'range',
