@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -30,6 +31,9 @@ interface Layout {
 let layout: Layout | undefined;
 let support: CgroupSupport | undefined;
 let seq = 0;
+// Names are unique per copy of this module, not only per process: two copies loaded in one process
+// (a bundle that duplicates it, or a benchmark comparing checkouts) share the process's parent group.
+const instance = randomBytes(3).toString('hex');
 /** Groups not yet removed: emptied and removed when this process exits, whatever state they are in. */
 const live = new Set<JobCgroup>();
 
@@ -156,7 +160,7 @@ export function cgroupSupport(): CgroupSupport {
 /** A new group for one sandbox, or undefined where cgroups are not available. */
 export function newCgroup(): JobCgroup | undefined {
   cgroupSupport();
-  return layout ? new JobCgroup(layout, `s${seq++}`) : undefined;
+  return layout ? new JobCgroup(layout, `s${seq++}-${instance}`) : undefined;
 }
 
 const readText = (path: string): string => {

@@ -20,6 +20,13 @@ export interface SandboxOptions {
   concurrency?: number;
   /** Run Python on the warm fork server (default true). */
   warm?: boolean;
+  /**
+   * Keep each warm job's processes (its server, judge and program) on one CPU while it runs, the one
+   * the server was woken on (default true): they take turns, and wakeups across CPUs cost more than
+   * the job's own work on a VM (see pin_job in runner-py.ts). Programs then start with one CPU in
+   * their affinity mask, and may widen it.
+   */
+  pinCpu?: boolean;
   /** Limits used when a request leaves one out. */
   limits?: Partial<Limits>;
   /** Compiled artifacts kept (by content hash). */
@@ -58,7 +65,10 @@ export class BwrapSandbox implements Sandbox {
     const concurrency = opts.concurrency ?? availableParallelism() + 1;
     this.limit = pLimit(concurrency);
     this.defaults = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.warm = opts.warm === false || opts.UNSAFE_noIsolation ? undefined : new WarmPool(concurrency);
+    this.warm =
+      opts.warm === false || opts.UNSAFE_noIsolation
+        ? undefined
+        : new WarmPool(concurrency, opts.pinCpu ?? true);
     if (!opts.UNSAFE_noIsolation) warnIfPerProcessLimits();
     if (opts.UNSAFE_noIsolation) {
       process.emitWarning(

@@ -126,6 +126,9 @@ class ForkServer {
   /** The warm programs this server was started with (it has their source and compiled code). */
   private programs = new Set<string>();
 
+  /** pinCpu: keep each job's processes on one CPU (see pin_job in runner-py.ts). */
+  constructor(private readonly pinCpu = true) {}
+
   private start(): Promise<void> {
     const inner = bwrapCommand({
       diskBytes: SERVER_DISK,
@@ -138,6 +141,7 @@ class ForkServer {
         programs: Object.fromEntries(warmPrograms),
         workers: [...workerPrograms],
         seccomp: seccompBase64(),
+        pinCpu: this.pinCpu,
       });
       this.cg = newCgroup();
       this.programs = new Set(warmPrograms.keys());
@@ -313,7 +317,11 @@ export class WarmPool {
   private readonly all: ForkServer[] = [];
   private closed = false;
 
-  constructor(private readonly size: number) {}
+  /** size: servers at most; pinCpu: see SandboxOptions.pinCpu. */
+  constructor(
+    private readonly size: number,
+    private readonly pinCpu = true,
+  ) {}
 
   async run(job: Job, signal?: AbortSignal): Promise<RawReport> {
     if (this.closed) return sandboxFailure('sandbox closed');
@@ -329,7 +337,7 @@ export class WarmPool {
     const free = this.idle.pop();
     if (free) return Promise.resolve(free);
     if (this.all.length < this.size) {
-      const server = new ForkServer();
+      const server = new ForkServer(this.pinCpu);
       this.all.push(server);
       return Promise.resolve(server);
     }
