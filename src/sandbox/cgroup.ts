@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -249,6 +258,33 @@ export class JobCgroup {
     return m ? Number(m[1]) : 0;
   }
 
+  private oomFd: number | undefined;
+  private oomSeen = 0;
+
+  /**
+   * Whether the OOM killer acted in this group since the last call (at the first: since the group was
+   * made). Asked after every warm job, so its file is read through a descriptor kept open (a read at
+   * offset 0 is a fresh one) rather than opened each time.
+   */
+  oomKilledSinceLast(): boolean {
+    let n = 0;
+    try {
+      this.oomFd ??= openSync(
+        join(this.dirs[0]!, this.kind === 'v2' ? 'memory.events' : 'memory.oom_control'),
+        'r',
+      );
+      const buf = Buffer.alloc(512);
+      const got = readSync(this.oomFd, buf, 0, buf.length, 0);
+      const m = /oom_kill (\d+)/.exec(buf.toString('latin1', 0, got));
+      n = m ? Number(m[1]) : 0;
+    } catch {
+      return false;
+    }
+    const rose = n > this.oomSeen;
+    this.oomSeen = n;
+    return rose;
+  }
+
   /** Highest memory use of the group, bytes (v1 max_usage_in_bytes, v2 memory.peak where present). */
   peakBytes(): number {
     const file = this.kind === 'v2' ? 'memory.peak' : 'memory.max_usage_in_bytes';
@@ -257,6 +293,12 @@ export class JobCgroup {
 
   /** Kill what is left and remove the group (retried: exiting tasks leave it asynchronously). */
   async remove(): Promise<void> {
+    if (this.oomFd !== undefined) {
+      try {
+        closeSync(this.oomFd);
+      } catch {}
+      this.oomFd = undefined;
+    }
     for (const d of this.dirs) {
       for (let i = 0; i < 100; i++) {
         this.killAll();

@@ -4,7 +4,7 @@ import { bwrapCommand } from './bwrap.js';
 import { type JobCgroup, newCgroup } from './cgroup.js';
 import { limitCgroup } from './cold.js';
 import { frame, type Job, type RawReport, sandboxFailure } from './job.js';
-import { RUNNER_PY } from './runner-py.js';
+import { RUNNER_PY, SERVER_BOOT } from './runner-py.js';
 import { seccompBase64 } from './seccomp.js';
 
 const HOST_GRACE_MS = 3000;
@@ -133,7 +133,7 @@ class ForkServer {
     const inner = bwrapCommand({
       diskBytes: SERVER_DISK,
       asPid1: false,
-      inner: ['/usr/bin/python3', '-S', '-c', RUNNER_PY, 'serve'],
+      inner: ['/usr/bin/python3', '-S', '-c', SERVER_BOOT, 'serve', RUNNER_PY],
     });
     let init: Buffer;
     try {
@@ -251,11 +251,9 @@ class ForkServer {
     const child = this.child;
     if (!child?.stdin) return sandboxFailure('fork server not running');
     const cg = this.cg;
-    let oomBefore = 0;
     if (cg) {
       try {
         limitCgroup(cg, job.limits);
-        oomBefore = cg.oomKills();
       } catch (err) {
         this.kill(); // the next job starts a fresh server with a fresh group
         return sandboxFailure(`cannot set the sandbox's cgroup limits: ${(err as Error).message}`);
@@ -289,7 +287,8 @@ class ForkServer {
         resolve: (r) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          if (cg && cg.oomKills() > oomBefore) r.oomKilled = true;
+          // One job at a time in the group: an OOM kill since the last job's was in this one.
+          if (cg?.oomKilledSinceLast()) r.oomKilled = true;
           resolve(r);
         },
       };

@@ -140,7 +140,8 @@ function sandboxProcesses(last: string): { pid: number; ppid: number; depth: num
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const nspid = readFileSync(`/proc/${name}/status`, 'utf8').match(/^NSpid:(.*)$/m)?.[1] ?? '';
       const depth = nspid.trim().split(/\s+/).length;
-      if (args[0] === '/usr/bin/python3' && args.at(-1) === last)
+      // 'serve' is followed by the runner's source (SERVER_BOOT compiles it).
+      if (args[0] === '/usr/bin/python3' && args.slice(1).includes(last))
         found.push({ pid: Number(name), ppid, depth });
     } catch {}
   }
