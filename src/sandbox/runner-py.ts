@@ -341,6 +341,17 @@ def read_exact(fd, n):
         got += k
     return buf
 
+# An execution's job header: '<job length> <stdin length> <mode>', fixed width, so it takes one read
+# (read_line reads a byte at a time, not to take anything past the line).
+JOB_HEAD = 28
+
+def job_head(n, n_stdin, mode):
+    return b'%012d %012d %s\n' % (n, n_stdin, mode)
+
+def read_header(fd):
+    """The host's header of a job: its length (4 digits), then the line, in two reads."""
+    return read_exact(fd, int(read_exact(fd, 4))).decode()
+
 def read_line(fd):
     line = bytearray()
     while True:
@@ -651,8 +662,8 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
     try:
         die_with_parent()
         enter_namespaces(ids[0], ids[1])
-        head = read_line(job_r).split()
-        n, n_stdin, mode = int(head[0]), int(head[1]), head[2]
+        head = read_exact(job_r, JOB_HEAD).split()
+        n, n_stdin, mode = int(head[0]), int(head[1]), head[2].decode()
         buf = read_exact(job_r, n)
         stdin = read_exact(job_r, n_stdin)
         os.close(job_r)
@@ -1005,7 +1016,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     os.close(out_r)
     os.close(err_r)
     try:
-        write_all(job_w, b'%d 0 w\n' % len(buf))
+        write_all(job_w, job_head(len(buf), 0, b'w'))
         write_all(job_w, buf)
     except OSError:
         pass  # it failed before reading its job: its status pipe says why
@@ -1047,7 +1058,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
         os.close(o_r)
         os.close(e_r)
         try:
-            write_all(jw, b'%d 0 x\n' % len(buf))
+            write_all(jw, job_head(len(buf), 0, b'x'))
             write_all(jw, buf)
         except OSError:
             pass
@@ -1136,7 +1147,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
 def run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err):
     """The job as a plain program in the execution pid: (report, stdout length, stderr length)."""
     try:
-        write_all(job_w, b'%d %d p\n' % (len(buf), len(stdin)))
+        write_all(job_w, job_head(len(buf), len(stdin), b'p'))
         write_all(job_w, buf)
         write_all(job_w, stdin)
     except OSError:
@@ -1280,10 +1291,10 @@ def serve():
                 nxt = clone_next(ids)
             except BaseException as e:
                 nxt = e  # said as the next job's sandbox error
-        # R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
+        # (its length, 4 digits) R <id> <job length> <stdin length> <wall ms> <output cap> <sha of its worker-mode program or ->
         # <CPU ms> <memory MB>, then the report key (32 raw bytes, read into a buffer zeroed after the report: never
         # text, which no later execution could be kept from finding), then the job JSON, then stdin.
-        line = read_line(0).split()
+        line = read_header(0).split()
         job_id = line[1].encode()
         n, n_stdin, wall_ms, cap, cpu_ms, memory_mb = (int(x) for x in line[2:6] + line[7:9])
         judge = JUDGES.get(line[6])

@@ -294,7 +294,10 @@ class ForkServer {
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdin!.write(Buffer.concat([Buffer.from(header), key, body, input]));
+      // The header's length first (4 digits), so the server reads the line in one go.
+      const head = Buffer.from(header);
+      const size = Buffer.from(String(head.length).padStart(4, '0'));
+      child.stdin!.write(Buffer.concat([size, head, key, body, input]));
     });
   }
 
