@@ -1112,17 +1112,25 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
                 return False
 
     if sent:
-        rep, n_out, n_err, status = pump(None, os.open(os.devnull, os.O_WRONLY), r_out, r_err, memoryview(b''),
-                                         lim, started, out, err, status_r, requests=(judge.sock.fileno(), request))
+        # The status pipe is read once the execution is gone (below), not watched: the worker closes it
+        # as it starts, and that end would be one more wakeup of this process per job.
+        rep, n_out, n_err, _ = pump(None, os.open(os.devnull, os.O_WRONLY), r_out, r_err, memoryview(b''),
+                                    lim, started, out, err, None, requests=(judge.sock.fileno(), request))
     else:
         os.close(r_out)
         os.close(r_err)
-        rep, n_out, n_err, status = {'timedOut': False, 'outputExceeded': False, 'wallMs': 0.0}, 0, 0, b''
+        rep, n_out, n_err = {'timedOut': False, 'outputExceeded': False, 'wallMs': 0.0}, 0, 0
     if not state['done']:
         judge.stop()  # overran the deadline, or died: the next job gets a fresh one
     for p in list(execs):
         if p not in reaped:
             reap(p, True)
+    # Reaped, the first execution holds its status pipe no more: what it said before starting is here.
+    os.set_blocking(status_r, False)
+    try:
+        status = os.read(status_r, 4096)
+    except BlockingIOError:
+        status = b''
     os.close(status_r)
     if state['rerun'] and not rep['timedOut']:
         # Not judged here: the job, as a plain program, in a fresh execution, in what is left of its time.
