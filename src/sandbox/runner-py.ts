@@ -116,13 +116,16 @@ PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 class _SockFprog(ctypes.Structure):
     _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
 
-_SECCOMP = None  # (sock_fprog, its instruction buffer), built once from the host's filter
+# The host's filters by layer (seccomp.ts, FilterLayer): layer -> (sock_fprog, its instruction buffer),
+# built once. 'all' for a cold program and a warm judge; a warm zygote installs 'zygote' and each of
+# its clones adds 'execution', which together decide as 'all'.
+_SECCOMP = {}
+LAYERED = [False]  # this process has the 'zygote' layer (set in the zygote, inherited by its clones)
 
-def load_seccomp(b64):
-    global _SECCOMP
+def load_seccomp(b64, layer='all'):
     code = base64.b64decode(b64)
     buf = ctypes.create_string_buffer(code, len(code))
-    _SECCOMP = (_SockFprog(len(code) // 8, ctypes.addressof(buf)), buf)
+    _SECCOMP[layer] = (_SockFprog(len(code) // 8, ctypes.addressof(buf)), buf)
 
 # seccomp(2) by architecture, for SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it, kernels that mitigate
 # Spectre v4 'for seccomp tasks' make every sandboxed program pay for speculative-store-bypass
@@ -130,13 +133,15 @@ def load_seccomp(b64):
 _SECCOMP_NR = {'x86_64': 317, 'aarch64': 277}
 SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1, 4
 
-def enter_seccomp():
+def enter_seccomp(layer='all'):
     """no_new_privs, then the host's syscall filter (seccomp.ts): from here on this process and all it
-    starts cannot ptrace, read other processes' memory, take their descriptors, make namespaces..."""
+    starts cannot ptrace, read other processes' memory, take their descriptors, make namespaces...
+    layer: which of its filters (see _SECCOMP); a warm execution cloned from a filtered zygote adds
+    'execution' to the 'zygote' layer it inherited, any other process installs 'all'."""
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), 'no_new_privs')
     nr = _SECCOMP_NR.get(os.uname().machine)
-    prog = ctypes.byref(_SECCOMP[0])
+    prog = ctypes.byref(_SECCOMP[layer][0])
     if nr is not None and libc.syscall(nr, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog) == 0:
         return
     if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) != 0:
@@ -691,7 +696,7 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
         doomed_first()
         drop_caps()
         set_limits(job['limits'], pid1=True, extra_as=0 if mode == 'x' else max(0, vm_bytes() - FRESH_VM[0]))
-        enter_seccomp()
+        enter_seccomp('execution' if LAYERED[0] else 'all')
         if mode == 'x':
             os.set_inheritable(chan, True)
             os.chdir('/work')
@@ -804,6 +809,14 @@ def zygote_process(sock, ids):
     for i in (0, 1):
         os.dup2(null, i)
     os.close(null)
+    # Every rule of the filter but the two its clones break while they set themselves up, once, here:
+    # each clone inherits it and adds only those two (seccomp.ts, FilterLayer), a fraction of the cost.
+    if 'zygote' in _SECCOMP and 'execution' in _SECCOMP:
+        try:
+            enter_seccomp('zygote')
+            LAYERED[0] = True
+        except OSError:
+            pass  # its clones install the whole filter themselves
     while True:
         try:
             if os.read(fd, 1) != b'C':
@@ -1263,6 +1276,9 @@ def serve():
     n = int(read_line(0))
     init = json.loads(read_exact(0, n))
     load_seccomp(init['seccomp'])
+    for layer in ('zygote', 'execution'):
+        if init.get('seccomp_' + layer):
+            load_seccomp(init['seccomp_' + layer], layer)
     PRECOMPILED.update(compile_apart(init['programs']))
     for sha, src in init['programs'].items():
         SOURCES[sha] = src.encode()

@@ -141,6 +141,8 @@ class ForkServer {
         programs: Object.fromEntries(warmPrograms),
         workers: [...workerPrograms],
         seccomp: seccompBase64(),
+        seccomp_zygote: seccompBase64('zygote'),
+        seccomp_execution: seccompBase64('execution'),
         pinCpu: this.pinCpu,
       });
       this.cg = newCgroup();

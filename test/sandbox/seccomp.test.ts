@@ -68,6 +68,48 @@ describe('the seccomp filter decides as intended on each architecture', () => {
   it('x86_64: x32 system calls are refused', () => {
     expect(decide(seccompFilter('x64'), { nr: 0x40000000, arch: ARCH.x64.audit })).toBe(EPERM);
   });
+  // A warm execution holds the rules in two stacked filters (FilterLayer). The kernel runs every filter
+  // a process has and takes the strictest answer (kill > errno > allow); stacked, the two layers must
+  // decide every call exactly as the whole filter does, and neither may be the whole filter alone.
+  const strictest = (a: number, b: number) => {
+    const rank = (v: number) => (v === KILL ? 2 : v === ALLOW ? 0 : 1);
+    return rank(a) >= rank(b) ? a : b;
+  };
+  for (const [arch, n] of Object.entries(ARCH)) {
+    it(`${arch}: the zygote and execution layers, stacked, decide every call as the whole filter`, () => {
+      const all = seccompFilter(arch);
+      const zygote = seccompFilter(arch, 'zygote');
+      const execution = seccompFilter(arch, 'execution');
+      const argSets: bigint[][] = [
+        [],
+        [0n],
+        [1n],
+        [1n << 32n],
+        [17n],
+        [THREAD_FLAGS],
+        [NEWUSER | 17n],
+        [0x20000n | 17n],
+        [0x40000000n],
+      ];
+      const nrs = [...Array.from({ length: 512 }, (_, i) => i), 0x40000000, 0x40000001];
+      let differences = 0;
+      for (const nr of nrs)
+        for (const args of argSets)
+          for (const a of [n.audit, 0x40000003]) {
+            const data = { nr, arch: a, args };
+            const stacked = strictest(decide(zygote, data), decide(execution, data));
+            if (stacked !== decide(all, data)) differences++;
+          }
+      expect(differences).toBe(0);
+      // The layers split the rules: the zygote may clone into namespaces and mount, its clones may not.
+      const at = (prog: Buffer, nr: number, args?: bigint[]) => decide(prog, { nr, arch: n.audit, args });
+      expect(at(zygote, n.clone, [NEWUSER | 17n])).toBe(ALLOW);
+      expect(at(execution, n.clone, [NEWUSER | 17n])).toBe(EPERM);
+      expect(at(zygote, n.ptrace)).toBe(EPERM);
+      expect(at(execution, n.ptrace)).toBe(ALLOW);
+      expect(execution.length).toBeLessThan(all.length / 5);
+    });
+  }
   it('an architecture without a table is refused, so no program runs unfiltered', () => {
     expect(() => seccompFilter('riscv64')).toThrow(/no seccomp filter for the riscv64 architecture/);
   });
