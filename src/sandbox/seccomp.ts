@@ -249,13 +249,12 @@ export function seccompFilter(arch: string = process.arch, layer: FilterLayer = 
   if (has('clone3')) p.push([JEQ_K, 0, 1, t.clone3!], [RET_K, 0, 0, RET_ERRNO | ENOSYS]);
   // clone: threads and forks pass, a new namespace does not (flags are the first argument on both).
   if (has('clone'))
-    p.push(
-      [JEQ_K, 0, 3, t.clone!],
-      [LD_W_ABS, 0, 0, arg(0)],
-      [JSET_K, 0, 1, CLONE_NEW_ANY],
-      eperm,
-      [LD_W_ABS, 0, 0, NR],
-    );
+    p.push([JEQ_K, 0, 3, t.clone!], [LD_W_ABS, 0, 0, arg(0)], [JSET_K, 0, 1, CLONE_NEW_ANY], eperm, [
+      LD_W_ABS,
+      0,
+      0,
+      NR,
+    ]);
   // prlimit64 only on the caller itself (pid 0): never reads or changes another process's limits.
   if (has('prlimit64'))
     p.push(
