@@ -7,7 +7,8 @@
  * caps and the wall deadline, and writes one JSON report to fd 3. As PID 1 it cannot be killed from
  * inside (`kill -9 -1` spares it), and when it exits the kernel kills every process left in the sandbox.
  *
- * `serve` (warm path, Python only): a pre-started interpreter with common modules imported. While it
+ * `serve` (warm path, Python only): a pre-started interpreter with common modules imported (started by
+ * SERVER_BOOT, which compiles this file in a child, so the server holds no compiler garbage). While it
  * waits for a job it clones (one fork, see fork_isolated) the execution that will run it, in fresh user,
  * mount, PID and IPC namespaces (the network namespace is the server's own, and a server runs one
  * execution at a time); that child, PID 1 of its namespace, maps its uid and mounts a fresh /proc. Then
@@ -17,7 +18,8 @@
  * harness) is judged by a judge process the server forked before any job, outside every execution's
  * namespaces, and the execution becomes its worker (see Judge). The server keeps each job, its input
  * and its output only in buffers it zeroes before the next clone, so a later execution cannot find them
- * in memory it inherited; its reports carry an HMAC under the job's key.
+ * in memory it inherited; its reports carry an HMAC under the job's key. For each job the server keeps
+ * itself, its judge, its zygote and the job's executions on one CPU (pin_job).
  */
 export const RUNNER_PY = String.raw`
 # The address space of a fresh interpreter, pages, before this file imports anything (FRESH_VM); a warm
