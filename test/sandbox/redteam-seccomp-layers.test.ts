@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RewardResult } from '../../src/core/types.js';
 import { BwrapSandbox } from '../../src/sandbox/index.js';
@@ -13,7 +14,7 @@ import { py, warmAndCold } from '../verifiers/code/warm-and-cold.js';
  */
 
 /** Python: `_probe()` gives 'name=errno ...' for each call (0: allowed), in a fixed order. */
-const PROBE = String.raw`
+const PROBE = `
 import ctypes as _ct, os as _os
 _libc = _ct.CDLL(None, use_errno=True)
 _NEW = {'user': 0x10000000, 'ns': 0x20000, 'pid': 0x20000000, 'net': 0x40000000, 'ipc': 0x08000000,
@@ -204,3 +205,90 @@ describe.skipIf(process.arch !== 'x64')(
     }, 120_000);
   },
 );
+
+/** pid -> its children, for every process below root (this test's own processes only). */
+function descendants(root: number): number[] {
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop() as number;
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      let kids = '';
+      try {
+        kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+      } catch {}
+      for (const k of kids.split(' ').filter(Boolean)) {
+        out.push(Number(k));
+        todo.push(Number(k));
+      }
+    }
+  }
+  return out;
+}
+
+/** A warm server's zygote: filtered once (one filter), in its server's session and PID namespace. */
+function zygotes(): number[] {
+  const status = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const field = (s: string, name: string) => s.match(new RegExp(`^${name}:\\s*(.*)$`, 'm'))?.[1] ?? '';
+  const session = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+    } catch {
+      return -1;
+    }
+  };
+  return descendants(process.pid).filter((pid) => {
+    const s = status(pid);
+    const ppid = Number(field(s, 'PPid'));
+    const parent = status(ppid);
+    return (
+      field(s, 'Name') === 'python3' &&
+      field(s, 'Seccomp_filters') === '1' &&
+      field(parent, 'Seccomp_filters') === '0' &&
+      field(s, 'NSpid').split(/\s+/).length === field(parent, 'NSpid').split(/\s+/).length &&
+      session(pid) === session(ppid) &&
+      session(pid) !== pid
+    );
+  });
+}
+
+describe.skipIf(process.arch !== 'x64')('red team: the layered filter after the zygote is replaced', () => {
+  const warm = new BwrapSandbox({ concurrency: 1 });
+  afterAll(() => warm.close());
+
+  // The host kills the zygote between jobs (no program can reach it): the server forks a fresh one,
+  // which installs its layer again; what it clones must be denied exactly as before.
+  it("a fresh zygote's executions are denied what a cold program is", async () => {
+    const first = await warm.run({ language: 'python', code: PLAIN });
+    expect(lines(first.stdout).self?.calls).toBe(EXPECTED);
+    const before = zygotes(); // every one is this file's own (a descendant of this process)
+    expect(before.length, 'a zygote').toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300)); // its clone for the next job is handed over
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 2; i++) {
+      const r = await warm.run({ language: 'python', code: PLAIN });
+      expect(r.status, r.stderr).toBe('ok');
+      const l = lines(r.stdout);
+      for (const who of ['self', 'fork', 'exec']) {
+        expect(l[who]?.calls, `${i} ${who}: ${r.stdout}`).toBe(EXPECTED);
+        expect(l[who]?.filters).toBe('2');
+      }
+    }
+    const after = zygotes();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((pid) => before.includes(pid))).toEqual([]);
+  }, 60_000);
+});
