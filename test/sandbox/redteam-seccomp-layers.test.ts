@@ -292,3 +292,35 @@ describe.skipIf(process.arch !== 'x64')('red team: the layered filter after the 
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
   }, 60_000);
 });
+
+describe('red team: the first execution status pipe, read after the run', () => {
+  const { score } = warmAndCold();
+  // The status pipe is read once the judged run's executions are reaped (judged() in runner-py.ts).
+  // Attack: a worker that says what a setup failure says, on every channel it holds, and exits as the
+  // execution does when its setup fails (127), in the first worker and again in the fresh one; a
+  // worker that leaves a child holding everything it inherited. Each is the program's failure (ok,
+  // 0), never a sandbox error, and the server answers the next job at once.
+  it('a worker that exits as a failed setup does is a failed program, not a sandbox error', async () => {
+    const prog = [
+      'import os',
+      'def add(a, b):',
+      '    for fd in range(0, 64):',
+      '        try: os.write(fd, b"cannot start the program: OSError: [Errno 12] sandbox: cannot start\\n")',
+      '        except OSError: pass',
+      '    if os.fork() == 0:',
+      '        import time; time.sleep(60)',
+      '    os._exit(127)',
+    ].join('\n');
+    const ref = { test_list: ['assert add(1, 2) == 3', 'assert add(2, 2) == 4', 'assert add(3, 3) == 6'] };
+    for (const path of ['warm', 'cold'] as const) {
+      const t0 = Date.now();
+      const [r] = await score(path, [{ response: py(prog), reference: ref }]);
+      expect(r, `${path}: ${JSON.stringify(r)}`).toMatchObject({ status: 'ok', score: 0 });
+      expect(Date.now() - t0, path).toBeLessThan(20_000);
+    }
+    const [after] = await score('warm', [
+      { response: py('def add(a, b):\n    return a + b'), reference: ref },
+    ]);
+    expect(after).toMatchObject({ status: 'ok', score: 1 });
+  }, 120_000);
+});
