@@ -324,3 +324,45 @@ describe('red team: the first execution status pipe, read after the run', () => 
     expect(after).toMatchObject({ status: 'ok', score: 1 });
   }, 120_000);
 });
+
+describe.skipIf(process.arch !== 'x64')('red team: the zygote dies during a judged run', () => {
+  const { score } = warmAndCold();
+  // The host kills the zygote while the first worker runs (no program can reach it); the worker then
+  // dies, and the judge asks for a fresh one: the zygote cannot clone it, the server clones the later
+  // ones itself (whole filter, exec'd). The run is a sandbox error, never a score (whatever its
+  // workers answered), and the next job is judged in executions of a fresh zygote, layered.
+  it('the run is an error, and the next one is judged under the layered filter', async () => {
+    const slow = `${CANDIDATE}\ndef wait():\n    import time\n    time.sleep(1.5)\n    return 1\n`;
+    const ref = {
+      test_list: [
+        'assert wait() == 1',
+        `assert probe_x() == ${JSON.stringify(EXPECTED)}`,
+        `assert probe_x() == ${JSON.stringify(EXPECTED)}`,
+      ],
+    };
+    await score('warm', [{ response: py(CANDIDATE), reference: { test_list: ['assert 1 == 1'] } }]);
+    const running = score('warm', [{ response: py(slow), reference: ref }]);
+    await new Promise((r) => setTimeout(r, 600));
+    const killed = zygotes();
+    expect(killed.length).toBeGreaterThan(0);
+    for (const pid of killed) process.kill(pid, 'SIGKILL');
+    const [r] = await running;
+    expect(r, JSON.stringify(r)).toMatchObject({ status: 'error', score: null });
+    expect(r?.reason).toMatch(/cannot clone a fresh execution/);
+    const [next] = await score('warm', [
+      {
+        response: py(CANDIDATE),
+        reference: {
+          test_list: [
+            `assert probe_w() == ${JSON.stringify(EXPECTED)}`,
+            `assert probe_x() == ${JSON.stringify(EXPECTED)}`,
+            `assert probe_x() == ${JSON.stringify(EXPECTED)}`,
+          ],
+        },
+      },
+    ]);
+    expect(next, JSON.stringify(next)).toMatchObject({ status: 'ok' });
+    expect(next?.score).toBeCloseTo(2 / 3);
+    expect(zygotes().filter((pid) => killed.includes(pid))).toEqual([]);
+  }, 120_000);
+});
