@@ -856,10 +856,14 @@ def zygote_ready(ids):
         sys.stderr.write('cannot start the zygote: %s\n' % e)
     return ZYGOTE[0]
 
-def clone_execution(ids):
-    """A fresh execution (see clone_next), from the zygote when there is one."""
+def clone_execution(ids, from_server=True):
+    """A fresh execution (see clone_next), from the zygote when there is one. from_server=False: never
+    a clone of this process, which, in the middle of a job, holds the job (its tests, expected values and
+    key): a program run in-process there could read them from the memory it inherited."""
     z = ZYGOTE[0]
     if z is None:
+        if not from_server:
+            raise OSError(errno.EAGAIN, 'no zygote to clone from in the middle of a job')
         return clone_next(ids)
     try:
         return z.take()
@@ -1065,6 +1069,8 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
 
     def respawn():
         try:
+            # From the server too where the zygote is gone: a fresh worker execs at once (mode x), so
+            # nothing of this process's memory, the job included, survives into it.
             p, jw, o_r, e_r, s_r, c = clone_execution(ids)
         except BaseException as e:
             state['failed'] = 'cannot clone a fresh execution: %s' % e
@@ -1150,7 +1156,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     if state['rerun'] and not rep['timedOut']:
         # Not judged here: the job, as a plain program, in a fresh execution, in what is left of its time.
         try:
-            fresh = clone_execution(ids)
+            fresh = clone_execution(ids, from_server=False)
         except BaseException as e:
             return {'sandboxError': 'cannot clone an execution: %s' % e}, 0, 0
         os.close(fresh[5])
@@ -1330,7 +1336,7 @@ def serve():
         stdin = read_exact(0, n_stdin) if n_stdin else bytearray()
         if nxt is None:
             try:
-                nxt = clone_execution(ids)
+                nxt = clone_execution(ids, from_server=False)  # the job is in memory now
             except BaseException as e:
                 nxt = e
         pin_job(nxt)
