@@ -49,4 +49,28 @@ describe('red team 4: the warm path after CPU pinning, SERVER_BOOT and the OOM c
     },
     60_000,
   );
+
+  // Attack (a regression of pinning, not of a hostile program): a right program that splits its work
+  // over two processes, each within the CPU limit, in a run whose wall limit equals its CPU limit (what
+  // `/run_code` gives: run_timeout is both). Cold, and warm before pinning, the two run at once and
+  // finish in half the wall time; warm with pinning, a plain program starts on its server's one CPU,
+  // so its processes take turns and the run times out (3 of 3 runs: cold ok at 0.41 s, warm pinned
+  // timeout at 0.70 s). Promise broken: the same program gets the same verdict on both paths, and each
+  // program may use a full core (README: CPU share is not enforced). A plain program now starts with
+  // the server's whole CPU set, as cold; a judged worker stays on the job's CPU (its limits are CPU time).
+  it('a plain program starts with every CPU the server has, as on the cold path', async () => {
+    const probe = 'import os\nprint(len(os.sched_getaffinity(0)))';
+    const cold = new BwrapSandbox({ concurrency: 1, warm: false });
+    try {
+      const [w, c] = await Promise.all([
+        sandbox.run({ language: 'python', code: probe }),
+        cold.run({ language: 'python', code: probe }),
+      ]);
+      expect(w.engine).toBe('warm');
+      expect(c.engine).toBe('cold');
+      expect(w.stdout.trim()).toBe(c.stdout.trim());
+    } finally {
+      await cold.close();
+    }
+  }, 60_000);
 });
