@@ -698,7 +698,10 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
             # program's processes would take turns on one CPU and miss a wall limit equal to its CPU
             # limit (run_code's run_timeout) that the same program meets cold. A judged worker, and a
             # harness judging itself, stay: they take turns with their judge, under CPU-time limits.
-            os.sched_setaffinity(0, CPUS[0])
+            try:
+                os.sched_setaffinity(0, CPUS[0])
+            except OSError:
+                pass  # the machine's set shrank since the server started: the program runs where it is
         if mode == 'x':
             os.set_inheritable(chan, True)
             os.chdir('/work')
