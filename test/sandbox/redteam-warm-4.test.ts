@@ -73,4 +73,41 @@ describe('red team 4: the warm path after CPU pinning, SERVER_BOOT and the OOM c
       await cold.close();
     }
   }, 60_000);
+
+  // Attack: the OOM count is now read once per job and compared with the last job's reading, not read
+  // before and after each job. A program whose processes together pass the job's memory (each under
+  // its own address-space limit, so only the cgroup's OOM killer stops them) must be 'memory', and the
+  // next job on the same server (concurrency 1), a right program, must not inherit that OOM kill.
+  // Held: 'memory', then 'ok', then 'memory' again (the kept descriptor reads a fresh count).
+  it.skipIf(cgroupSupport().kind === 'none')(
+    'an OOM kill is the job of its own, never the next',
+    async () => {
+      const hog = [
+        'import os',
+        'kids = []',
+        'for _ in range(4):',
+        '    p = os.fork()',
+        '    if p == 0:',
+        '        b = bytearray(90 << 20)',
+        '        for i in range(0, len(b), 4096): b[i] = 1',
+        '        os._exit(0)',
+        '    kids.append(p)',
+        'for p in kids: os.waitpid(p, 0)',
+      ].join('\n');
+      const a = await sandbox.run({ language: 'python', code: hog, limits: { memoryMb: 128 } });
+      expect(a.engine).toBe('warm');
+      expect(a.status, JSON.stringify(a)).toBe('memory');
+      for (let i = 0; i < 2; i++) {
+        const b = await sandbox.run({ language: 'python', code: 'print("fine")', limits: { memoryMb: 128 } });
+        expect({ status: b.status, out: b.stdout.trim() }, JSON.stringify(b)).toEqual({
+          status: 'ok',
+          out: 'fine',
+        });
+      }
+      // The counter is read again through the descriptor kept open: a later OOM kill is seen too.
+      const c = await sandbox.run({ language: 'python', code: hog, limits: { memoryMb: 128 } });
+      expect(c.status, JSON.stringify(c)).toBe('memory');
+    },
+    60_000,
+  );
 });
