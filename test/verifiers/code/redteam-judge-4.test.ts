@@ -77,4 +77,65 @@ describe('red team 4: pinning, headers and signals', () => {
     expect(got.warm?.status, JSON.stringify(got)).toBe('ok');
     expect(got.warm?.score, JSON.stringify(got)).toBe(got.cold?.score);
   }, 120_000);
+
+  // Attack: a warm worker is PID 1 of its namespace, where the kernel drops a signal the process sends
+  // itself while its action is the default; the harness stands in for that default with a handler
+  // (as_python3_signals). A program that puts the default back (signal.signal(sig, SIG_DFL)) and then
+  // signals itself survives warm, where python3 (and the cold path) dies of it; and signal.getsignal
+  // shows the stand-in, not SIG_DFL. Promise broken: the same program gets the same verdict on both
+  // paths (warm 1, cold 0.5 for the first three; warm 0.5, cold 1 for the last, when written). Older
+  // than this session's changes (the stand-in was installed the same way before).
+  it('a program that restores SIG_DFL and signals itself, or reads its handler, gets one verdict on both paths', async () => {
+    const sigRef = {
+      task_id: 'x/1',
+      prompt: 'def add(a, b):\n    """add"""\n',
+      entry_point: 'add',
+      test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(0, 0) == 0\n',
+    };
+    const programs = {
+      'SIGTERM after SIG_DFL': [
+        'import os, signal',
+        'def add(a, b):',
+        '    if a == 0:',
+        '        signal.signal(signal.SIGTERM, signal.SIG_DFL)',
+        '        os.kill(os.getpid(), signal.SIGTERM)',
+        '    return a + b',
+      ],
+      'raise_signal(SIGUSR1) after SIG_DFL': [
+        'import signal',
+        'def add(a, b):',
+        '    if a == 0:',
+        '        signal.signal(signal.SIGUSR1, signal.SIG_DFL)',
+        '        signal.raise_signal(signal.SIGUSR1)',
+        '    return a + b',
+      ],
+      'SIGINT after SIG_DFL': [
+        'import os, signal',
+        'def add(a, b):',
+        '    if a == 0:',
+        '        signal.signal(signal.SIGINT, signal.SIG_DFL)',
+        '        os.kill(os.getpid(), signal.SIGINT)',
+        '    return a + b',
+      ],
+      'getsignal(SIGTERM) is SIG_DFL': [
+        'import signal',
+        'def add(a, b):',
+        '    if a == 0 and signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL: return -1',
+        '    if a == 0 and signal.signal(signal.SIGHUP, signal.SIG_IGN) is not signal.SIG_DFL: return -2',
+        '    return a + b',
+      ],
+    };
+    const got: Record<string, unknown> = {};
+    for (const [name, lines] of Object.entries(programs)) {
+      const sample = { response: py(lines.join('\n')), reference: sigRef };
+      const [[w], [c]] = await Promise.all([score('warm', [sample]), score('cold', [sample])]);
+      got[name] = { warm: w?.score, cold: c?.score };
+    }
+    expect(got).toEqual({
+      'SIGTERM after SIG_DFL': { warm: 0.5, cold: 0.5 },
+      'raise_signal(SIGUSR1) after SIG_DFL': { warm: 0.5, cold: 0.5 },
+      'SIGINT after SIG_DFL': { warm: 0.5, cold: 0.5 },
+      'getsignal(SIGTERM) is SIG_DFL': { warm: 1, cold: 1 },
+    });
+  }, 120_000);
 });
