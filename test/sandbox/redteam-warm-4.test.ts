@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cgroupSupport } from '../../src/sandbox/cgroup.js';
@@ -110,4 +111,25 @@ describe('red team 4: the warm path after CPU pinning, SERVER_BOOT and the OOM c
     },
     60_000,
   );
+
+  // Attack: the job headers are now framed by length (the host's: 4 digits first; the server's to an
+  // execution: fixed width, 12 digits a length). A job whose code and stdin are megabytes, with bytes
+  // that look like headers ('0028R 1 ...', newlines, digits) at their start, must reach the program
+  // whole, and the next job on the same server must be read from its own header. Held.
+  it('megabytes of code and stdin that look like headers reach the program whole, and the next job is its own', async () => {
+    const stdin = `0028R 1 2 3 4 5 - 6 7\n000000000099 000000000000 p\n${'9'.repeat(12 << 20)}\n`;
+    const code = `# 0099R 7 7 7\nimport sys, hashlib\nd = sys.stdin.buffer.read()\nprint(len(d), hashlib.sha256(d).hexdigest())\n${'#'.repeat(4 << 20)}\n`;
+    const r = await sandbox.run({
+      language: 'python',
+      code,
+      stdin,
+      limits: { wallMs: 20_000, cpuMs: 20_000 },
+    });
+    expect(r.engine).toBe('warm');
+    expect(r.status, r.stderr.slice(-300)).toBe('ok');
+    const want = createHash('sha256').update(stdin).digest('hex');
+    expect(r.stdout.trim()).toBe(`${Buffer.byteLength(stdin)} ${want}`);
+    const next = await sandbox.run({ language: 'python', code: 'print(input()[::-1])', stdin: 'abc\n' });
+    expect({ status: next.status, out: next.stdout.trim() }).toEqual({ status: 'ok', out: 'cba' });
+  }, 60_000);
 });
