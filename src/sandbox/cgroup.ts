@@ -260,6 +260,8 @@ export class JobCgroup {
 
   private oomFd: number | undefined;
   private oomSeen = 0;
+  /** remove() was called: a read of the OOM count after it (a killed job's) keeps no descriptor. */
+  private removing = false;
 
   /**
    * Whether the OOM killer acted in this group since the last call (at the first: since the group was
@@ -279,6 +281,9 @@ export class JobCgroup {
       n = m ? Number(m[1]) : 0;
     } catch {
       return false;
+    } finally {
+      // A job the host killed is resolved after its group's remove(): nothing would close it again.
+      if (this.removing) this.closeOomCounter();
     }
     const rose = n > this.oomSeen;
     this.oomSeen = n;
@@ -291,14 +296,19 @@ export class JobCgroup {
     return Number(readText(join(this.dirs[0]!, file)).trim()) || 0;
   }
 
-  /** Kill what is left and remove the group (retried: exiting tasks leave it asynchronously). */
-  async remove(): Promise<void> {
+  private closeOomCounter(): void {
     if (this.oomFd !== undefined) {
       try {
         closeSync(this.oomFd);
       } catch {}
       this.oomFd = undefined;
     }
+  }
+
+  /** Kill what is left and remove the group (retried: exiting tasks leave it asynchronously). */
+  async remove(): Promise<void> {
+    this.removing = true;
+    this.closeOomCounter();
     for (const d of this.dirs) {
       for (let i = 0; i < 100; i++) {
         this.killAll();

@@ -699,6 +699,16 @@ def program(job_r, out_w, err_w, status_w, chan, ids):
         drop_caps()
         set_limits(job['limits'], pid1=True, extra_as=0 if mode == 'x' else max(0, vm_bytes() - FRESH_VM[0]))
         enter_seccomp('execution' if LAYERED[0] else 'all')
+        if mode == 'p' and CPUS[0] is not None and job.get('sha') not in PREPARED:
+            # A plain program may use every CPU of the server, as on the cold path: pin_job kept it on
+            # the job's CPU only until now (it stays there unless the scheduler moves it). Confined, a
+            # program's processes would take turns on one CPU and miss a wall limit equal to its CPU
+            # limit (run_code's run_timeout) that the same program meets cold. A judged worker, and a
+            # harness judging itself, stay: they take turns with their judge, under CPU-time limits.
+            try:
+                os.sched_setaffinity(0, CPUS[0])
+            except OSError:
+                pass  # the machine's set shrank since the server started: the program runs where it is
         if mode == 'x':
             os.set_inheritable(chan, True)
             os.chdir('/work')
@@ -939,7 +949,8 @@ def judge_process(sha, sock):
 # on; between jobs the server may run on any CPU of its set (the scheduler places the next job where
 # the machine has room), and its helpers follow it at the next job. Nothing is enforced by it: a
 # program may widen its own affinity, which gains it only parallelism, and its CPU time is counted
-# the same. SandboxOptions.pinCpu = false turns it off.
+# the same. A plain program (not a harness) gets the server's whole set back as it starts (program()):
+# only the start of its job is pinned. SandboxOptions.pinCpu = false turns it off.
 CPUS = [None]  # the server's CPU set at start (restored between jobs); None: not pinning
 
 def pin_job(nxt):

@@ -23,8 +23,9 @@ export interface SandboxOptions {
   /**
    * Keep each warm job's processes (its server, judge and program) on one CPU while it runs, the one
    * the server was woken on (default true): they take turns, and wakeups across CPUs cost more than
-   * the job's own work on a VM (see pin_job in runner-py.ts). Programs then start with one CPU in
-   * their affinity mask, and may widen it.
+   * the job's own work on a VM (see pin_job in runner-py.ts). A judged worker then starts with one CPU
+   * in its affinity mask (and may widen it); a plain program gets the server's whole set back as it
+   * starts, as on the cold path.
    */
   pinCpu?: boolean;
   /** Limits used when a request leaves one out. */

@@ -628,6 +628,22 @@ def _own_raise(sig):
         _ended_by(sig, None)
     return _raise_signal(sig)
 
+# The stand-in handler (_ended_by) is the default action as the program sees it: setting SIG_DFL for a
+# signal whose default ends the process installs it (or a PID 1 would survive that signal sent to
+# itself, where python3 dies of it), and it reads back as SIG_DFL. Made once, with the module.
+_set_handler, _get_handler, _DFL = signal.signal, signal.getsignal, signal.SIG_DFL
+_DFL_ENDS = frozenset(ENDING_SIGNALS + (int(signal.SIGINT),))
+
+def _own_signal(signalnum, handler):
+    if type(handler) in (int, signal.Handlers) and handler == 0 and signalnum in _DFL_ENDS:
+        handler = _ended_by
+    old = _set_handler(signalnum, handler)
+    return _DFL if old is _ended_by else old
+
+def _own_getsignal(signalnum):
+    old = _get_handler(signalnum)
+    return _DFL if old is _ended_by else old
+
 # Per job in a judge: plain numbers for _signal (see as_python3_signals).
 SIGPROF, SIGALRM = int(signal.SIGPROF), int(signal.SIGALRM)
 
@@ -644,6 +660,7 @@ def as_python3_signals():
             if _signal.getsignal(sig) == _signal.SIG_DFL:
                 _signal.signal(sig, _ended_by)
         os.kill, os.killpg, signal.raise_signal = _own_kill, _own_killpg, _own_raise
+        signal.signal, signal.getsignal = _own_signal, _own_getsignal
     else:
         try:
             os.setpgid(0, 0)  # its own group, which the judge kills whole when it kills it (cold path)
