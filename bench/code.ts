@@ -2,7 +2,8 @@
  * `npm run bench:code`: HumanEval-style problems (bench/data/code-problems.jsonl, 150 of them) through the
  * `code` reward, fully isolated, next to a naive unsandboxed baseline measured in the same run: one
  * `python3` process per program (prompt + solution + test + check), as many at once as there are cores.
- * Prints programs/s, p50/p99 latency and the ratios. ROUNDS=n repeats the set n times (default 3).
+ * Prints programs/s, p50/p99 latency and the ratios. ROUNDS=n repeats the set n times (default 3);
+ * PIN_CPU=0 turns off one CPU per warm job (SandboxOptions.pinCpu).
  */
 
 import { spawn } from 'node:child_process';
@@ -18,6 +19,8 @@ import { BwrapSandbox } from '../src/sandbox/index.js';
 
 const HUMANEVAL_HARNESS_RATE = 60; // programs/s of HumanEval's own harness on this 2-core machine (issue 4)
 const rounds = Number(process.env.ROUNDS ?? 3);
+/** PIN_CPU=0: SandboxOptions.pinCpu false (no one-CPU-per-job on the warm path), to measure what it saves. */
+const pinCpu = process.env.PIN_CPU !== '0';
 const cores = availableParallelism();
 const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -65,7 +68,7 @@ async function assay(
   batch: boolean,
 ): Promise<{ ms: number; lat: number[]; failed: number; startMs: number }> {
   const runtime = new Runtime({ inThread: true });
-  runtime.env.service('sandbox', () => new BwrapSandbox({ warm }));
+  runtime.env.service('sandbox', () => new BwrapSandbox({ warm, pinCpu }));
   const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
   const samples = problems.map((p) => ({
     response: `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\``,

@@ -4,6 +4,7 @@
  * checkout, each loaded from that checkout's own sources with its own warm server (concurrency 1).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Problem } from './code-problem.js';
 
 const problems: Problem[] = readFileSync(new URL('./data/code-problems.jsonl', import.meta.url), 'utf8')
@@ -34,15 +35,27 @@ export interface CheckoutScorer {
   scorer: { score(samples: unknown[]): Promise<{ score: number | null }[]> };
 }
 
+/** A checkout argument as given (`DIR` or `DIR#nopin`), its directory made absolute. */
+export const checkoutArg = (arg: string): string => {
+  const [dir, flag] = arg.split('#');
+  return resolve(dir!) + (flag ? `#${flag}` : '');
+};
+
+/**
+ * roots: checkout directories; `DIR#nopin` is that checkout with SandboxOptions.pinCpu false (one CPU per
+ * job off), so the same checkout can be compared with itself in one run.
+ */
 export function scorers(roots: string[]): Promise<CheckoutScorer[]> {
   return Promise.all(
     roots.map(async (root) => {
-      const { Runtime, Scorer } = await import(`${root}/src/core/scorer.js`);
-      const { parseSpec } = await import(`${root}/src/core/spec/load.js`);
-      const { BwrapSandbox } = await import(`${root}/src/sandbox/index.js`);
-      await import(`${root}/src/verifiers/code/index.js`);
+      const [dir, flag] = root.split('#');
+      const { Runtime, Scorer } = await import(`${dir}/src/core/scorer.js`);
+      const { parseSpec } = await import(`${dir}/src/core/spec/load.js`);
+      const { BwrapSandbox } = await import(`${dir}/src/sandbox/index.js`);
+      await import(`${dir}/src/verifiers/code/index.js`);
       const runtime = new Runtime({ inThread: true });
-      runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1 }));
+      const pinCpu = flag !== 'nopin';
+      runtime.env.service('sandbox', () => new BwrapSandbox({ concurrency: 1, pinCpu }));
       const scorer = new Scorer(parseSpec({ reward: { use: 'code' }, timeout_ms: 60_000 }), runtime);
       await scorer.score(samples.slice(0, 1)); // starts the warm server
       return { root, runtime, scorer };

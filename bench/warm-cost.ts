@@ -6,9 +6,9 @@
  * reward, one program at a time on its own warm server. Prints p10/p25/p50/mean latency per checkout.
  */
 import { resolve } from 'node:path';
-import { scorers as load, samples } from './warm-checkouts.js';
+import { checkoutArg, scorers as load, samples } from './warm-checkouts.js';
 
-const roots = [resolve(import.meta.dirname, '..'), ...process.argv.slice(2).map((r) => resolve(r))];
+const roots = [resolve(import.meta.dirname, '..'), ...process.argv.slice(2).map(checkoutArg)];
 const rounds = Number(process.env.ROUNDS ?? 2);
 const scorers = await load(roots);
 const lat: number[][] = roots.map(() => []);

@@ -7,16 +7,15 @@
  * `code`, divided by the programs. With several checkouts, each scores 10 programs in turn, in an order
  * reversed every block (ABBA), so that all see the same background load and drift (the machine's
  * counters are system-wide); the ratio of each checkout to the last one given is printed.
- * ROUNDS=n repeats the 150 problems (default 2).
+ * ROUNDS=n repeats the 150 problems (default 2). A checkout given as `DIR#nopin` runs with
+ * SandboxOptions.pinCpu false (e.g. `. .#nopin` compares one CPU per job with none, in one run).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { samples, scorers } from './warm-checkouts.js';
+import { checkoutArg, samples, scorers } from './warm-checkouts.js';
 
 const roots =
-  process.argv.length > 2
-    ? process.argv.slice(2).map((r) => resolve(r))
-    : [resolve(import.meta.dirname, '..')];
+  process.argv.length > 2 ? process.argv.slice(2).map(checkoutArg) : [resolve(import.meta.dirname, '..')];
 const rounds = Number(process.env.ROUNDS ?? 2);
 const BLOCK = 10; // programs per checkout in turn
 const runs = (await scorers(roots)).map((s) => ({ ...s, busy: 0, user: 0, sys: 0, wall: 0, n: 0 }));
