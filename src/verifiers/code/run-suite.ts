@@ -362,9 +362,20 @@ async function runStdio(
   // would hold every slot until the other samples of its batch had spent their deadlines waiting.
   const width = Math.max(1, opts.parallel);
   for (let start = 0; start < suite.tests.length; start += width) {
+    if ((failed && opts.stopFirst) || fatal) break;
     // No run is started that could not end before the deadline's margin: it would only wait for a slot
-    // it cannot use and turn the sample into an error; tests left unrun are not passed.
-    if ((failed && opts.stopFirst) || fatal || Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) break;
+    // it cannot use. Once a test has failed, the tests left unrun are not passed (the program has
+    // failed on its own). Before any has, what stops the sample is its deadline, not the program: the
+    // verdict is unknown, so it is a timeout (no score), never a zero, and never cached as one.
+    if (Date.now() >= opts.deadline - DEADLINE_MARGIN_MS) {
+      if (!failed)
+        return {
+          ok: false,
+          timeout: true,
+          error: `the deadline came before ${suite.tests.length - start} of ${suite.tests.length} tests could run (none had failed)`,
+        };
+      break;
+    }
     await Promise.all(suite.tests.slice(start, start + width).map((t, k) => runOne(t, start + k)));
     if (compile && compile.status !== 'ok') {
       for (const o of outcomes)
