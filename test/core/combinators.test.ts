@@ -114,8 +114,13 @@ describe.each([
       { response: '1', reference: ' {"inputs": []}' },
       { response: '1', reference: '{not json' },
       { response: '1', reference: ['1'] },
+      // A broken test suite goes where suites go (its reward says what is wrong), never to the default:
+      // cut-off JSON text, and a Python repr, open with a quoted key; a set answer does not.
+      { response: '1', reference: '{"input_output": {"inputs": [' },
+      { response: '1', reference: "{'inputs': ['1\\n'], 'outputs': ['2\\n']}" },
+      { response: '1', reference: '{1, 2}' },
     ]);
-    expect(typed.map((r) => r.score)).toEqual([101, 101, 1, 1]);
+    expect(typed.map((r) => r.score)).toEqual([101, 101, 1, 1, 101, 101, 1]);
     const byMeta = { route: { by: 'meta.kind', cases: { a: leaf() } } };
     const [hit, miss] = await scorerFor(rt, byMeta).score([
       { response: '3', meta: { kind: 'a' } },

@@ -17,7 +17,10 @@ const BY = z.union([
 /**
  * The kind of a reference, as `reference_type` routes on it: `none`, `string`, `number`, `boolean`,
  * `list` or `object`. The JSON text of an object counts as `object`, because datasets ship test suites as
- * text (verl's code data keeps `ground_truth` as a JSON string).
+ * text (verl's code data keeps `ground_truth` as a JSON string). So does text that opens like an object
+ * with a quoted key (`{"input_output": …` or a Python repr `{'inputs': …`) but does not parse: it is a
+ * broken test suite, and the branch for objects says so (an error), where a math branch would quietly
+ * find no answer in it and score 0. A math answer never opens that way (`{1, 2}` is a set).
  */
 export function referenceType(reference: unknown): string {
   if (reference === undefined || reference === null) return 'none';
@@ -29,11 +32,13 @@ export function referenceType(reference: unknown): string {
       const parsed: unknown = JSON.parse(t);
       return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? 'object' : 'string';
     } catch {
-      return 'string';
+      return QUOTED_KEY.test(t.slice(0, 200)) ? 'object' : 'string';
     }
   }
   return typeof reference === 'object' ? 'object' : typeof reference;
 }
+/** `{` then a quoted key and a colon, at the start of a text (bounded input, no backtracking to speak of). */
+const QUOTED_KEY = /^\{\s*["'][A-Za-z_][\w-]*["']\s*:/;
 
 /** The value a sample is routed on; undefined when it has none (then the `default` case, if any). */
 export function routeValue(by: string, sample: Sample): string | undefined {

@@ -99,6 +99,18 @@ function maybeJson(v: unknown): unknown {
   }
 }
 
+/** Why JSON text that looks like an object does not parse (a Python repr's quotes, a cut-off text), else undefined. */
+function jsonError(text: string): string | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    JSON.parse(t);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.slice(0, 200);
+  }
+}
+
 /** stdin/stdout values may be strings or lists of lines (APPS sometimes stores both ways). */
 function asText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -109,10 +121,12 @@ function asText(v: unknown): string | undefined {
 
 export function parseReference(reference: unknown, defaultTol = 0): SuiteParse {
   const ref = maybeJson(reference);
-  if (!isObj(ref))
+  if (!isObj(ref)) {
+    const why = typeof ref === 'string' ? jsonError(ref) : undefined;
     return bad(
-      'reference must be an object with tests (HumanEval, MBPP, APPS, LiveCodeBench or {tests: [...]})',
+      `reference must be an object with tests (HumanEval, MBPP, APPS, LiveCodeBench or {tests: [...]})${why ? `; its text is not valid JSON (${why})` : ''}`,
     );
+  }
   const tol = typeof ref.float_tolerance === 'number' ? ref.float_tolerance : defaultTol;
   if (Array.isArray(ref.tests)) return explicit(ref, tol);
   if (typeof ref.test === 'string' && typeof ref.entry_point === 'string') {

@@ -224,6 +224,14 @@ describe.concurrent('failures say what happened; errors are not zeros', () => {
     expect(mismatch![0]).toMatchObject({ status: 'error' });
   });
 
+  it('a reference whose JSON text does not parse is an error that says why', async () => {
+    const [repr] = await score([
+      { response: py('print(2)'), reference: "{'inputs': ['1\\n'], 'outputs': ['2\\n']}" },
+    ]);
+    expect(repr).toMatchObject({ status: 'error', score: null });
+    expect(repr!.reason).toMatch(/its text is not valid JSON \(.+\)/);
+  });
+
   it('args are validated when the spec is loaded', () => {
     expect(() => parseSpec({ reward: { use: 'code', args: { mode: 'most' } } })).toThrow(
       /reward\.args\.mode/,
