@@ -499,7 +499,13 @@ def worker(conn, wait=False):
     # Compiling runs none of the program, so it is done while the judge reads its tests; the preamble
     # (the harness's own imports) runs now too. A syntax error is reported once the program may run.
     try:
-        g = preamble_globals(PROGRAM['preamble'], '__candidate__')
+        # The program's globals are a module's, registered as __candidate__ (the name its functions
+        # carry): pickling a function or class by reference imports its module, as multiprocessing does
+        # for a Pool's tasks, and in python3 a script's __main__ can be imported so.
+        mod = types.ModuleType('__candidate__')
+        mod.__dict__.update(preamble_globals(PROGRAM['preamble'], '__candidate__'))
+        g = mod.__dict__
+        sys.modules['__candidate__'] = mod
         before = dict(g)
         code = compile(PROGRAM['program'], '<candidate>', 'exec')
         early = None
