@@ -172,6 +172,9 @@ export function newCgroup(): JobCgroup | undefined {
   return layout ? new JobCgroup(layout, `s${seq++}-${instance}`) : undefined;
 }
 
+/** The `oom_kill N` count of a memory.events or memory.oom_control text (0 when absent). */
+const oomCount = (text: string): number => Number(/oom_kill (\d+)/.exec(text)?.[1] ?? 0);
+
 const readText = (path: string): string => {
   try {
     return readFileSync(path, 'utf8');
@@ -253,9 +256,12 @@ export class JobCgroup {
 
   /** The OOM killer acted in this group since it was made. */
   oomKills(): number {
-    const file = this.kind === 'v2' ? 'memory.events' : 'memory.oom_control';
-    const m = /oom_kill (\d+)/.exec(readText(join(this.dirs[0]!, file)));
-    return m ? Number(m[1]) : 0;
+    return oomCount(readText(this.oomFile()));
+  }
+
+  /** The file that counts the group's OOM kills (v2 memory.events, v1 memory.oom_control). */
+  private oomFile(): string {
+    return join(this.dirs[0]!, this.kind === 'v2' ? 'memory.events' : 'memory.oom_control');
   }
 
   private oomFd: number | undefined;
@@ -271,14 +277,9 @@ export class JobCgroup {
   oomKilledSinceLast(): boolean {
     let n = 0;
     try {
-      this.oomFd ??= openSync(
-        join(this.dirs[0]!, this.kind === 'v2' ? 'memory.events' : 'memory.oom_control'),
-        'r',
-      );
+      this.oomFd ??= openSync(this.oomFile(), 'r');
       const buf = Buffer.alloc(512);
-      const got = readSync(this.oomFd, buf, 0, buf.length, 0);
-      const m = /oom_kill (\d+)/.exec(buf.toString('latin1', 0, got));
-      n = m ? Number(m[1]) : 0;
+      n = oomCount(buf.toString('latin1', 0, readSync(this.oomFd, buf, 0, buf.length, 0)));
     } catch {
       return false;
     } finally {

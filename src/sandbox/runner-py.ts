@@ -355,6 +355,18 @@ JOB_HEAD = 28
 def job_head(n, n_stdin, mode):
     return b'%012d %012d %s\n' % (n, n_stdin, mode)
 
+def hand_job(job_w, buf, stdin, mode):
+    """Write an execution its job (header, job JSON, stdin) and close the pipe. An execution that failed
+    before reading it says why on its status pipe."""
+    try:
+        write_all(job_w, job_head(len(buf), len(stdin), mode))
+        write_all(job_w, buf)
+        if stdin:
+            write_all(job_w, stdin)
+    except OSError:
+        pass
+    os.close(job_w)
+
 def read_header(fd):
     """The host's header of a job: its length (4 digits), then the line, in two reads."""
     return read_exact(fd, int(read_exact(fd, 4))).decode()
@@ -1045,13 +1057,9 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
     # itself inside that execution's namespaces, as on the cold path); see rerun below.
     os.close(out_r)
     os.close(err_r)
-    try:
-        write_all(job_w, job_head(len(buf), 0, b'w'))
-        write_all(job_w, buf)
-    except OSError:
-        pass  # it failed before reading its job: its status pipe says why
-    os.close(job_w)
-    execs = {pid: None}  # every execution of the run -> its status reader (None: the first, read by pump)
+    hand_job(job_w, buf, b'', b'w')
+    # Every execution of the run -> its status reader (None: the first, whose pipe is read once reaped).
+    execs = {pid: None}
     reaped = set()
     usage = {'cpu': 0.0, 'rss': 0}
     state = {'done': False, 'line': bytearray(), 'failed': None, 'rerun': False}
@@ -1089,12 +1097,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
             return
         os.close(o_r)
         os.close(e_r)
-        try:
-            write_all(jw, job_head(len(buf), 0, b'x'))
-            write_all(jw, buf)
-        except OSError:
-            pass
-        os.close(jw)
+        hand_job(jw, buf, b'', b'x')
         execs[p] = s_r
         try:
             socket.send_fds(judge.sock, [b'P %d\n' % p], [c])
@@ -1186,13 +1189,7 @@ def judged(judge, buf, stdin, lim, cpu_ms, memory_mb, nxt, started, out, err, id
 
 def run_plain(pid, job_w, out_r, err_r, status_r, buf, stdin, lim, started, out, err):
     """The job as a plain program in the execution pid: (report, stdout length, stderr length)."""
-    try:
-        write_all(job_w, job_head(len(buf), len(stdin), b'p'))
-        write_all(job_w, buf)
-        write_all(job_w, stdin)
-    except OSError:
-        pass  # it failed before reading its job: its status pipe says why
-    os.close(job_w)
+    hand_job(job_w, buf, stdin, b'p')
     zero(buf, len(buf))
     zero(stdin, len(stdin))
     rep, n_out, n_err, status = pump(pid, os.open(os.devnull, os.O_WRONLY), out_r, err_r, memoryview(b''),
